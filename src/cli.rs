@@ -1,0 +1,311 @@
+//! The command-line interface: `procmap check|fmt|simulate ...`.
+//!
+//! Parsing is declared with clap; each command is a function that writes to the given output and
+//! returns the process exit code, so tests can run commands without spawning a process.
+
+use std::io::{self, IsTerminal as _, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::model::{self, LoadError, ProcessMap, Severity, io as mapio};
+use crate::sim;
+
+/// Procmap: map how work flows, find where it piles up, print the handbook.
+#[derive(Debug, Parser)]
+#[command(name = "procmap", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// A map to open in the desktop editor.
+    pub file: Option<PathBuf>,
+    /// A command to run instead of the editor.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands of the CLI.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check maps for problems; exits 1 when any has errors, 2 when a file cannot be read.
+    Check {
+        /// Map files (.ron).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Rewrite maps in the canonical layout the app saves (sorted ids, canonical durations).
+    Fmt {
+        /// Change nothing; exit 1 when a file is not in canonical form.
+        #[arg(long)]
+        check: bool,
+        /// Format files even though their comments will be lost.
+        #[arg(long)]
+        drop_comments: bool,
+        /// Map files (.ron).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Simulate a map and report cycle times, SLAs, utilisation and the bottleneck.
+    Simulate(SimulateArgs),
+}
+
+/// Flags of `procmap simulate`; each overrides the document's `simulation` settings.
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// The map file (.ron).
+    pub file: PathBuf,
+    /// Cases measured per replication.
+    #[arg(long)]
+    pub cases: Option<u64>,
+    /// Independent replications (run in parallel).
+    #[arg(long)]
+    pub replications: Option<u32>,
+    /// Random seed: the same seed gives the same results.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Cases simulated first and left out of the statistics.
+    #[arg(long)]
+    pub warmup: Option<u64>,
+    /// Print one JSON object instead of the readable report.
+    #[arg(long)]
+    pub json: bool,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the input has errors.
+pub const EXIT_INVALID: u8 = 1;
+/// Exit code: a file cannot be read (or written).
+pub const EXIT_IO: u8 = 2;
+
+/// Runs a parsed command line, writing results to `out` and diagnostics to `err`.
+pub fn run(command: &Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    let code = match command {
+        Command::Check { files } => check(files, out),
+        Command::Fmt {
+            check,
+            drop_comments,
+            files,
+        } => fmt(files, *check, *drop_comments, out),
+        Command::Simulate(args) => simulate(args, out, err),
+    };
+    // A closed pipe (e.g. `| head`) is not worth a panic: ignore failed writes of the last bytes.
+    let _ = out.flush();
+    ExitCode::from(code.unwrap_or(EXIT_IO))
+}
+
+/// Writes a loader error in `file:line:col: error: message` form; returns the exit code for it.
+fn report_load_error(error: &LoadError, out: &mut dyn Write) -> io::Result<u8> {
+    match error {
+        LoadError::Syntax {
+            path,
+            line,
+            column,
+            message,
+        } => {
+            writeln!(out, "{}:{line}:{column}: error: {message}", path.display())?;
+            Ok(EXIT_INVALID)
+        }
+        LoadError::Io { .. } => {
+            writeln!(out, "{error}")?;
+            Ok(EXIT_IO)
+        }
+        LoadError::TooNew { .. } | LoadError::Serialize(_) => {
+            writeln!(out, "{error}")?;
+            Ok(EXIT_INVALID)
+        }
+    }
+}
+
+fn check(files: &[PathBuf], out: &mut dyn Write) -> io::Result<u8> {
+    let mut code = EXIT_OK;
+    let (mut errors, mut warnings) = (0, 0);
+    for path in files {
+        let map = match mapio::load(path) {
+            Ok(map) => map,
+            Err(error) => {
+                code = code.max(report_load_error(&error, out)?);
+                errors += 1;
+                continue;
+            }
+        };
+        for problem in model::validate(&map) {
+            writeln!(out, "{}: {problem}", path.display())?;
+            match problem.severity {
+                Severity::Error => {
+                    errors += 1;
+                    code = code.max(EXIT_INVALID);
+                }
+                Severity::Warning => warnings += 1,
+            }
+        }
+    }
+    writeln!(
+        out,
+        "{} checked: {errors} error{}, {warnings} warning{}",
+        plural(files.len(), "file"),
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" },
+    )?;
+    Ok(code)
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+fn fmt(files: &[PathBuf], check_only: bool, drop_comments: bool, out: &mut dyn Write) -> io::Result<u8> {
+    let mut code = EXIT_OK;
+    for path in files {
+        let text = match mapio::read(path) {
+            Ok(text) => text,
+            Err(error) => {
+                code = code.max(report_load_error(&error, out)?);
+                continue;
+            }
+        };
+        let map = match mapio::from_str(&text, path) {
+            Ok(map) => map,
+            Err(error) => {
+                code = code.max(report_load_error(&error, out)?);
+                continue;
+            }
+        };
+        let canonical = match mapio::to_string(&map) {
+            Ok(canonical) => canonical,
+            Err(error) => {
+                code = code.max(report_load_error(&error, out)?);
+                continue;
+            }
+        };
+        if canonical == text {
+            continue;
+        }
+        if check_only {
+            writeln!(
+                out,
+                "{}: not in canonical form (run: procmap fmt {})",
+                path.display(),
+                path.display()
+            )?;
+            code = code.max(EXIT_INVALID);
+            continue;
+        }
+        let comments = mapio::find_comments(&text);
+        if !comments.is_empty() && !drop_comments {
+            let lines: Vec<String> = comments.iter().map(|c| c.line.to_string()).collect();
+            writeln!(
+                out,
+                "{}: has comments on line{} {} that formatting would drop; move them into \
+                 `notes` fields, or pass --drop-comments",
+                path.display(),
+                if lines.len() == 1 { "" } else { "s" },
+                lines.join(", ")
+            )?;
+            code = code.max(EXIT_INVALID);
+            continue;
+        }
+        match mapio::write_atomic(path, canonical.as_bytes()) {
+            Ok(()) => writeln!(out, "formatted {}", path.display())?,
+            Err(error) => code = code.max(report_load_error(&error, out)?),
+        }
+    }
+    Ok(code)
+}
+
+/// Loads a map, or reports why not; `Err` carries the exit code.
+fn load_valid(path: &Path, out: &mut dyn Write) -> io::Result<Result<ProcessMap, u8>> {
+    let map = match mapio::load(path) {
+        Ok(map) => map,
+        Err(error) => return Ok(Err(report_load_error(&error, out)?)),
+    };
+    let problems = model::validate(&map);
+    if model::has_errors(&problems) {
+        for problem in problems.iter().filter(|p| p.severity == Severity::Error) {
+            writeln!(out, "{}: {problem}", path.display())?;
+        }
+        writeln!(out, "{}: not simulated: fix the errors above first", path.display())?;
+        return Ok(Err(EXIT_INVALID));
+    }
+    Ok(Ok(map))
+}
+
+fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let map = match load_valid(&args.file, err)? {
+        Ok(map) => map,
+        Err(code) => return Ok(code),
+    };
+    let mut settings = map.simulation;
+    if let Some(cases) = args.cases {
+        settings.cases = cases;
+    }
+    if let Some(replications) = args.replications {
+        settings.replications = replications;
+    }
+    if let Some(seed) = args.seed {
+        settings.seed = seed;
+    }
+    if let Some(warmup) = args.warmup {
+        settings.warmup = warmup;
+    }
+    if settings.cases == 0 || settings.replications == 0 {
+        writeln!(err, "--cases and --replications must be at least 1")?;
+        return Ok(EXIT_INVALID);
+    }
+    let control = sim::Control::default();
+    let total = settings.cases.saturating_add(settings.warmup) * u64::from(settings.replications);
+    let show_progress = io::stderr().is_terminal() && total >= 200_000;
+    let result = std::thread::scope(|scope| {
+        let progress = show_progress.then(|| {
+            scope.spawn(|| {
+                let mut stderr = io::stderr();
+                while !control.is_finished() {
+                    let done = control.cases_done();
+                    #[allow(clippy::cast_precision_loss, reason = "a percentage for display")]
+                    let percent = 100.0 * done as f64 / total.max(1) as f64;
+                    let _ = write!(stderr, "\rsimulating: {percent:5.1}% of {total} cases");
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                let _ = write!(stderr, "\r{:60}\r", "");
+            })
+        });
+        let result = sim::simulate(&map, &settings, args.threads, &control);
+        control.finish();
+        if let Some(handle) = progress {
+            let _ = handle.join();
+        }
+        result
+    });
+    let result = match result {
+        Ok(result) => result,
+        Err(error) => {
+            writeln!(err, "{}: {error}", args.file.display())?;
+            return Ok(EXIT_INVALID);
+        }
+    };
+    if args.json {
+        let json = crate::report::json::simulation(&map, &result);
+        writeln!(out, "{}", serde_json::to_string_pretty(&json).unwrap_or_default())?;
+    } else {
+        out.write_all(crate::report::text::simulation(&map, &result).as_bytes())?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// Opens the desktop editor. The editor is not part of this build yet, so this says so and
+/// points at the commands that work; it exits 2 so scripts do not mistake it for success.
+pub fn open_editor(file: Option<&Path>, err: &mut dyn Write) -> ExitCode {
+    let target = file.map_or_else(|| "the default sample".to_owned(), |f| f.display().to_string());
+    let _ = writeln!(
+        err,
+        "procmap: the desktop editor is not in this build yet (wanted to open {target}).\n\
+         Try: procmap check FILE | procmap fmt FILE | procmap simulate FILE   (procmap --help)"
+    );
+    ExitCode::from(EXIT_IO)
+}

@@ -1,0 +1,12 @@
+//! Procmap: map how work flows, simulate it, document it.
+//!
+//! - [`model`]: the map document, its file format and its validation.
+//! - [`sim`]: the discrete-event simulator and its statistics.
+//! - [`analysis`]: answers computed without simulation (traffic equations).
+//! - [`cli`]: the command-line interface.
+
+pub mod analysis;
+pub mod cli;
+pub mod model;
+pub mod report;
+pub mod sim;

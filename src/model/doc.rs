@@ -1,0 +1,520 @@
+//! The document types of a process map, exactly as they appear in a `.ron` file (format 1).
+//!
+//! Ids are the keys of the `owners`, `services` and `nodes` maps; `BTreeMap` keeps them sorted so
+//! that saves are stable and diff cleanly. Optional fields are skipped when they hold their
+//! default, so a saved file carries only what the user set.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::{Dist, Duration};
+
+/// The file format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A whole process or service map: the document a user saves.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessMap {
+    /// File format version; see [`FORMAT_VERSION`].
+    pub format: u32,
+    /// Short title shown in the window and the handbook.
+    #[serde(default)]
+    pub title: String,
+    /// A paragraph describing the process.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Teams or roles that do the work, by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub owners: BTreeMap<String, Owner>,
+    /// IT or business services that steps depend on, by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub services: BTreeMap<String, Service>,
+    /// The process nodes, by id.
+    pub nodes: BTreeMap<String, Node>,
+    /// Sequence flows between nodes, in the order the user drew them.
+    pub flows: Vec<Flow>,
+    /// End-to-end service level on the whole case (start to end).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "bare_some::serialize",
+        deserialize_with = "bare_some::deserialize"
+    )]
+    pub sla: Option<Sla>,
+    /// Default simulation settings for this map.
+    #[serde(default)]
+    pub simulation: Simulation,
+}
+
+impl Default for ProcessMap {
+    fn default() -> Self {
+        Self {
+            format: FORMAT_VERSION,
+            title: "Untitled process".to_owned(),
+            description: String::new(),
+            owners: BTreeMap::new(),
+            services: BTreeMap::new(),
+            nodes: BTreeMap::new(),
+            flows: Vec::new(),
+            sla: None,
+            simulation: Simulation::default(),
+        }
+    }
+}
+
+/// A team or role with a number of people (or machines) working in parallel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Owner {
+    /// Display name.
+    pub name: String,
+    /// How many cases it can work on at once.
+    #[serde(default = "one")]
+    pub capacity: u32,
+    /// Cost of one unit of capacity per busy hour.
+    #[serde(default, skip_serializing_if = "is_zero_f64")]
+    pub cost_per_hour: f64,
+}
+
+/// An IT or business service that steps use.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Display name.
+    pub name: String,
+    /// Long-run fraction of time the service is up, in (0, 1].
+    #[serde(default = "one_f64", skip_serializing_if = "is_one_f64")]
+    pub availability: f64,
+    /// Mean time to repair an outage (the simulation assumes 1 h when absent).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "bare_some::serialize",
+        deserialize_with = "bare_some::deserialize"
+    )]
+    pub mean_repair: Option<Duration>,
+    /// Services this one needs: it is down while any of them is down.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
+    /// Free text (Markdown allowed).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    /// Position on the canvas.
+    #[serde(default)]
+    pub at: Point,
+}
+
+/// A node of the process graph.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Node {
+    /// Where cases enter.
+    Start {
+        /// Display name.
+        name: String,
+        /// Distribution of the time between two arrivals.
+        #[serde(default = "default_arrivals")]
+        arrivals: Dist,
+        /// Free text (Markdown allowed).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        notes: String,
+        /// Position on the canvas.
+        #[serde(default)]
+        at: Point,
+    },
+    /// A piece of work done by an owner (or a pure delay without one).
+    Step {
+        /// Display name.
+        name: String,
+        /// The owner id whose capacity the work takes; none makes it a pure delay.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "bare_some::serialize",
+            deserialize_with = "bare_some::deserialize"
+        )]
+        owner: Option<String>,
+        /// Distribution of the work time.
+        #[serde(default)]
+        work: Dist,
+        /// Service level on the step's lead time (wait + work).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "bare_some::serialize",
+            deserialize_with = "bare_some::deserialize"
+        )]
+        sla: Option<Sla>,
+        /// Ids of the services the step needs.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        uses: Vec<String>,
+        /// Free text (Markdown allowed).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        notes: String,
+        /// Position on the canvas.
+        #[serde(default)]
+        at: Point,
+    },
+    /// Exclusive choice (XOR): exactly one outgoing flow is taken, by probability.
+    Decision {
+        /// Display name.
+        name: String,
+        /// Free text (Markdown allowed).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        notes: String,
+        /// Position on the canvas.
+        #[serde(default)]
+        at: Point,
+    },
+    /// Parallel split (AND) with several outgoing flows, join with several incoming.
+    Parallel {
+        /// Display name.
+        name: String,
+        /// Free text (Markdown allowed).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        notes: String,
+        /// Position on the canvas.
+        #[serde(default)]
+        at: Point,
+    },
+    /// Where cases finish.
+    End {
+        /// Display name.
+        name: String,
+        /// Free text (Markdown allowed).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        notes: String,
+        /// Position on the canvas.
+        #[serde(default)]
+        at: Point,
+    },
+}
+
+/// The kind of a node, without its data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NodeKind {
+    /// See [`Node::Start`].
+    Start,
+    /// See [`Node::Step`].
+    Step,
+    /// See [`Node::Decision`].
+    Decision,
+    /// See [`Node::Parallel`].
+    Parallel,
+    /// See [`Node::End`].
+    End,
+}
+
+impl NodeKind {
+    /// Every kind, in palette order.
+    pub const ALL: [Self; 5] = [
+        Self::Start,
+        Self::Step,
+        Self::Decision,
+        Self::Parallel,
+        Self::End,
+    ];
+
+    /// The kind's name as written in files.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Start => "Start",
+            Self::Step => "Step",
+            Self::Decision => "Decision",
+            Self::Parallel => "Parallel",
+            Self::End => "End",
+        }
+    }
+}
+
+impl Node {
+    /// A new node of `kind` with default fields.
+    #[must_use]
+    pub fn new(kind: NodeKind, name: impl Into<String>, at: Point) -> Self {
+        let name = name.into();
+        let notes = String::new();
+        match kind {
+            NodeKind::Start => Self::Start {
+                name,
+                arrivals: default_arrivals(),
+                notes,
+                at,
+            },
+            NodeKind::Step => Self::Step {
+                name,
+                owner: None,
+                work: Dist::Fixed(Duration::from_ms(10 * 60_000)),
+                sla: None,
+                uses: Vec::new(),
+                notes,
+                at,
+            },
+            NodeKind::Decision => Self::Decision { name, notes, at },
+            NodeKind::Parallel => Self::Parallel { name, notes, at },
+            NodeKind::End => Self::End { name, notes, at },
+        }
+    }
+
+    /// The node's kind.
+    #[must_use]
+    pub fn kind(&self) -> NodeKind {
+        match self {
+            Self::Start { .. } => NodeKind::Start,
+            Self::Step { .. } => NodeKind::Step,
+            Self::Decision { .. } => NodeKind::Decision,
+            Self::Parallel { .. } => NodeKind::Parallel,
+            Self::End { .. } => NodeKind::End,
+        }
+    }
+
+    /// Display name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Start { name, .. }
+            | Self::Step { name, .. }
+            | Self::Decision { name, .. }
+            | Self::Parallel { name, .. }
+            | Self::End { name, .. } => name,
+        }
+    }
+
+    /// Free-text notes.
+    #[must_use]
+    pub fn notes(&self) -> &str {
+        match self {
+            Self::Start { notes, .. }
+            | Self::Step { notes, .. }
+            | Self::Decision { notes, .. }
+            | Self::Parallel { notes, .. }
+            | Self::End { notes, .. } => notes,
+        }
+    }
+
+    /// Position on the canvas.
+    #[must_use]
+    pub fn at(&self) -> Point {
+        match self {
+            Self::Start { at, .. }
+            | Self::Step { at, .. }
+            | Self::Decision { at, .. }
+            | Self::Parallel { at, .. }
+            | Self::End { at, .. } => *at,
+        }
+    }
+
+    /// Moves the node on the canvas.
+    pub fn set_at(&mut self, to: Point) {
+        match self {
+            Self::Start { at, .. }
+            | Self::Step { at, .. }
+            | Self::Decision { at, .. }
+            | Self::Parallel { at, .. }
+            | Self::End { at, .. } => *at = to,
+        }
+    }
+
+    /// The owner id of a step.
+    #[must_use]
+    pub fn owner(&self) -> Option<&str> {
+        match self {
+            Self::Step { owner, .. } => owner.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// A sequence flow from one node to another.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Flow {
+    /// Source node id.
+    pub from: String,
+    /// Target node id.
+    pub to: String,
+    /// Probability of taking this flow when it leaves a Decision with several outgoing flows.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "bare_some::serialize",
+        deserialize_with = "bare_some::deserialize"
+    )]
+    pub probability: Option<f64>,
+    /// Text on the wire, such as "yes" or "no".
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+}
+
+impl Flow {
+    /// A flow without probability or label.
+    #[must_use]
+    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
+        Self {
+            from: from.into(),
+            to: to.into(),
+            probability: None,
+            label: String::new(),
+        }
+    }
+}
+
+/// A service level: `within` of the cases must take at most `target`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sla {
+    /// The time limit.
+    pub target: Duration,
+    /// The fraction of cases that must meet it, in (0, 1].
+    #[serde(default = "default_within")]
+    pub within: f64,
+}
+
+/// Default settings for simulating a map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Simulation {
+    /// Cases measured in each replication (after the warm-up).
+    #[serde(default = "default_cases")]
+    pub cases: u64,
+    /// Cases simulated first and left out of the statistics.
+    #[serde(default)]
+    pub warmup: u64,
+    /// Independent repetitions, for confidence intervals.
+    #[serde(default = "default_replications")]
+    pub replications: u32,
+    /// Seed of the random streams: the same seed gives the same results.
+    #[serde(default = "one_u64")]
+    pub seed: u64,
+}
+
+impl Default for Simulation {
+    fn default() -> Self {
+        Self {
+            cases: default_cases(),
+            warmup: 0,
+            replications: default_replications(),
+            seed: 1,
+        }
+    }
+}
+
+/// A position on the canvas, in canvas units (about one pixel at 100% zoom).
+/// Written as `(x, y)`, with whole numbers written without a decimal point.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Point {
+    /// Left to right.
+    pub x: f64,
+    /// Top to bottom.
+    pub y: f64,
+}
+
+impl Point {
+    /// A point at `(x, y)`.
+    #[must_use]
+    pub const fn new(x: f64, y: f64) -> Self {
+        Self { x, y }
+    }
+}
+
+impl Serialize for Point {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (Coord(self.x), Coord(self.y)).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Point {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (x, y) = <(f64, f64)>::deserialize(deserializer)?;
+        if !(x.is_finite() && y.is_finite()) {
+            return Err(serde::de::Error::custom(
+                "a position must be two finite numbers, like (200, -80)",
+            ));
+        }
+        Ok(Self { x, y })
+    }
+}
+
+/// One coordinate, written as an integer when it is whole.
+struct Coord(f64);
+
+impl Serialize for Coord {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "only whole values well inside i64's range are cast"
+        )]
+        if self.0.fract() == 0.0 && self.0.abs() < 1e15 {
+            serializer.serialize_i64(self.0 as i64)
+        } else {
+            serializer.serialize_f64(self.0)
+        }
+    }
+}
+
+/// Writes `Some(x)` as plain `x`, so files read `sla: Sla(..)` instead of `sla: Some(Sla(..))`.
+/// Use with `skip_serializing_if = "Option::is_none"` and `default`.
+mod bare_some {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[allow(clippy::ref_option, reason = "the signature serde's serialize_with expects")]
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<T>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<T>, D::Error> {
+        T::deserialize(deserializer).map(Some)
+    }
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn one_u64() -> u64 {
+    1
+}
+
+fn one_f64() -> f64 {
+    1.0
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref, reason = "serde passes a reference")]
+fn is_one_f64(value: &f64) -> bool {
+    #[allow(clippy::float_cmp, reason = "only an exact 1.0 is the default")]
+    let one = *value == 1.0;
+    one
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref, reason = "serde passes a reference")]
+fn is_zero_f64(value: &f64) -> bool {
+    *value == 0.0
+}
+
+fn default_within() -> f64 {
+    1.0
+}
+
+fn default_cases() -> u64 {
+    10_000
+}
+
+fn default_replications() -> u32 {
+    10
+}
+
+fn default_arrivals() -> Dist {
+    Dist::Exponential {
+        mean: Duration::from_ms(3_600_000),
+    }
+}

@@ -1,0 +1,318 @@
+//! Reading and writing `.ron` map files: parsing with positions in errors, format versions,
+//! the canonical layout, comment detection and atomic saves.
+
+use std::fmt;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{FORMAT_VERSION, ProcessMap};
+
+/// Why a map could not be loaded or saved.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read or written at all.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// The text is not a valid map document.
+    #[error("{path}:{line}:{column}: {message}")]
+    Syntax {
+        /// The file (or a name such as `<memory>`).
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What was wrong and what was expected.
+        message: String,
+    },
+    /// The file was written by a newer Procmap.
+    #[error(
+        "{path}: format {found} is newer than this Procmap understands (format {FORMAT_VERSION}); \
+         please update Procmap"
+    )]
+    TooNew {
+        /// The file.
+        path: PathBuf,
+        /// The version in the file.
+        found: u32,
+    },
+    /// The document could not be turned into text (should not happen for valid documents).
+    #[error("cannot write the map: {0}")]
+    Serialize(String),
+}
+
+impl LoadError {
+    /// True when the file itself could not be read (as opposed to being read and found wrong).
+    #[must_use]
+    pub fn is_io(&self) -> bool {
+        matches!(self, Self::Io { .. })
+    }
+}
+
+/// Only the format version, read leniently before the full parse so that a file from a newer
+/// Procmap gets a clear message instead of "unknown field".
+#[derive(Deserialize)]
+#[serde(rename = "ProcessMap")]
+struct FormatProbe {
+    format: u32,
+}
+
+/// Parses a map from text. `path` only names the source in error messages.
+///
+/// # Errors
+/// [`LoadError::Syntax`] with line and column, or [`LoadError::TooNew`].
+pub fn from_str(text: &str, path: &Path) -> Result<ProcessMap, LoadError> {
+    if let Ok(probe) = ron::from_str::<FormatProbe>(text) {
+        if probe.format > FORMAT_VERSION {
+            return Err(LoadError::TooNew {
+                path: path.to_owned(),
+                found: probe.format,
+            });
+        }
+        // Migrations from older formats go here, keyed on `probe.format`. Format 1 is the first.
+    }
+    ron::from_str::<ProcessMap>(text).map_err(|error| LoadError::Syntax {
+        path: path.to_owned(),
+        line: error.span.start.line,
+        column: error.span.start.col,
+        message: describe(&error.code),
+    })
+}
+
+/// Reads and parses a map file.
+///
+/// # Errors
+/// [`LoadError::Io`] when the file cannot be read, else as [`from_str`].
+pub fn load(path: &Path) -> Result<ProcessMap, LoadError> {
+    let text = read(path)?;
+    from_str(&text, path)
+}
+
+/// Reads a file as UTF-8 text.
+///
+/// # Errors
+/// [`LoadError::Io`] when the file cannot be read or is not UTF-8.
+pub fn read(path: &Path) -> Result<String, LoadError> {
+    std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// A readable message for a RON error, in the words a user can act on.
+fn describe(code: &ron::error::Error) -> String {
+    use ron::error::Error as E;
+    match code {
+        E::Eof => "the file ends too early (is it truncated? expected more, such as a closing ')')"
+            .to_owned(),
+        E::ExpectedStructLikeEnd => "expected ')' or ',' here".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// The canonical text of a map: the layout the app saves and `procmap fmt` writes.
+///
+/// Top-level fields one per line; each owner, service, node and flow on one line of its own, so
+/// that a change to one element changes one line in a diff.
+///
+/// # Errors
+/// [`LoadError::Serialize`] if serialization fails (non-finite numbers cannot be written).
+pub fn to_string(map: &ProcessMap) -> Result<String, LoadError> {
+    let config = ron::ser::PrettyConfig::new()
+        .struct_names(true)
+        .depth_limit(2)
+        .indentor("    ")
+        .new_line("\n")
+        .separate_tuple_members(false);
+    let mut text =
+        ron::ser::to_string_pretty(map, config).map_err(|e| LoadError::Serialize(e.to_string()))?;
+    // RON escapes apostrophes (`\'`), which reads badly in prose; they need no escape inside a
+    // double-quoted string. Every `'` in the output is escaped, so a `\'` pair is always one.
+    text = text.replace("\\'", "'");
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// Saves a map atomically: writes a temporary file beside `path`, syncs it, then renames it over
+/// `path`, so a crash leaves either the old file or the new one, never half of one.
+///
+/// # Errors
+/// [`LoadError::Io`] when the file cannot be written, [`LoadError::Serialize`] as [`to_string`].
+pub fn save(map: &ProcessMap, path: &Path) -> Result<(), LoadError> {
+    let text = to_string(map)?;
+    write_atomic(path, text.as_bytes())
+}
+
+/// Writes bytes to `path` atomically (temporary file in the same folder, then rename).
+///
+/// # Errors
+/// [`LoadError::Io`] naming `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), LoadError> {
+    let io_error = |source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .map_or_else(|| "map".into(), |n| n.to_string_lossy().into_owned());
+    let temp = folder.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        // Best effort: the temporary file is ours and useless now.
+        let _ = std::fs::remove_file(&temp);
+    }
+    result.map_err(io_error)
+}
+
+/// A comment found in a map file's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    /// 1-based line where the comment starts.
+    pub line: usize,
+}
+
+impl fmt::Display for Comment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}", self.line)
+    }
+}
+
+/// Finds `//` and `/* */` comments outside string literals (including raw strings `r#"..."#`).
+/// Comments cannot survive a load/save round trip, so `fmt` refuses to drop them silently.
+#[must_use]
+pub fn find_comments(text: &str) -> Vec<Comment> {
+    let bytes = text.as_bytes();
+    let mut comments = Vec::new();
+    let mut line = 1;
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        match byte {
+            b'\n' => {
+                line += 1;
+                i += 1;
+            }
+            b'"' => {
+                // A normal string: skip to the closing quote, honouring escapes.
+                i += 1;
+                while let Some(&b) = bytes.get(i) {
+                    match b {
+                        b'\\' => i += 2,
+                        b'"' => {
+                            i += 1;
+                            break;
+                        }
+                        b'\n' => {
+                            line += 1;
+                            i += 1;
+                        }
+                        _ => i += 1,
+                    }
+                }
+            }
+            b'r' if matches!(bytes.get(i + 1), Some(b'"' | b'#'))
+                && !bytes
+                    .get(i.wrapping_sub(1))
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') =>
+            {
+                // A raw string: r"..." or r#"..."#, any number of hashes.
+                let mut hashes = 0;
+                let mut j = i + 1;
+                while bytes.get(j) == Some(&b'#') {
+                    hashes += 1;
+                    j += 1;
+                }
+                if bytes.get(j) != Some(&b'"') {
+                    i = j;
+                    continue;
+                }
+                j += 1;
+                let closing: Vec<u8> = std::iter::once(b'"')
+                    .chain(std::iter::repeat_n(b'#', hashes))
+                    .collect();
+                while j < bytes.len() && !bytes[j..].starts_with(&closing) {
+                    if bytes.get(j) == Some(&b'\n') {
+                        line += 1;
+                    }
+                    j += 1;
+                }
+                i = j + closing.len();
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                comments.push(Comment { line });
+                while bytes.get(i).is_some_and(|b| *b != b'\n') {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                comments.push(Comment { line });
+                i += 2;
+                while i < bytes.len() && !bytes[i..].starts_with(b"*/") {
+                    if bytes.get(i) == Some(&b'\n') {
+                        line += 1;
+                    }
+                    i += 1;
+                }
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    comments
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_comments_outside_strings() {
+        let text = "A(\n  // one\n  x: \"// not\", /* two\n */ y: r#\"/* no \"# // three\n)";
+        let lines: Vec<usize> = find_comments(text).iter().map(|c| c.line).collect();
+        assert_eq!(lines, vec![2, 3, 4]);
+    }
+
+    #[test]
+    fn no_comments_in_plain_text() {
+        assert!(find_comments("ProcessMap(format: 1, title: \"a \\\" // b\")").is_empty());
+    }
+
+    #[test]
+    fn too_new_is_refused_with_a_message() {
+        let error = from_str("ProcessMap(format: 9, nodes: {}, flows: [], future: 1)", Path::new("x.ron"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("format 9 is newer"), "{error}");
+    }
+
+    #[test]
+    fn truncated_file_names_line_and_column() {
+        let error = from_str("ProcessMap(\n  format: 1,\n  nodes: {", Path::new("t.ron"));
+        match error {
+            Err(LoadError::Syntax { line, path, .. }) => {
+                assert_eq!(line, 3);
+                assert_eq!(path, Path::new("t.ron"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! The readable simulation report of `procmap simulate`: the finding first, then the figures.
+
+use std::fmt::Write as _;
+
+use crate::model::{Duration, ProcessMap};
+use crate::sim::{Estimate, SimResult, SlaResult};
+
+/// A duration in hours as a person reads it: seconds, minutes, hours or days.
+#[must_use]
+pub fn hours(h: f64) -> String {
+    if !h.is_finite() {
+        return "-".to_owned();
+    }
+    if h < 1.0 / 60.0 {
+        format!("{:.0}s", h * 3600.0)
+    } else if h < 1.0 {
+        format!("{:.1}m", h * 60.0)
+    } else if h < 48.0 {
+        format!("{h:.2}h")
+    } else {
+        format!("{:.1}d", h / 24.0)
+    }
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+fn with_ci(e: Estimate, show: impl Fn(f64) -> String) -> String {
+    if e.ci95 > 0.0 {
+        format!("{} ± {}", show(e.mean), show(e.ci95))
+    } else {
+        show(e.mean)
+    }
+}
+
+fn sla_line(sla: &SlaResult) -> String {
+    format!(
+        "{} within {} (target {}): {}",
+        with_ci(sla.met_fraction, percent),
+        Duration::from_hours(sla.target_hours),
+        percent(sla.within),
+        if sla.met { "met" } else { "MISSED" }
+    )
+}
+
+/// The report as text.
+#[must_use]
+#[allow(clippy::cast_precision_loss, reason = "event counts for a rate")]
+pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
+    let mut out = String::new();
+    let s = &result.settings;
+    let name = |id: &str, fallback: &str| -> String {
+        map.nodes
+            .get(id)
+            .map(|n| n.name().to_owned())
+            .or_else(|| map.owners.get(id).map(|o| o.name.clone()))
+            .unwrap_or_else(|| fallback.to_owned())
+    };
+    // Writing into a String cannot fail; the results are ignored on purpose.
+    let _ = writeln!(
+        out,
+        "{}: {} replication{} x {} cases (warm-up {}), seed {}",
+        map.title,
+        s.replications,
+        if s.replications == 1 { "" } else { "s" },
+        s.cases,
+        s.warmup,
+        s.seed
+    );
+    let _ = writeln!(out, "\n{}", result.finding);
+    if !result.unstable.is_empty() {
+        let names: Vec<String> = result.unstable.iter().map(|id| name(id, id)).collect();
+        let _ = writeln!(
+            out,
+            "Unstable: {} (offered load at or above capacity; figures depend on run length).",
+            names.join(", ")
+        );
+    }
+    if result.truncated {
+        let _ = writeln!(
+            out,
+            "Stopped early by a guard (event count or simulated time): figures are partial."
+        );
+    }
+    let c = &result.cycle_time;
+    let _ = writeln!(
+        out,
+        "\nCycle time: mean {}, p50 {}, p90 {}, p95 {}, max {}",
+        with_ci(c.mean, hours),
+        hours(c.p50),
+        hours(c.p90),
+        hours(c.p95),
+        hours(c.max)
+    );
+    if let Some(sla) = &result.sla {
+        let _ = writeln!(out, "SLA: {}", sla_line(sla));
+    }
+    let _ = writeln!(
+        out,
+        "Throughput {} cases/h, work in progress {} cases, cost per case {}",
+        with_ci(result.throughput_per_hour, |x| format!("{x:.2}")),
+        with_ci(result.wip_mean, |x| format!("{x:.1}")),
+        with_ci(result.cost_per_case, |x| format!("{x:.2}")),
+    );
+
+    let _ = writeln!(
+        out,
+        "\n{:<28} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9}",
+        "Owner (busiest first)", "busy", "est.", "queue", "max q", "wait", "waiting"
+    );
+    for id in &result.bottlenecks {
+        let Some(o) = result.owners.get(id) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "{:<28} {:>8} {:>8} {:>8.1} {:>8} {:>8} {:>9}",
+            truncate(&name(id, id), 28),
+            percent(o.utilization.mean),
+            percent(o.estimated_utilization),
+            o.queue_mean,
+            o.queue_max,
+            hours(o.wait_mean),
+            percent(o.wait_share)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{:<28} {:>8} {:>8} {:>8} {:>8} {:>14}",
+        "Step", "visits", "wait", "work", "lead", "SLA met"
+    );
+    for (id, step) in &result.steps {
+        let sla = step.sla.map_or_else(String::new, |s| {
+            format!(
+                "{} {}",
+                percent(s.met_fraction.mean),
+                if s.met { "ok" } else { "MISS" }
+            )
+        });
+        let _ = writeln!(
+            out,
+            "{:<28} {:>8.2} {:>8} {:>8} {:>8} {:>14}",
+            truncate(&name(id, id), 28),
+            step.visits_per_case,
+            hours(step.wait_mean),
+            hours(step.work_mean),
+            hours(step.lead_mean),
+            sla
+        );
+    }
+    let rate = if result.wall_seconds > 0.0 {
+        result.events as f64 / result.wall_seconds
+    } else {
+        0.0
+    };
+    let _ = writeln!(
+        out,
+        "\n{} events in {:.3} s ({:.1} million events/s)",
+        result.events,
+        result.wall_seconds,
+        rate / 1e6
+    );
+    out
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_owned()
+    } else {
+        let mut short: String = text.chars().take(width - 1).collect();
+        short.push('…');
+        short
+    }
+}
