@@ -168,6 +168,32 @@ impl<'a> Graph<'a> {
         result
     }
 
+    /// Node indices in the order a reader follows the process: breadth first from the Starts
+    /// along the flows as drawn, then any nodes no Start reaches, by id.
+    #[must_use]
+    pub fn flow_order(&self) -> Vec<usize> {
+        let mut seen = vec![false; self.len()];
+        let mut order = Vec::with_capacity(self.len());
+        let mut queue = std::collections::VecDeque::new();
+        for i in 0..self.len() {
+            if self.kind(i) == Some(NodeKind::Start) {
+                seen[i] = true;
+                queue.push_back(i);
+            }
+        }
+        while let Some(n) = queue.pop_front() {
+            order.push(n);
+            for edge in &self.out[n] {
+                if !seen[edge.node] {
+                    seen[edge.node] = true;
+                    queue.push_back(edge.node);
+                }
+            }
+        }
+        order.extend((0..self.len()).filter(|&i| !seen[i]));
+        order
+    }
+
     /// True when node `i` is in a cycle (a component of several nodes, or a flow to itself).
     #[must_use]
     pub fn has_self_loop(&self, i: usize) -> bool {

@@ -131,15 +131,59 @@ pub fn to_string(map: &ProcessMap) -> Result<String, LoadError> {
         .indentor("    ")
         .new_line("\n")
         .separate_tuple_members(false);
-    let mut text =
+    let text =
         ron::ser::to_string_pretty(map, config).map_err(|e| LoadError::Serialize(e.to_string()))?;
     // RON escapes apostrophes (`\'`), which reads badly in prose; they need no escape inside a
     // double-quoted string. Every `'` in the output is escaped, so a `\'` pair is always one.
-    text = text.replace("\\'", "'");
+    let text = text.replace("\\'", "'");
+    let mut text = join_small_structs(&text);
     if !text.ends_with('\n') {
         text.push('\n');
     }
     Ok(text)
+}
+
+/// Puts top-level struct values (`sla: Sla(..)`, `simulation: Simulation(..)`) on one line, as
+/// owners, nodes and flows are: RON's depth limit alone would spread them over several lines.
+/// Only whitespace changes, and only for blocks whose inner lines are plain `key: value,` lines.
+fn join_small_structs(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(line) = lines.get(i) {
+        let opens_block = line.starts_with("    ")
+            && !line.starts_with("     ")
+            && line.ends_with('(')
+            && line.contains(": ");
+        if opens_block {
+            let inner: Vec<&str> = lines
+                .get(i + 1..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|l| l.starts_with("        "))
+                .copied()
+                .collect();
+            let closes = lines.get(i + 1 + inner.len()) == Some(&"    ),");
+            let simple = inner
+                .iter()
+                .all(|l| l.ends_with(',') && !l.trim_end_matches(',').ends_with(['(', '[', '{']));
+            if closes && simple && !inner.is_empty() {
+                let fields: Vec<&str> = inner
+                    .iter()
+                    .map(|l| l.trim().trim_end_matches(','))
+                    .collect();
+                out.push_str(line);
+                out.push_str(&fields.join(", "));
+                out.push_str("),\n");
+                i += inner.len() + 2;
+                continue;
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        i += 1;
+    }
+    out
 }
 
 /// Saves a map atomically: writes a temporary file beside `path`, syncs it, then renames it over

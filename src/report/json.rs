@@ -85,6 +85,7 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> Value {
         "finding": result.finding,
         "unstable": result.unstable,
         "truncated": result.truncated,
+        "warnings": result.warnings,
         "cases_measured": result.cases_measured,
         "events": result.events,
         "wall_seconds": result.wall_seconds,

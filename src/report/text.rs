@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use crate::model::graph::Graph;
 use crate::model::{Duration, ProcessMap};
 use crate::sim::{Estimate, SimResult, SlaResult};
 
@@ -50,13 +51,8 @@ fn sla_line(sla: &SlaResult) -> String {
 pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
     let mut out = String::new();
     let s = &result.settings;
-    let name = |id: &str, fallback: &str| -> String {
-        map.nodes
-            .get(id)
-            .map(|n| n.name().to_owned())
-            .or_else(|| map.owners.get(id).map(|o| o.name.clone()))
-            .unwrap_or_else(|| fallback.to_owned())
-    };
+    let owner_name = |id: &str| map.owners.get(id).map_or(id, |o| o.name.as_str()).to_owned();
+    let node_name = |id: &str| map.nodes.get(id).map_or(id, |n| n.name()).to_owned();
     // Writing into a String cannot fail; the results are ignored on purpose.
     let _ = writeln!(
         out,
@@ -70,18 +66,15 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
     );
     let _ = writeln!(out, "\n{}", result.finding);
     if !result.unstable.is_empty() {
-        let names: Vec<String> = result.unstable.iter().map(|id| name(id, id)).collect();
+        let names: Vec<String> = result.unstable.iter().map(|id| owner_name(id)).collect();
         let _ = writeln!(
             out,
             "Unstable: {} (offered load at or above capacity; figures depend on run length).",
             names.join(", ")
         );
     }
-    if result.truncated {
-        let _ = writeln!(
-            out,
-            "Stopped early by a guard (event count or simulated time): figures are partial."
-        );
+    for warning in &result.warnings {
+        let _ = writeln!(out, "Note: {warning}");
     }
     let c = &result.cycle_time;
     let _ = writeln!(
@@ -116,7 +109,7 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
         let _ = writeln!(
             out,
             "{:<28} {:>8} {:>8} {:>8.1} {:>8} {:>8} {:>9}",
-            truncate(&name(id, id), 28),
+            truncate(&owner_name(id), 28),
             percent(o.utilization.mean),
             percent(o.estimated_utilization),
             o.queue_mean,
@@ -130,7 +123,12 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
         "\n{:<28} {:>8} {:>8} {:>8} {:>8} {:>14}",
         "Step", "visits", "wait", "work", "lead", "SLA met"
     );
-    for (id, step) in &result.steps {
+    let graph = Graph::new(map);
+    let ordered = graph.flow_order().into_iter().filter_map(|i| {
+        let id = *graph.ids.get(i)?;
+        result.steps.get(id).map(|step| (id, step))
+    });
+    for (id, step) in ordered {
         let sla = step.sla.map_or_else(String::new, |s| {
             format!(
                 "{} {}",
@@ -141,7 +139,7 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
         let _ = writeln!(
             out,
             "{:<28} {:>8.2} {:>8} {:>8} {:>8} {:>14}",
-            truncate(&name(id, id), 28),
+            truncate(&node_name(id), 28),
             step.visits_per_case,
             hours(step.wait_mean),
             hours(step.work_mean),

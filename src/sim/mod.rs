@@ -195,6 +195,8 @@ pub struct SimResult {
     pub cases_measured: u64,
     /// True when a guard (event count or 1,000 simulated years) stopped some replication early.
     pub truncated: bool,
+    /// Advice about the run itself (e.g. a warm-up too short for the cycle time).
+    pub warnings: Vec<String>,
     /// Wall-clock time of the run in seconds.
     pub wall_seconds: f64,
 }
@@ -357,6 +359,25 @@ fn aggregate(map: &ProcessMap, model: &Model, settings: &Simulation, reps: &[Rep
         util(b).total_cmp(&util(a)).then_with(|| a.cmp(b))
     });
     let finding = finding(map, &owners, &bottlenecks, &estimate.unstable);
+    let mut warnings = Vec::new();
+    let warmup_hours = ratio(settings.warmup as f64, estimate.arrivals_per_hour);
+    let cycle_hours = cycle_time.mean.mean;
+    if estimate.unstable.is_empty() && warmup_hours < cycle_hours {
+        let needed = (2.0 * cycle_hours * estimate.arrivals_per_hour).ceil();
+        warnings.push(format!(
+            "The warm-up ({} cases, about {:.0} h) is shorter than the mean cycle time ({:.0} h): \
+             work late in a case is under-counted while the process fills up. Use a warm-up of \
+             at least {needed:.0} cases.",
+            settings.warmup, warmup_hours, cycle_hours
+        ));
+    }
+    if reps.iter().any(|r| r.truncated) {
+        warnings.push(
+            "A guard (event count or 1,000 simulated years) stopped the run early: figures are \
+             partial."
+                .to_owned(),
+        );
+    }
 
     SimResult {
         settings: *settings,
@@ -373,6 +394,7 @@ fn aggregate(map: &ProcessMap, model: &Model, settings: &Simulation, reps: &[Rep
         events: reps.iter().map(|r| r.events).sum(),
         cases_measured: measured,
         truncated: reps.iter().any(|r| r.truncated),
+        warnings,
         wall_seconds: 0.0,
     }
 }

@@ -1,0 +1,410 @@
+//! The file format contract: the reference document loads as written, saves are canonical and
+//! stable, and no input (random, truncated or mutated) makes the loader or validator panic.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use proptest::prelude::*;
+
+use procmap::model::{
+    self, Dist, Duration, Flow, Node, Owner, Point, ProcessMap, Service, Severity, Simulation, Sla,
+    io,
+};
+
+use super::{parse, samples};
+
+/// The document from the format's specification, verbatim.
+pub const REFERENCE: &str = r#"ProcessMap(
+    format: 1,
+    title: "Order to cash",
+    description: "From a customer's order to cash collected.",
+    owners: {
+        "sales": Owner(name: "Sales desk", capacity: 3, cost_per_hour: 40.0),
+        "warehouse": Owner(name: "Warehouse", capacity: 4),
+    },
+    services: {
+        "erp": Service(name: "ERP", availability: 0.995, mean_repair: "2h", depends_on: ["db"], at: (200, 300)),
+        "db": Service(name: "Database", at: (400, 300)),
+    },
+    nodes: {
+        "order": Start(name: "Order received", arrivals: Exponential(mean: "6m"), at: (0, 0)),
+        "check": Step(name: "Check credit", owner: "sales",
+                      work: Triangular(min: "5m", mode: "10m", max: "30m"),
+                      sla: Sla(target: "1h", within: 0.9), uses: ["erp"], at: (200, 0),
+                      notes: "Use the credit policy."),
+        "credit_ok": Decision(name: "Credit OK?", at: (400, 0)),
+        "fork": Parallel(name: "Ship and invoice", at: (600, 0)),
+        "ship": Step(name: "Pick and ship", owner: "warehouse", work: Exponential(mean: "40m"), at: (800, -80)),
+        "invoice": Step(name: "Send invoice", owner: "sales", work: Fixed("5m"), at: (800, 80)),
+        "join": Parallel(name: "Both done", at: (1000, 0)),
+        "reject": End(name: "Order rejected", at: (600, 150)),
+        "done": End(name: "Cash collected", at: (1200, 0)),
+    },
+    flows: [
+        Flow(from: "order", to: "check"),
+        Flow(from: "check", to: "credit_ok"),
+        Flow(from: "credit_ok", to: "fork", probability: 0.8, label: "yes"),
+        Flow(from: "credit_ok", to: "reject", probability: 0.2, label: "no"),
+        Flow(from: "fork", to: "ship"), Flow(from: "fork", to: "invoice"),
+        Flow(from: "ship", to: "join"), Flow(from: "invoice", to: "join"),
+        Flow(from: "join", to: "done"),
+    ],
+    sla: Sla(target: "2d", within: 0.95),
+    simulation: Simulation(cases: 10000, warmup: 500, replications: 10, seed: 7),
+)
+"#;
+
+#[test]
+fn reference_document_loads_exactly_and_checks_clean() {
+    let map = parse(REFERENCE);
+    assert_eq!(map.title, "Order to cash");
+    assert_eq!(map.owners["sales"].capacity, 3);
+    assert_eq!(map.owners["warehouse"].capacity, 4);
+    assert_eq!(map.owners["warehouse"].cost_per_hour, 0.0);
+    assert_eq!(map.services["db"].availability, 1.0);
+    assert_eq!(map.services["erp"].mean_repair, Some("2h".parse().unwrap_or_default()));
+    assert_eq!(map.nodes.len(), 9);
+    assert_eq!(map.flows.len(), 9);
+    assert_eq!(map.flows[2].probability, Some(0.8));
+    assert_eq!(map.flows[2].label, "yes");
+    assert_eq!(map.sla.map(|s| s.within), Some(0.95));
+    assert_eq!(
+        map.simulation,
+        Simulation {
+            cases: 10_000,
+            warmup: 500,
+            replications: 10,
+            seed: 7
+        }
+    );
+    match &map.nodes["check"] {
+        Node::Step {
+            owner,
+            work,
+            sla,
+            uses,
+            notes,
+            at,
+            ..
+        } => {
+            assert_eq!(owner.as_deref(), Some("sales"));
+            assert_eq!(work.kind(), "Triangular");
+            assert!((work.mean_hours() - 0.25).abs() < 1e-12);
+            assert_eq!(sla.map(|s| s.target.as_hours()), Some(1.0));
+            assert_eq!(uses, &vec!["erp".to_owned()]);
+            assert_eq!(notes, "Use the credit policy.");
+            assert_eq!(*at, Point::new(200.0, 0.0));
+        }
+        other => panic!("check is not a step: {other:?}"),
+    }
+    let problems = model::validate(&map);
+    assert!(problems.is_empty(), "{problems:?}");
+}
+
+#[test]
+fn misspelt_owner_is_reported_on_its_node() {
+    let map = parse(&REFERENCE.replace(r#"owner: "sales",
+"#, r#"owner: "salez",
+"#));
+    let problems = model::validate(&map);
+    let errors: Vec<String> = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        errors,
+        vec!["node 'check': error: owner 'salez' is not defined (did you mean 'sales'?)"]
+    );
+}
+
+#[test]
+fn truncated_documents_report_line_and_column() {
+    for cut in [10, 100, 500, 1000, REFERENCE.len() - 3] {
+        let Some(text) = REFERENCE.get(..cut) else {
+            continue;
+        };
+        match io::from_str(text, Path::new("cut.ron")) {
+            Err(model::LoadError::Syntax { line, column, .. }) => {
+                assert!(line >= 1 && column >= 1);
+            }
+            other => panic!("cut at {cut}: expected a syntax error, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn unknown_fields_and_bad_durations_say_what_was_expected() {
+    let error = io::from_str(
+        &REFERENCE.replace("capacity: 3", "capacityy: 3"),
+        Path::new("typo.ron"),
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(error.starts_with("typo.ron:6:"), "{error}");
+    assert!(error.contains("capacityy"), "{error}");
+    let error = io::from_str(&REFERENCE.replace("\"40m\"", "\"40 minutes\""), Path::new("d.ron"))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(error.starts_with("d.ron:21:") && error.contains("\"40 minutes\""), "{error}");
+}
+
+#[test]
+fn samples_are_canonical_and_save_load_save_is_byte_identical() {
+    for (name, text) in samples() {
+        let map = parse(&text);
+        let saved = io::to_string(&map).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(saved, text, "{name} is not in canonical form (run procmap fmt)");
+        let again = io::to_string(&parse(&saved)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(saved, again, "{name}: save -> load -> save changed the text");
+        assert!(io::find_comments(&text).is_empty(), "{name} has comments");
+        let problems = model::validate(&map);
+        assert!(problems.is_empty(), "{name}: {problems:?}");
+    }
+}
+
+#[test]
+fn reference_document_saves_canonically_and_stably() {
+    let map = parse(REFERENCE);
+    let first = io::to_string(&map).unwrap_or_else(|e| panic!("{e}"));
+    let reloaded = parse(&first);
+    assert_eq!(reloaded, map);
+    assert_eq!(io::to_string(&reloaded).unwrap_or_else(|e| panic!("{e}")), first);
+    // Sorted keys, one element per line, readable durations and no Some(..).
+    assert!(first.contains(r#"        "db": Service(name: "Database", at: (400, 300)),"#), "{first}");
+    assert!(first.contains(r#"    sla: Sla(target: "2d", within: 0.95),"#), "{first}");
+    assert!(first.contains("customer's"), "apostrophes are not escaped: {first}");
+    assert!(!first.contains("Some("));
+}
+
+#[test]
+fn atomic_save_writes_and_leaves_no_temporary_files() {
+    let folder = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = folder.path().join("map.ron");
+    let map = parse(REFERENCE);
+    io::save(&map, &path).unwrap_or_else(|e| panic!("{e}"));
+    io::save(&map, &path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(io::load(&path).unwrap_or_else(|e| panic!("{e}")), map);
+    let names: Vec<_> = std::fs::read_dir(folder.path())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("map.ron")]);
+    // A folder that does not exist is an error naming the file, not a panic.
+    let missing = folder.path().join("no/such/dir/map.ron");
+    let error = io::save(&map, &missing).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(error.contains("map.ron"), "{error}");
+}
+
+#[test]
+fn newer_formats_are_refused_clearly() {
+    let error = io::from_str(&REFERENCE.replace("format: 1", "format: 2"), Path::new("new.ron"))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(error.contains("format 2 is newer"), "{error}");
+}
+
+// --- Property tests -------------------------------------------------------------------------
+
+fn id() -> impl Strategy<Value = String> {
+    "[a-z][a-z0-9_]{0,6}"
+}
+
+fn text() -> impl Strategy<Value = String> {
+    // Anything a user might type, including quotes, backslashes, apostrophes and new lines.
+    prop_oneof![
+        "[ -~]{0,20}",
+        "[a-zA-Z '\"\\\\\n\té€😀#/*]{0,20}",
+        any::<String>(),
+    ]
+}
+
+fn duration() -> impl Strategy<Value = Duration> {
+    prop_oneof![0u64..100_000_000, 0u64..=model::MAX_MS].prop_map(Duration::from_ms)
+}
+
+fn dist() -> impl Strategy<Value = Dist> {
+    prop_oneof![
+        duration().prop_map(Dist::Fixed),
+        duration().prop_map(|mean| Dist::Exponential { mean }),
+        (duration(), duration()).prop_map(|(min, max)| Dist::Uniform { min, max }),
+        (duration(), duration(), duration()).prop_map(|(min, mode, max)| Dist::Triangular {
+            min,
+            mode,
+            max
+        }),
+        (duration(), duration()).prop_map(|(mean, sd)| Dist::Normal { mean, sd }),
+        (duration(), duration()).prop_map(|(mean, sd)| Dist::LogNormal { mean, sd }),
+    ]
+}
+
+fn point() -> impl Strategy<Value = Point> {
+    prop_oneof![
+        (-5000i32..5000, -5000i32..5000).prop_map(|(x, y)| Point::new(f64::from(x), f64::from(y))),
+        (-1e6f64..1e6, -1e6f64..1e6).prop_map(|(x, y)| Point::new(x, y)),
+    ]
+}
+
+fn sla() -> impl Strategy<Value = Option<Sla>> {
+    proptest::option::of((duration(), 0.0f64..=1.0).prop_map(|(target, within)| Sla { target, within }))
+}
+
+fn node() -> impl Strategy<Value = Node> {
+    prop_oneof![
+        (text(), dist(), text(), point()).prop_map(|(name, arrivals, notes, at)| Node::Start {
+            name,
+            arrivals,
+            notes,
+            at
+        }),
+        (
+            text(),
+            proptest::option::of(id()),
+            dist(),
+            sla(),
+            proptest::collection::vec(id(), 0..3),
+            text(),
+            point()
+        )
+            .prop_map(|(name, owner, work, sla, uses, notes, at)| Node::Step {
+                name,
+                owner,
+                work,
+                sla,
+                uses,
+                notes,
+                at
+            }),
+        (text(), text(), point()).prop_map(|(name, notes, at)| Node::Decision { name, notes, at }),
+        (text(), text(), point()).prop_map(|(name, notes, at)| Node::Parallel { name, notes, at }),
+        (text(), text(), point()).prop_map(|(name, notes, at)| Node::End { name, notes, at }),
+    ]
+}
+
+fn process_map() -> impl Strategy<Value = ProcessMap> {
+    let owner = (text(), 0u32..20, prop_oneof![Just(0.0), 0.0f64..500.0]).prop_map(
+        |(name, capacity, cost_per_hour)| Owner {
+            name,
+            capacity,
+            cost_per_hour,
+        },
+    );
+    let service = (
+        text(),
+        prop_oneof![Just(1.0), 0.0f64..=1.0],
+        proptest::option::of(duration()),
+        proptest::collection::vec(id(), 0..3),
+        text(),
+        point(),
+    )
+        .prop_map(|(name, availability, mean_repair, depends_on, notes, at)| Service {
+            name,
+            availability,
+            mean_repair,
+            depends_on,
+            notes,
+            at,
+        });
+    let flow = (id(), id(), proptest::option::of(0.0f64..=1.0), text()).prop_map(
+        |(from, to, probability, label)| Flow {
+            from,
+            to,
+            probability,
+            label,
+        },
+    );
+    (
+        text(),
+        text(),
+        proptest::collection::btree_map(id(), owner, 0..4),
+        proptest::collection::btree_map(id(), service, 0..4),
+        proptest::collection::btree_map(id(), node(), 0..8),
+        proptest::collection::vec(flow, 0..10),
+        sla(),
+        (1u64..1_000_000, 0u64..1000, 1u32..50, any::<u64>()),
+    )
+        .prop_map(
+            |(title, description, owners, services, nodes, flows, sla, sim)| ProcessMap {
+                format: 1,
+                title,
+                description,
+                owners,
+                services,
+                nodes,
+                flows,
+                sla,
+                simulation: Simulation {
+                    cases: sim.0,
+                    warmup: sim.1,
+                    replications: sim.2,
+                    seed: sim.3,
+                },
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn save_then_load_is_identity(map in process_map()) {
+        let text = io::to_string(&map).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let loaded = io::from_str(&text, Path::new("gen.ron"))
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert_eq!(&loaded, &map);
+        let again = io::to_string(&loaded).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(again, text);
+    }
+
+    #[test]
+    fn random_text_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let text = String::from_utf8_lossy(&bytes);
+        if let Ok(map) = io::from_str(&text, Path::new("fuzz.ron")) {
+            let _ = model::validate(&map);
+            let _ = procmap::analysis::estimate(&map);
+        }
+    }
+
+    #[test]
+    fn mutated_documents_never_panic(
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), 0usize..12, any::<u8>()), 1..6),
+        seed in any::<u64>(),
+    ) {
+        // Delete, duplicate or replace pieces of a real document, then load, validate, estimate
+        // and (when valid) simulate a few cases.
+        let mut text: Vec<u8> = REFERENCE.as_bytes().to_vec();
+        for (at, len, byte) in edits {
+            let start = at.index(text.len().max(1)).min(text.len());
+            let end = (start + len).min(text.len());
+            match byte % 4 {
+                0 => { text.drain(start..end); }
+                1 => { let piece: Vec<u8> = text[start..end].to_vec(); text.splice(start..start, piece); }
+                2 => { if let Some(b) = text.get_mut(start) { *b = byte; } }
+                _ => { text.insert(start, b"0123456789.-,:()[]{}\"hms"[usize::from(byte) % 24]); }
+            }
+        }
+        let text = String::from_utf8_lossy(&text);
+        if let Ok(map) = io::from_str(&text, Path::new("mutant.ron")) {
+            let problems = model::validate(&map);
+            let _ = procmap::analysis::estimate(&map);
+            if !model::has_errors(&problems) {
+                let settings = Simulation { cases: 50, warmup: 5, replications: 1, seed };
+                let result = procmap::sim::simulate(&map, &settings, Some(1), &procmap::sim::Control::default());
+                prop_assert!(result.is_ok(), "{:?}", result.err());
+            }
+        }
+    }
+}
+
+#[test]
+fn durations_in_files_are_canonicalised() {
+    let map = parse(&REFERENCE.replace("\"6m\"", "\"0.1h\"").replace("\"40m\"", "\"2400s\""));
+    let text = io::to_string(&map).unwrap_or_else(|e| panic!("{e}"));
+    assert!(text.contains(r#"arrivals: Exponential(mean: "6m")"#), "{text}");
+    assert!(text.contains(r#"work: Exponential(mean: "40m")"#), "{text}");
+    let _: BTreeMap<String, Owner> = map.owners;
+}

@@ -1,0 +1,348 @@
+//! The simulator against closed-form queueing results. Each run uses a fixed seed, so a test
+//! is deterministic; tolerances are multiples of the run's own 95% confidence half-width (plus
+//! a small absolute floor for the 0.4% resolution of the percentile histogram), so they follow
+//! from the sampling error rather than from a guess.
+
+use procmap::model::{ProcessMap, Simulation};
+use procmap::sim::{self, Control, SimResult};
+
+use super::parse;
+
+fn run(map: &ProcessMap, cases: u64, warmup: u64, replications: u32, seed: u64) -> SimResult {
+    let settings = Simulation {
+        cases,
+        warmup,
+        replications,
+        seed,
+    };
+    sim::simulate(map, &settings, None, &Control::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Asserts `estimate` is within `k` confidence half-widths (or `floor`) of `exact`.
+fn close(what: &str, estimate: sim::Estimate, exact: f64, k: f64, floor: f64) {
+    let tolerance = (k * estimate.ci95).max(floor);
+    assert!(
+        (estimate.mean - exact).abs() <= tolerance,
+        "{what}: simulated {:.4} ± {:.4}, theory {exact:.4} (tolerance {tolerance:.4})",
+        estimate.mean,
+        estimate.ci95
+    );
+}
+
+/// One queue: Poisson arrivals (mean gap `gap`), exponential service (mean `service`), `c`
+/// servers.
+fn single_queue(gap: &str, service: &str, c: u32) -> ProcessMap {
+    parse(&format!(
+        r#"ProcessMap(format: 1, title: "queue",
+            owners: {{"team": Owner(name: "Team", capacity: {c})}},
+            nodes: {{
+                "in": Start(name: "In", arrivals: Exponential(mean: "{gap}")),
+                "work": Step(name: "Work", owner: "team", work: Exponential(mean: "{service}")),
+                "out": End(name: "Out"),
+            }},
+            flows: [Flow(from: "in", to: "work"), Flow(from: "work", to: "out")],
+        )"#
+    ))
+}
+
+/// Erlang C: probability that an arrival waits in M/M/c with offered load `a` = λ/μ.
+fn erlang_c(c: u32, a: f64) -> f64 {
+    let rho = a / f64::from(c);
+    let mut term = 1.0;
+    let mut sum = 1.0;
+    for k in 1..c {
+        term *= a / f64::from(k);
+        sum += term;
+    }
+    let last = term * a / f64::from(c) / (1.0 - rho);
+    last / (sum + last)
+}
+
+#[test]
+fn mm1_at_80_percent_waits_4_hours() {
+    // λ = 0.8/h, μ = 1/h: Wq = ρ/(μ-λ) = 4 h, W = 5 h, utilisation 0.8.
+    let result = run(&single_queue("1h 15m", "1h", 1), 50_000, 5_000, 20, 1);
+    close("cycle time", result.cycle_time.mean, 5.0, 3.0, 0.0);
+    close("utilisation", result.owners["team"].utilization, 0.8, 3.0, 0.0);
+    let wait = result.steps["work"].wait_mean;
+    assert!((wait - 4.0).abs() < 0.25, "mean wait {wait}");
+    // The analytic estimate agrees with the simulation.
+    let estimated = result.owners["team"].estimated_utilization;
+    assert!((estimated - 0.8).abs() < 1e-9);
+    // Exponential sojourn time in M/M/1: p90 = W ln 10.
+    let p90 = result.cycle_time.p90;
+    assert!((p90 - 5.0 * 10f64.ln()).abs() / p90 < 0.03, "p90 {p90}");
+}
+
+#[test]
+fn mmc_with_three_servers_at_90_percent_matches_erlang_c() {
+    // λ = 2.7/h, μ = 1/h, c = 3: Wq = C(3, 2.7) / (cμ - λ).
+    let gap_minutes = 60.0 / 2.7;
+    let gap = format!("{:.3}s", gap_minutes * 60.0);
+    let result = run(&single_queue(&gap, "1h", 3), 50_000, 5_000, 20, 2);
+    let wq = erlang_c(3, 2.7) / (3.0 - 2.7);
+    close("cycle time", result.cycle_time.mean, wq + 1.0, 3.0, 0.0);
+    close("utilisation", result.owners["team"].utilization, 0.9, 3.0, 0.0);
+}
+
+#[test]
+fn tandem_stations_are_independent_jackson() {
+    // λ = 1/h; station a: μ = 2/h (W = 1 h), station b: μ = 4/3 per hour (W = 3 h).
+    let map = parse(
+        r#"ProcessMap(format: 1, title: "tandem",
+            owners: {"a": Owner(name: "A"), "b": Owner(name: "B")},
+            nodes: {
+                "in": Start(name: "In", arrivals: Exponential(mean: "1h")),
+                "s1": Step(name: "One", owner: "a", work: Exponential(mean: "30m")),
+                "s2": Step(name: "Two", owner: "b", work: Exponential(mean: "45m")),
+                "out": End(name: "Out"),
+            },
+            flows: [Flow(from: "in", to: "s1"), Flow(from: "s1", to: "s2"), Flow(from: "s2", to: "out")],
+        )"#,
+    );
+    let result = run(&map, 50_000, 5_000, 20, 3);
+    close("cycle time", result.cycle_time.mean, 4.0, 3.0, 0.0);
+    close("utilisation a", result.owners["a"].utilization, 0.5, 3.0, 0.0);
+    close("utilisation b", result.owners["b"].utilization, 0.75, 3.0, 0.0);
+    // Station b waits 3 - 0.75 = 2.25 h on average; it is the bottleneck.
+    assert_eq!(result.bottlenecks.first().map(String::as_str), Some("b"));
+    assert!(result.finding.starts_with("B is the bottleneck"), "{}", result.finding);
+}
+
+#[test]
+fn deterministic_service_never_waits() {
+    // D/D/1: an arrival every 10 minutes, 8 minutes of work: no case ever waits.
+    let map = parse(
+        r#"ProcessMap(format: 1, title: "dd1",
+            owners: {"team": Owner(name: "Team")},
+            nodes: {
+                "in": Start(name: "In", arrivals: Fixed("10m")),
+                "work": Step(name: "Work", owner: "team", work: Fixed("8m")),
+                "out": End(name: "Out"),
+            },
+            flows: [Flow(from: "in", to: "work"), Flow(from: "work", to: "out")],
+        )"#,
+    );
+    let result = run(&map, 10_000, 0, 2, 4);
+    assert_eq!(result.steps["work"].wait_mean, 0.0);
+    assert!((result.cycle_time.mean.mean - 8.0 / 60.0).abs() < 1e-9);
+    assert!((result.cycle_time.max - 8.0 / 60.0).abs() < 1e-9);
+    assert!((result.owners["team"].utilization.mean - 0.8).abs() < 1e-3);
+    assert_eq!(result.owners["team"].queue_max, 0);
+}
+
+#[test]
+fn decision_splits_70_30() {
+    let map = parse(
+        r#"ProcessMap(format: 1, title: "split",
+            nodes: {
+                "in": Start(name: "In", arrivals: Exponential(mean: "1h")),
+                "d": Decision(name: "Which?"),
+                "a": Step(name: "A", work: Fixed("1m")),
+                "b": Step(name: "B", work: Fixed("1m")),
+                "out": End(name: "Out"),
+            },
+            flows: [
+                Flow(from: "in", to: "d"),
+                Flow(from: "d", to: "a", probability: 0.7), Flow(from: "d", to: "b", probability: 0.3),
+                Flow(from: "a", to: "out"), Flow(from: "b", to: "out"),
+            ],
+        )"#,
+    );
+    let result = run(&map, 100_000, 0, 1, 5);
+    let a = result.steps["a"].visits_per_case;
+    // Binomial: sd of the share is sqrt(0.21 / 100000) = 0.00145; allow 4 sd.
+    assert!((a - 0.7).abs() < 4.0 * 0.00145, "share {a}");
+    assert_eq!(result.steps["a"].count + result.steps["b"].count, 100_000);
+}
+
+#[test]
+fn rework_loop_visits_are_geometric() {
+    let map = parse(
+        r#"ProcessMap(format: 1, title: "rework",
+            owners: {"team": Owner(name: "Team", capacity: 2)},
+            nodes: {
+                "in": Start(name: "In", arrivals: Exponential(mean: "1h")),
+                "w": Step(name: "Work", owner: "team", work: Exponential(mean: "20m")),
+                "ok": Decision(name: "OK?"),
+                "out": End(name: "Out"),
+            },
+            flows: [
+                Flow(from: "in", to: "w"), Flow(from: "w", to: "ok"),
+                Flow(from: "ok", to: "w", probability: 0.2, label: "redo"),
+                Flow(from: "ok", to: "out", probability: 0.8),
+            ],
+        )"#,
+    );
+    let result = run(&map, 100_000, 1_000, 1, 6);
+    let visits = result.steps["w"].visits_per_case;
+    // Geometric with p = 0.8: mean 1.25, variance 0.3125; sd of the mean over 1e5 cases 0.0018.
+    assert!((visits - 1.25).abs() < 4.0 * 0.0018, "visits {visits}");
+    let estimated = result.owners["team"].estimated_utilization;
+    close("utilisation", result.owners["team"].utilization, estimated, 3.0, 0.005);
+}
+
+#[test]
+fn parallel_join_waits_for_the_longest_branch() {
+    // Fixed branch times 1 h, 2 h and a nested split of 30 m / 3 h: cycle time is exactly 3 h.
+    let map = parse(
+        r#"ProcessMap(format: 1, title: "parallel",
+            nodes: {
+                "in": Start(name: "In", arrivals: Exponential(mean: "1h")),
+                "split": Parallel(name: "Split"),
+                "a": Step(name: "A", work: Fixed("1h")),
+                "b": Step(name: "B", work: Fixed("2h")),
+                "inner": Parallel(name: "Inner split"),
+                "c1": Step(name: "C1", work: Fixed("30m")),
+                "c2": Step(name: "C2", work: Fixed("3h")),
+                "inner_join": Parallel(name: "Inner join"),
+                "join": Parallel(name: "Join"),
+                "out": End(name: "Out"),
+            },
+            flows: [
+                Flow(from: "in", to: "split"),
+                Flow(from: "split", to: "a"), Flow(from: "split", to: "b"), Flow(from: "split", to: "inner"),
+                Flow(from: "inner", to: "c1"), Flow(from: "inner", to: "c2"),
+                Flow(from: "c1", to: "inner_join"), Flow(from: "c2", to: "inner_join"),
+                Flow(from: "a", to: "join"), Flow(from: "b", to: "join"), Flow(from: "inner_join", to: "join"),
+                Flow(from: "join", to: "out"),
+            ],
+        )"#,
+    );
+    let result = run(&map, 5_000, 0, 2, 7);
+    assert!((result.cycle_time.mean.mean - 3.0).abs() < 1e-9, "{:?}", result.cycle_time.mean);
+    assert!((result.cycle_time.max - 3.0).abs() < 1e-9);
+    assert_eq!(result.cases_measured, 10_000);
+    assert_eq!(result.steps["c2"].count, 10_000);
+}
+
+#[test]
+fn same_seed_same_result_on_any_thread_count() {
+    let map = parse(include_str!("../../samples/order-to-cash.ron"));
+    let settings = Simulation {
+        cases: 3_000,
+        warmup: 200,
+        replications: 4,
+        seed: 99,
+    };
+    let json = |threads| {
+        let result = sim::simulate(&map, &settings, Some(threads), &Control::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut value = procmap::report::json::simulation(&map, &result);
+        if let Some(object) = value.as_object_mut() {
+            object.remove("wall_seconds");
+        }
+        value.to_string()
+    };
+    let one = json(1);
+    assert_eq!(one, json(2));
+    assert_eq!(one, json(1));
+    let other_seed = sim::simulate(
+        &map,
+        &Simulation { seed: 100, ..settings },
+        Some(1),
+        &Control::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut other = procmap::report::json::simulation(&map, &other_seed);
+    if let Some(object) = other.as_object_mut() {
+        object.remove("wall_seconds");
+    }
+    assert_ne!(one, other.to_string(), "a different seed must give different figures");
+}
+
+#[test]
+fn samples_simulate_and_agree_with_the_estimate() {
+    for (name, text) in super::samples() {
+        let map = parse(&text);
+        let result = run(&map, 20_000, map.simulation.warmup, 4, 8);
+        assert!(result.warnings.is_empty(), "{name}: {:?}", result.warnings);
+        assert!(result.unstable.is_empty(), "{name}: {:?}", result.unstable);
+        for (id, owner) in &result.owners {
+            let tolerance = (4.0 * owner.utilization.ci95).max(0.02);
+            assert!(
+                (owner.utilization.mean - owner.estimated_utilization).abs() <= tolerance,
+                "{name}: owner {id}: simulated {:.3} ± {:.3}, estimated {:.3}",
+                owner.utilization.mean,
+                owner.utilization.ci95,
+                owner.estimated_utilization
+            );
+        }
+        assert!(result.finding.contains("bottleneck"), "{name}: {}", result.finding);
+    }
+}
+
+#[test]
+fn unstable_model_finishes_and_says_where() {
+    // Offered load 1.5: the queue grows, the run still ends, and the result says why.
+    let result = run(&single_queue("40m", "1h", 1), 5_000, 0, 2, 9);
+    assert_eq!(result.unstable, vec!["team".to_owned()]);
+    assert!(result.finding.contains("cannot keep up"), "{}", result.finding);
+    assert!(result.owners["team"].utilization.mean > 0.99);
+}
+
+#[test]
+fn invalid_model_is_refused_with_its_problems() {
+    let map = parse(
+        r#"ProcessMap(format: 1, title: "bad",
+            nodes: {"in": Start(name: "In"), "w": Step(name: "W", owner: "nobody")},
+            flows: [Flow(from: "in", to: "w")],
+        )"#,
+    );
+    match sim::simulate(&map, &Simulation::default(), None, &Control::default()) {
+        Err(sim::SimError::Invalid(problems)) => {
+            assert!(problems.iter().any(|p| p.message.contains("'nobody'")), "{problems:?}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn degenerate_models_do_not_panic() {
+    let maps = [
+        // Start straight to End.
+        r#"ProcessMap(format: 1, nodes: {"s": Start(name: "S"), "e": End(name: "E")}, flows: [Flow(from: "s", to: "e")])"#,
+        // Zero work everywhere, arrivals a millisecond apart.
+        r#"ProcessMap(format: 1, owners: {"o": Owner(name: "O")},
+            nodes: {"s": Start(name: "S", arrivals: Fixed("1ms")), "w": Step(name: "W", owner: "o"), "e": End(name: "E")},
+            flows: [Flow(from: "s", to: "w"), Flow(from: "w", to: "e")])"#,
+        // A loop that almost never exits, through zero-time nodes only.
+        r#"ProcessMap(format: 1, nodes: {"s": Start(name: "S"), "d": Decision(name: "D"), "e": End(name: "E")},
+            flows: [Flow(from: "s", to: "d"), Flow(from: "d", to: "d", probability: 0.999), Flow(from: "d", to: "e", probability: 0.001)])"#,
+        // Huge work times, and a split whose branches end separately (no join).
+        r#"ProcessMap(format: 1, nodes: {"s": Start(name: "S", arrivals: Exponential(mean: "1w")), "p": Parallel(name: "P"),
+            "a": Step(name: "A", work: Normal(mean: "50w", sd: "100w")), "b": Step(name: "B", work: LogNormal(mean: "1h", sd: "100h")),
+            "e1": End(name: "E1"), "e2": End(name: "E2")},
+            flows: [Flow(from: "s", to: "p"), Flow(from: "p", to: "a"), Flow(from: "p", to: "b"), Flow(from: "a", to: "e1"), Flow(from: "b", to: "e2")])"#,
+    ];
+    for text in maps {
+        let map = parse(text);
+        let result = run(&map, 2_000, 10, 2, 10);
+        assert_eq!(result.cases_measured, 4_000, "{text}");
+        assert!(result.cycle_time.mean.mean.is_finite());
+    }
+}
+
+#[test]
+fn warmup_cases_are_not_counted() {
+    let result = run(&single_queue("1h", "30m", 1), 1_000, 500, 3, 11);
+    assert_eq!(result.cases_measured, 3_000);
+    assert_eq!(result.steps["work"].count, 3_000);
+    assert_eq!(result.cycle_time.histogram.counts.iter().sum::<u64>(), 3_000);
+}
+
+#[test]
+fn cancel_stops_the_run() {
+    let control = Control::default();
+    control.cancel();
+    let settings = Simulation {
+        cases: 5_000_000,
+        warmup: 0,
+        replications: 2,
+        seed: 1,
+    };
+    let started = std::time::Instant::now();
+    let outcome = sim::simulate(&single_queue("1h", "30m", 1), &settings, None, &control);
+    assert!(matches!(outcome, Err(sim::SimError::Cancelled)));
+    assert!(started.elapsed().as_secs_f64() < 2.0, "cancel took {:?}", started.elapsed());
+}
