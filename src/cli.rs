@@ -14,7 +14,12 @@ use crate::sim;
 
 /// Procmap: map how work flows, find where it piles up, print the handbook.
 #[derive(Debug, Parser)]
-#[command(name = "procmap", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "procmap",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// A map to open in the desktop editor.
     pub file: Option<PathBuf>,
@@ -160,7 +165,12 @@ fn plural(count: usize, noun: &str) -> String {
     }
 }
 
-fn fmt(files: &[PathBuf], check_only: bool, drop_comments: bool, out: &mut dyn Write) -> io::Result<u8> {
+fn fmt(
+    files: &[PathBuf],
+    check_only: bool,
+    drop_comments: bool,
+    out: &mut dyn Write,
+) -> io::Result<u8> {
     let mut code = EXIT_OK;
     for path in files {
         let text = match mapio::read(path) {
@@ -230,7 +240,11 @@ fn load_valid(path: &Path, out: &mut dyn Write) -> io::Result<Result<ProcessMap,
         for problem in problems.iter().filter(|p| p.severity == Severity::Error) {
             writeln!(out, "{}: {problem}", path.display())?;
         }
-        writeln!(out, "{}: not simulated: fix the errors above first", path.display())?;
+        writeln!(
+            out,
+            "{}: not simulated: fix the errors above first",
+            path.display()
+        )?;
         return Ok(Err(EXIT_INVALID));
     }
     Ok(Ok(map))
@@ -291,7 +305,11 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> io
     };
     if args.json {
         let json = crate::report::json::simulation(&map, &result);
-        writeln!(out, "{}", serde_json::to_string_pretty(&json).unwrap_or_default())?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&json).unwrap_or_default()
+        )?;
     } else {
         out.write_all(crate::report::text::simulation(&map, &result).as_bytes())?;
     }
@@ -301,7 +319,10 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> io
 /// Opens the desktop editor. The editor is not part of this build yet, so this says so and
 /// points at the commands that work; it exits 2 so scripts do not mistake it for success.
 pub fn open_editor(file: Option<&Path>, err: &mut dyn Write) -> ExitCode {
-    let target = file.map_or_else(|| "the default sample".to_owned(), |f| f.display().to_string());
+    let target = file.map_or_else(
+        || "the default sample".to_owned(),
+        |f| f.display().to_string(),
+    );
     let _ = writeln!(
         err,
         "procmap: the desktop editor is not in this build yet (wanted to open {target}).\n\

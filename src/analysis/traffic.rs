@@ -210,18 +210,23 @@ fn solve_dense(
             // A loop that cannot be left: its traffic is unbounded.
             return vec![f64::INFINITY; size];
         }
-        for row in 0..size {
+        let pivot_row = matrix[col].clone();
+        for (row, values) in matrix.iter_mut().enumerate() {
             if row != col {
-                let f = matrix[row][col] / p;
+                let f = values[col] / p;
                 if f != 0.0 {
-                    for k in col..=size {
-                        matrix[row][k] -= f * matrix[col][k];
+                    for (value, pivot_value) in values.iter_mut().zip(&pivot_row).skip(col) {
+                        *value -= f * pivot_value;
                     }
                 }
             }
         }
     }
-    (0..size).map(|r| matrix[r][size] / matrix[r][r]).collect()
+    matrix
+        .iter()
+        .enumerate()
+        .map(|(r, row)| row[size] / row[r])
+        .collect()
 }
 
 /// Gauss-Seidel for very large components; converges because every loop has a way out.
@@ -295,8 +300,10 @@ mod tests {
                 at: Point::default(),
             },
         );
-        map.nodes
-            .insert("d".into(), Node::new(NodeKind::Decision, "D", Point::default()));
+        map.nodes.insert(
+            "d".into(),
+            Node::new(NodeKind::Decision, "D", Point::default()),
+        );
         map.nodes
             .insert("e".into(), Node::new(NodeKind::End, "E", Point::default()));
         map.flows = vec![

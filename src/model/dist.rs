@@ -111,10 +111,14 @@ impl Dist {
             }
             Self::Triangular { min, mode, max } => {
                 if min > mode {
-                    problems.push(format!("Triangular min ({min}) is greater than mode ({mode})"));
+                    problems.push(format!(
+                        "Triangular min ({min}) is greater than mode ({mode})"
+                    ));
                 }
                 if mode > max {
-                    problems.push(format!("Triangular mode ({mode}) is greater than max ({max})"));
+                    problems.push(format!(
+                        "Triangular mode ({mode}) is greater than max ({max})"
+                    ));
                 }
             }
             Self::Normal { mean, .. } => {
@@ -158,7 +162,8 @@ fn normal_cdf(x: f64) -> f64 {
     let t = 1.0 / (1.0 + 0.327_591_1 * z.abs());
     let poly = t
         * (0.254_829_592
-            + t * (-0.284_496_736 + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
     let erf = 1.0 - poly * (-z * z).exp();
     let erf = if z >= 0.0 { erf } else { -erf };
     0.5 * (1.0 + erf)

@@ -459,7 +459,10 @@ impl Serialize for Coord {
 mod bare_some {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    #[allow(clippy::ref_option, reason = "the signature serde's serialize_with expects")]
+    #[allow(
+        clippy::ref_option,
+        reason = "the signature serde's serialize_with expects"
+    )]
     pub fn serialize<T: Serialize, S: Serializer>(
         value: &Option<T>,
         serializer: S,
@@ -489,14 +492,20 @@ fn one_f64() -> f64 {
     1.0
 }
 
-#[allow(clippy::trivially_copy_pass_by_ref, reason = "serde passes a reference")]
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde passes a reference"
+)]
 fn is_one_f64(value: &f64) -> bool {
     #[allow(clippy::float_cmp, reason = "only an exact 1.0 is the default")]
     let one = *value == 1.0;
     one
 }
 
-#[allow(clippy::trivially_copy_pass_by_ref, reason = "serde passes a reference")]
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde passes a reference"
+)]
 fn is_zero_f64(value: &f64) -> bool {
     *value == 0.0
 }

@@ -53,7 +53,9 @@ impl Duration {
         if ms.is_nan() || ms <= 0.0 {
             Self::ZERO
         } else {
-            Self::from_ms(ms.min(MAX_MS as f64) as u64)
+            #[allow(clippy::cast_precision_loss, reason = "MAX_MS fits in f64's mantissa")]
+            let max = MAX_MS as f64;
+            Self::from_ms(ms.min(max) as u64)
         }
     }
 
@@ -113,7 +115,9 @@ impl FromStr for Duration {
         for part in text.split_whitespace() {
             total_ms += parse_part(part)?;
             parts += 1;
-            if total_ms > MAX_MS as f64 {
+            #[allow(clippy::cast_precision_loss, reason = "MAX_MS fits in f64's mantissa")]
+            let max = MAX_MS as f64;
+            if total_ms > max {
                 return Err(DurationError::TooLong(text.trim().to_owned()));
             }
         }
@@ -159,7 +163,10 @@ fn parse_part(part: &str) -> Result<f64, DurationError> {
             .find(|(name, _)| *name == unit)
             .map(|(_, ms)| *ms)
             .ok_or_else(bad)?;
-        #[allow(clippy::cast_precision_loss, reason = "unit scales are small exact integers")]
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "unit scales are small exact integers"
+        )]
         let part_ms = value * scale as f64;
         total += part_ms;
         rest = next;
@@ -238,7 +245,9 @@ mod tests {
 
     #[test]
     fn rejects_bad_text() {
-        for bad in ["", "  ", "5", "h", "5x", "-3m", "1..5h", "3 m", "1e3s", "200000w"] {
+        for bad in [
+            "", "  ", "5", "h", "5x", "-3m", "1..5h", "3 m", "1e3s", "200000w",
+        ] {
             assert!(bad.parse::<Duration>().is_err(), "{bad:?} should fail");
         }
     }

@@ -38,7 +38,8 @@ impl<'a> Graph<'a> {
         let mut out = vec![Vec::new(); ids.len()];
         let mut inc = vec![Vec::new(); ids.len()];
         for (flow, f) in map.flows.iter().enumerate() {
-            if let (Some(&from), Some(&to)) = (index.get(f.from.as_str()), index.get(f.to.as_str())) {
+            if let (Some(&from), Some(&to)) = (index.get(f.from.as_str()), index.get(f.to.as_str()))
+            {
                 if let Some(list) = out.get_mut(from) {
                     list.push(Edge { node: to, flow });
                 }
@@ -89,20 +90,20 @@ impl<'a> Graph<'a> {
         let mut seen = vec![false; self.len()];
         let mut queue: Vec<usize> = Vec::new();
         for s in starts {
-            if let Some(flag) = seen.get_mut(s) {
-                if !*flag {
-                    *flag = true;
-                    queue.push(s);
-                }
+            if let Some(flag) = seen.get_mut(s)
+                && !*flag
+            {
+                *flag = true;
+                queue.push(s);
             }
         }
         while let Some(n) = queue.pop() {
             for m in next(n) {
-                if let Some(flag) = seen.get_mut(m) {
-                    if !*flag {
-                        *flag = true;
-                        queue.push(m);
-                    }
+                if let Some(flag) = seen.get_mut(m)
+                    && !*flag
+                {
+                    *flag = true;
+                    queue.push(m);
                 }
             }
         }
@@ -175,9 +176,9 @@ impl<'a> Graph<'a> {
         let mut seen = vec![false; self.len()];
         let mut order = Vec::with_capacity(self.len());
         let mut queue = std::collections::VecDeque::new();
-        for i in 0..self.len() {
+        for (i, seen) in seen.iter_mut().enumerate() {
             if self.kind(i) == Some(NodeKind::Start) {
-                seen[i] = true;
+                *seen = true;
                 queue.push_back(i);
             }
         }
@@ -190,14 +191,21 @@ impl<'a> Graph<'a> {
                 }
             }
         }
-        order.extend((0..self.len()).filter(|&i| !seen[i]));
+        order.extend(
+            seen.iter()
+                .enumerate()
+                .filter(|(_, seen)| !**seen)
+                .map(|(i, _)| i),
+        );
         order
     }
 
     /// True when node `i` is in a cycle (a component of several nodes, or a flow to itself).
     #[must_use]
     pub fn has_self_loop(&self, i: usize) -> bool {
-        self.out.get(i).is_some_and(|edges| edges.iter().any(|e| e.node == i))
+        self.out
+            .get(i)
+            .is_some_and(|edges| edges.iter().any(|e| e.node == i))
     }
 }
 

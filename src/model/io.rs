@@ -69,15 +69,15 @@ struct FormatProbe {
 /// # Errors
 /// [`LoadError::Syntax`] with line and column, or [`LoadError::TooNew`].
 pub fn from_str(text: &str, path: &Path) -> Result<ProcessMap, LoadError> {
-    if let Ok(probe) = ron::from_str::<FormatProbe>(text) {
-        if probe.format > FORMAT_VERSION {
-            return Err(LoadError::TooNew {
-                path: path.to_owned(),
-                found: probe.format,
-            });
-        }
-        // Migrations from older formats go here, keyed on `probe.format`. Format 1 is the first.
+    if let Ok(probe) = ron::from_str::<FormatProbe>(text)
+        && probe.format > FORMAT_VERSION
+    {
+        return Err(LoadError::TooNew {
+            path: path.to_owned(),
+            found: probe.format,
+        });
     }
+    // Migrations from older formats go here, keyed on `probe.format`. Format 1 is the first.
     ron::from_str::<ProcessMap>(text).map_err(|error| LoadError::Syntax {
         path: path.to_owned(),
         line: error.span.start.line,
@@ -341,10 +341,13 @@ mod tests {
 
     #[test]
     fn too_new_is_refused_with_a_message() {
-        let error = from_str("ProcessMap(format: 9, nodes: {}, flows: [], future: 1)", Path::new("x.ron"))
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let error = from_str(
+            "ProcessMap(format: 9, nodes: {}, flows: [], future: 1)",
+            Path::new("x.ron"),
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
         assert!(error.contains("format 9 is newer"), "{error}");
     }
 

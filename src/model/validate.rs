@@ -188,7 +188,10 @@ fn check_owners(map: &ProcessMap, report: &mut Report) {
         if !(owner.cost_per_hour.is_finite() && owner.cost_per_hour >= 0.0) {
             report.error(
                 subject.clone(),
-                format!("cost_per_hour must be zero or more (found {})", owner.cost_per_hour),
+                format!(
+                    "cost_per_hour must be zero or more (found {})",
+                    owner.cost_per_hour
+                ),
             );
         }
         if owner.name.trim().is_empty() {
@@ -235,7 +238,7 @@ fn check_services(map: &ProcessMap, report: &mut Report) {
     let mut reported: BTreeSet<Vec<String>> = BTreeSet::new();
     for start in map.services.keys() {
         let mut path: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
-        if state.get(start.as_str()).is_some() {
+        if state.contains_key(start.as_str()) {
             continue;
         }
         state.insert(start, 1);
@@ -297,16 +300,16 @@ fn check_nodes(map: &ProcessMap, report: &mut Report) {
                 uses,
                 ..
             } => {
-                if let Some(owner) = owner {
-                    if !map.owners.contains_key(owner) {
-                        report.error(
-                            subject.clone(),
-                            format!(
-                                "owner '{owner}' is not defined{}",
-                                suggest(owner, map.owners.keys())
-                            ),
-                        );
-                    }
+                if let Some(owner) = owner
+                    && !map.owners.contains_key(owner)
+                {
+                    report.error(
+                        subject.clone(),
+                        format!(
+                            "owner '{owner}' is not defined{}",
+                            suggest(owner, map.owners.keys())
+                        ),
+                    );
                 }
                 check_dist(work, false, &subject, report);
                 if let Some(sla) = sla {
@@ -323,10 +326,7 @@ fn check_nodes(map: &ProcessMap, report: &mut Report) {
                             ),
                         );
                     } else if !seen.insert(service) {
-                        report.warning(
-                            subject.clone(),
-                            format!("uses service '{service}' twice"),
-                        );
+                        report.warning(subject.clone(), format!("uses service '{service}' twice"));
                     }
                 }
             }
@@ -355,10 +355,7 @@ fn check_flows(map: &ProcessMap, report: &mut Report) {
             }
         }
         if !seen.insert((&flow.from, &flow.to)) {
-            report.warning(
-                subject,
-                "is drawn twice between the same nodes".to_owned(),
-            );
+            report.warning(subject, "is drawn twice between the same nodes".to_owned());
         }
     }
 }
@@ -390,30 +387,24 @@ fn check_graph(map: &ProcessMap, report: &mut Report) {
         let outs = &graph.out[i];
         let ins = &graph.inc[i];
         match graph.kind(i) {
-            Some(NodeKind::Start) => {
-                if !ins.is_empty() {
-                    report.error(
-                        node(i),
-                        "is a Start but has incoming flows (cases only enter here)".to_owned(),
-                    );
-                }
+            Some(NodeKind::Start) if !ins.is_empty() => {
+                report.error(
+                    node(i),
+                    "is a Start but has incoming flows (cases only enter here)".to_owned(),
+                );
             }
-            Some(NodeKind::End) => {
-                if !outs.is_empty() {
-                    report.error(
-                        node(i),
-                        "is an End but has outgoing flows (cases finish here)".to_owned(),
-                    );
-                }
+            Some(NodeKind::End) if !outs.is_empty() => {
+                report.error(
+                    node(i),
+                    "is an End but has outgoing flows (cases finish here)".to_owned(),
+                );
             }
-            Some(NodeKind::Parallel) => {
-                if ins.len() <= 1 && outs.len() == 1 {
-                    report.warning(
-                        node(i),
-                        "is a Parallel with one way in and one way out: it neither splits nor joins"
-                            .to_owned(),
-                    );
-                }
+            Some(NodeKind::Parallel) if ins.len() <= 1 && outs.len() == 1 => {
+                report.warning(
+                    node(i),
+                    "is a Parallel with one way in and one way out: it neither splits nor joins"
+                        .to_owned(),
+                );
             }
             _ => {}
         }
@@ -440,8 +431,7 @@ fn check_graph(map: &ProcessMap, report: &mut Report) {
     });
     // Back from the Ends again, using only flows a case can actually take (probability > 0).
     let takeable = |e: &super::graph::Edge| {
-        let choice =
-            graph.kind(e.node) == Some(NodeKind::Decision) && graph.out[e.node].len() > 1;
+        let choice = graph.kind(e.node) == Some(NodeKind::Decision) && graph.out[e.node].len() > 1;
         !choice
             || map
                 .flows
@@ -507,7 +497,12 @@ fn check_probabilities(map: &ProcessMap, graph: &Graph<'_>, i: usize, report: &m
     };
     if !is_choice {
         for edge in outs {
-            if map.flows.get(edge.flow).and_then(|f| f.probability).is_some() {
+            if map
+                .flows
+                .get(edge.flow)
+                .and_then(|f| f.probability)
+                .is_some()
+            {
                 report.warning(
                     flow_subject(edge.flow),
                     "has a probability, which is ignored: only flows leaving a Decision with \
@@ -558,10 +553,7 @@ fn check_settings(map: &ProcessMap, report: &mut Report) {
     }
     let sim = &map.simulation;
     if sim.cases == 0 {
-        report.error(
-            Subject::Simulation,
-            "cases must be at least 1".to_owned(),
-        );
+        report.error(Subject::Simulation, "cases must be at least 1".to_owned());
     }
     if sim.replications == 0 {
         report.error(
@@ -586,8 +578,10 @@ mod tests {
                 cost_per_hour: 0.0,
             },
         );
-        map.nodes
-            .insert("s".into(), Node::new(NodeKind::Start, "S", Point::default()));
+        map.nodes.insert(
+            "s".into(),
+            Node::new(NodeKind::Start, "S", Point::default()),
+        );
         let mut step = Node::new(NodeKind::Step, "Work", Point::default());
         if let Node::Step { owner, .. } = &mut step {
             *owner = Some("sales".into());
@@ -606,7 +600,11 @@ mod tests {
 
     #[test]
     fn a_line_is_clean() {
-        assert!(messages(&line_map()).is_empty(), "{:?}", messages(&line_map()));
+        assert!(
+            messages(&line_map()).is_empty(),
+            "{:?}",
+            messages(&line_map())
+        );
     }
 
     #[test]
@@ -617,7 +615,9 @@ mod tests {
         }
         let found = messages(&map);
         assert!(
-            found.contains(&"node 'w': error: owner 'salez' is not defined (did you mean 'sales'?)".to_owned()),
+            found.contains(
+                &"node 'w': error: owner 'salez' is not defined (did you mean 'sales'?)".to_owned()
+            ),
             "{found:?}"
         );
     }
@@ -625,8 +625,10 @@ mod tests {
     #[test]
     fn loops_without_exit_are_found() {
         let mut map = line_map();
-        map.nodes
-            .insert("d".into(), Node::new(NodeKind::Decision, "D", Point::default()));
+        map.nodes.insert(
+            "d".into(),
+            Node::new(NodeKind::Decision, "D", Point::default()),
+        );
         map.flows = vec![
             Flow::new("s", "w"),
             Flow::new("w", "d"),
@@ -641,7 +643,9 @@ mod tests {
         ];
         let found = messages(&map);
         assert!(
-            found.iter().any(|m| m.contains("node 'w'") && m.contains("no case can ever leave")),
+            found
+                .iter()
+                .any(|m| m.contains("node 'w'") && m.contains("no case can ever leave")),
             "{found:?}"
         );
     }
@@ -649,11 +653,16 @@ mod tests {
     #[test]
     fn branching_steps_and_bad_sums_are_errors() {
         let mut map = line_map();
-        map.nodes
-            .insert("e2".into(), Node::new(NodeKind::End, "E2", Point::default()));
+        map.nodes.insert(
+            "e2".into(),
+            Node::new(NodeKind::End, "E2", Point::default()),
+        );
         map.flows.push(Flow::new("w", "e2"));
         let found = messages(&map);
-        assert!(found.iter().any(|m| m.contains("has 2 outgoing flows")), "{found:?}");
+        assert!(
+            found.iter().any(|m| m.contains("has 2 outgoing flows")),
+            "{found:?}"
+        );
     }
 
     #[test]

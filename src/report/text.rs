@@ -51,7 +51,12 @@ fn sla_line(sla: &SlaResult) -> String {
 pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
     let mut out = String::new();
     let s = &result.settings;
-    let owner_name = |id: &str| map.owners.get(id).map_or(id, |o| o.name.as_str()).to_owned();
+    let owner_name = |id: &str| {
+        map.owners
+            .get(id)
+            .map_or(id, |o| o.name.as_str())
+            .to_owned()
+    };
     let node_name = |id: &str| map.nodes.get(id).map_or(id, |n| n.name()).to_owned();
     // Writing into a String cannot fail; the results are ignored on purpose.
     let _ = writeln!(

@@ -446,7 +446,9 @@ impl Run<'_> {
             if event.case == NONE {
                 self.arrival(event.node);
                 if self.arrived - reported >= 4096 {
-                    control.done.fetch_add(self.arrived - reported, AtomicOrdering::Relaxed);
+                    control
+                        .done
+                        .fetch_add(self.arrived - reported, AtomicOrdering::Relaxed);
                     reported = self.arrived;
                     if control.is_cancelled() {
                         self.stats.cancelled = true;
@@ -461,7 +463,9 @@ impl Run<'_> {
                 break;
             }
         }
-        control.done.fetch_add(self.arrived - reported, AtomicOrdering::Relaxed);
+        control
+            .done
+            .fetch_add(self.arrived - reported, AtomicOrdering::Relaxed);
         if self.measuring {
             self.close_window();
         }
@@ -592,10 +596,10 @@ impl Run<'_> {
                                     entered: self.now,
                                 });
                                 let len = state.queue.len() as u64;
-                                if self.measuring {
-                                    if let Some(stats) = self.stats.owners.get_mut(owner as usize) {
-                                        stats.queue_max = stats.queue_max.max(len);
-                                    }
+                                if self.measuring
+                                    && let Some(stats) = self.stats.owners.get_mut(owner as usize)
+                                {
+                                    stats.queue_max = stats.queue_max.max(len);
                                 }
                             }
                         }
@@ -618,7 +622,8 @@ impl Run<'_> {
                         continue;
                     };
                     if *join > 1 {
-                        let arrived = if let Some(entry) = c.joins.iter_mut().find(|e| e.0 == node) {
+                        let arrived = if let Some(entry) = c.joins.iter_mut().find(|e| e.0 == node)
+                        {
                             entry.1 += 1;
                             entry.1
                         } else {
@@ -704,16 +709,19 @@ impl Run<'_> {
             return;
         };
         let (next, owner) = (*next, *owner);
-        if self.cases.get(event.case as usize).is_some_and(|c| c.measured) {
-            if let Some(s) = self.stats.steps.get_mut(*stat as usize) {
-                let lead = self.now - event.entered;
-                s.count += 1;
-                #[allow(clippy::cast_precision_loss, reason = "durations fit f64 well enough")]
-                let lead_f = lead as f64;
-                s.lead_sum += lead_f;
-                if lead <= *sla_us {
-                    s.sla_met += 1;
-                }
+        if self
+            .cases
+            .get(event.case as usize)
+            .is_some_and(|c| c.measured)
+            && let Some(s) = self.stats.steps.get_mut(*stat as usize)
+        {
+            let lead = self.now - event.entered;
+            s.count += 1;
+            #[allow(clippy::cast_precision_loss, reason = "durations fit f64 well enough")]
+            let lead_f = lead as f64;
+            s.lead_sum += lead_f;
+            if lead <= *sla_us {
+                s.sla_met += 1;
             }
         }
         if owner != NONE {

@@ -9,6 +9,7 @@ mod engine;
 pub mod stats;
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rand::SeedableRng as _;
@@ -160,7 +161,7 @@ pub struct OwnerResult {
     pub wait_mean: f64,
     /// This owner's share of all waiting time (0..1).
     pub wait_share: f64,
-    /// cost_per_hour x busy hours, per replication window (mean).
+    /// `cost_per_hour` x busy hours, per replication window (mean).
     pub busy_cost: f64,
 }
 
@@ -234,7 +235,9 @@ pub fn simulate(
     let run = || -> Vec<RepStats> {
         streams
             .into_par_iter()
-            .map(|stream| engine::replicate(&model, stream, settings.cases, settings.warmup, control))
+            .map(|stream| {
+                engine::replicate(&model, stream, settings.cases, settings.warmup, control)
+            })
             .collect()
     };
     let reps = match threads {
@@ -253,8 +256,16 @@ pub fn simulate(
     Ok(result)
 }
 
-#[allow(clippy::cast_precision_loss, reason = "counts and times are far below 2^52")]
-fn aggregate(map: &ProcessMap, model: &Model, settings: &Simulation, reps: &[RepStats]) -> SimResult {
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "counts and times are far below 2^52"
+)]
+fn aggregate(
+    map: &ProcessMap,
+    model: &Model,
+    settings: &Simulation,
+    reps: &[RepStats],
+) -> SimResult {
     let hours = |us: f64| us / US_PER_HOUR;
     let per_rep = |f: &dyn Fn(&RepStats) -> f64| -> Estimate {
         Estimate::of(&reps.iter().map(f).collect::<Vec<_>>())
@@ -268,7 +279,7 @@ fn aggregate(map: &ProcessMap, model: &Model, settings: &Simulation, reps: &[Rep
     }
     let p = |q: f64| hours(cycle.quantile(q) as f64);
     let upper = cycle.quantile(0.995).max(1);
-    let bins = 40;
+    let bins: u32 = 40;
     let cycle_time = CycleTime {
         mean: per_rep(&|r| hours(ratio(r.cycle_sum, r.measured_done as f64))),
         p50: p(0.5),
@@ -277,7 +288,7 @@ fn aggregate(map: &ProcessMap, model: &Model, settings: &Simulation, reps: &[Rep
         max: hours(cycle.max() as f64),
         histogram: Histogram {
             bin_hours: hours(upper as f64) / f64::from(bins),
-            counts: cycle.bins(upper, bins as usize),
+            counts: cycle.bins(upper, bins.try_into().unwrap_or(40)),
         },
     };
     let sla = map.sla.map(|sla| {
@@ -296,23 +307,32 @@ fn aggregate(map: &ProcessMap, model: &Model, settings: &Simulation, reps: &[Rep
         let sum = |f: &dyn Fn(&engine::StepStats) -> f64| -> f64 {
             reps.iter().filter_map(|r| r.steps.get(k)).map(f).sum()
         };
-        let count: u64 = reps.iter().filter_map(|r| r.steps.get(k)).map(|s| s.count).sum();
+        let count: u64 = reps
+            .iter()
+            .filter_map(|r| r.steps.get(k))
+            .map(|s| s.count)
+            .sum();
         let n = count as f64;
-        let sla = model.step_slas.get(k).copied().flatten().map(|(target, within)| {
-            let met_fraction = Estimate::of(
-                &reps
-                    .iter()
-                    .filter_map(|r| r.steps.get(k))
-                    .map(|s| ratio(s.sla_met as f64, s.count as f64))
-                    .collect::<Vec<_>>(),
-            );
-            SlaResult {
-                target_hours: target,
-                within,
-                met: met_fraction.mean >= within,
-                met_fraction,
-            }
-        });
+        let sla = model
+            .step_slas
+            .get(k)
+            .copied()
+            .flatten()
+            .map(|(target, within)| {
+                let met_fraction = Estimate::of(
+                    &reps
+                        .iter()
+                        .filter_map(|r| r.steps.get(k))
+                        .map(|s| ratio(s.sla_met as f64, s.count as f64))
+                        .collect::<Vec<_>>(),
+                );
+                SlaResult {
+                    target_hours: target,
+                    within,
+                    met: met_fraction.mean >= within,
+                    met_fraction,
+                }
+            });
         steps.insert(
             id.clone(),
             StepResult {
@@ -406,7 +426,12 @@ fn finding(
     ranked: &[String],
     unstable: &[String],
 ) -> String {
-    let name = |id: &str| map.owners.get(id).map_or(id, |o| o.name.as_str()).to_owned();
+    let name = |id: &str| {
+        map.owners
+            .get(id)
+            .map_or(id, |o| o.name.as_str())
+            .to_owned()
+    };
     let percent = |x: f64| (x * 100.0).round();
     if let Some(id) = unstable.first() {
         let load = owners.get(id).map_or(0.0, |o| o.estimated_utilization);
@@ -417,7 +442,10 @@ fn finding(
             percent(load)
         );
     }
-    let Some(top) = ranked.first().and_then(|id| owners.get(id).map(|o| (id, o))) else {
+    let Some(top) = ranked
+        .first()
+        .and_then(|id| owners.get(id).map(|o| (id, o)))
+    else {
         return "No owners: cases only wait for fixed delays.".to_owned();
     };
     let most_waiting = owners
@@ -437,15 +465,17 @@ fn finding(
         percent(top.1.utilization.mean),
         percent(top.1.wait_share)
     );
-    if let Some((id, other)) = most_waiting {
-        if id != top.0 && other.wait_share > top.1.wait_share {
-            text.push_str(&format!(
-                " Most waiting is at {} ({}% busy, {}% of all waiting).",
-                name(id),
-                percent(other.utilization.mean),
-                percent(other.wait_share)
-            ));
-        }
+    if let Some((id, other)) = most_waiting
+        && id != top.0
+        && other.wait_share > top.1.wait_share
+    {
+        let _ = write!(
+            text,
+            " Most waiting is at {} ({}% busy, {}% of all waiting).",
+            name(id),
+            percent(other.utilization.mean),
+            percent(other.wait_share)
+        );
     }
     text
 }

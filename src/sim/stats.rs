@@ -6,6 +6,7 @@
 const BITS: u32 = 8;
 const LINEAR: u64 = 1 << BITS; // values below this have a bucket each
 const HALF: u64 = LINEAR / 2;
+#[allow(clippy::cast_possible_truncation, reason = "7424 fits any usize")]
 const BUCKETS: usize = (LINEAR + (64 - BITS as u64) * HALF) as usize;
 
 /// A histogram of non-negative integer values (microseconds) with bounded relative error and
@@ -171,7 +172,8 @@ pub fn t_975(df: usize) -> f64 {
             let z: f64 = 1.959_964;
             #[allow(clippy::cast_precision_loss, reason = "df is small")]
             let d = df as f64;
-            z + (z.powi(3) + z) / (4.0 * d) + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * d * d)
+            z + (z.powi(3) + z) / (4.0 * d)
+                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * d * d)
         }
     }
 }
@@ -183,13 +185,27 @@ mod tests {
     #[test]
     fn buckets_cover_values_in_order() {
         let mut last = 0;
-        for value in [0, 1, 255, 256, 257, 511, 512, 1_000_000, u64::MAX / 3, u64::MAX] {
+        for value in [
+            0,
+            1,
+            255,
+            256,
+            257,
+            511,
+            512,
+            1_000_000,
+            u64::MAX / 3,
+            u64::MAX,
+        ] {
             let index = bucket_of(value);
             assert!(index < BUCKETS);
             assert!(index >= last);
             last = index;
             let (low, width) = bucket_range(index);
-            assert!(low <= value && value - low < width, "{value}: {low} {width}");
+            assert!(
+                low <= value && value - low < width,
+                "{value}: {low} {width}"
+            );
         }
     }
 
@@ -199,7 +215,11 @@ mod tests {
         for v in 1..=100_000u64 {
             h.record(v * 1000);
         }
-        for (q, exact) in [(0.5, 50_000_000.0), (0.9, 90_000_000.0), (0.99, 99_000_000.0)] {
+        for (q, exact) in [
+            (0.5, 50_000_000.0),
+            (0.9, 90_000_000.0),
+            (0.99, 99_000_000.0),
+        ] {
             #[allow(clippy::cast_precision_loss)]
             let got = h.quantile(q) as f64;
             assert!((got - exact).abs() / exact < 0.005, "{q}: {got}");

@@ -33,20 +33,29 @@ fn core_modules_do_not_use_the_ui() {
                 }
                 if ["egui", "eframe", "egui_snarl", "egui_plot", "egui_extras"]
                     .iter()
-                    .any(|name| code.contains(&format!("{name}::")) || code.contains(&format!("use {name}")))
+                    .any(|name| {
+                        code.contains(&format!("{name}::")) || code.contains(&format!("use {name}"))
+                    })
                 {
                     offenders.push(format!("{}:{}: {line}", file.display(), n + 1));
                 }
             }
         }
     }
-    assert!(offenders.is_empty(), "UI code in core layers:\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "UI code in core layers:\n{}",
+        offenders.join("\n")
+    );
 }
 
 #[test]
 fn the_simulator_does_no_io() {
     let mut files = Vec::new();
-    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sim"), &mut files);
+    rust_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sim"),
+        &mut files,
+    );
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap_or_default();
         for banned in ["std::fs", "std::io", "println!", "eprintln!", "std::env"] {

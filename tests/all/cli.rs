@@ -18,12 +18,17 @@ fn stdout(output: &Output) -> String {
 }
 
 fn sample_paths() -> Vec<String> {
-    let mut paths: Vec<String> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples"))
-        .unwrap_or_else(|e| panic!("{e}"))
-        .filter_map(Result::ok)
-        .map(|e| format!("samples/{}", e.file_name().to_string_lossy()))
-        .filter(|p| p.ends_with(".ron"))
-        .collect();
+    let mut paths: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples"))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .filter_map(Result::ok)
+            .map(|e| format!("samples/{}", e.file_name().to_string_lossy()))
+            .filter(|p| {
+                Path::new(p)
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+            })
+            .collect();
     paths.sort();
     paths
 }
@@ -51,14 +56,22 @@ fn check_reports_a_misspelt_owner_and_exits_1() {
     let output = procmap(&["check", &good.to_string_lossy()]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
 
-    let bad = write(folder.path(), "bad.ron", &REFERENCE.replace("owner: \"sales\",\n", "owner: \"salez\",\n"));
+    let bad = write(
+        folder.path(),
+        "bad.ron",
+        &REFERENCE.replace("owner: \"sales\",\n", "owner: \"salez\",\n"),
+    );
     let output = procmap(&["check", &bad.to_string_lossy()]);
     assert_eq!(output.status.code(), Some(1));
     let expected = format!(
         "{}: node 'check': error: owner 'salez' is not defined (did you mean 'sales'?)",
         bad.display()
     );
-    assert!(stdout(&output).lines().any(|l| l == expected), "{}", stdout(&output));
+    assert!(
+        stdout(&output).lines().any(|l| l == expected),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
@@ -73,7 +86,10 @@ fn check_reports_truncated_files_with_position_and_missing_files_with_2() {
     assert!(line.starts_with(&prefix), "{text}");
     // file:line:col: error: ...
     let rest: Vec<&str> = line[prefix.len()..].splitn(3, ':').collect();
-    assert!(rest.len() == 3 && rest[0].parse::<usize>().is_ok() && rest[1].parse::<usize>().is_ok(), "{line}");
+    assert!(
+        rest.len() == 3 && rest[0].parse::<usize>().is_ok() && rest[1].parse::<usize>().is_ok(),
+        "{line}"
+    );
     assert!(line.contains("error:"), "{line}");
 
     let output = procmap(&["check", "no/such/file.ron"]);
@@ -93,7 +109,11 @@ fn fmt_check_passes_on_samples_and_fmt_rewrites_hand_edits() {
     let path = write(folder.path(), "hand.ron", REFERENCE);
     let p = path.to_string_lossy().into_owned();
     assert_eq!(procmap(&["fmt", "--check", &p]).status.code(), Some(1));
-    assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), REFERENCE, "--check changed the file");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap_or_default(),
+        REFERENCE,
+        "--check changed the file"
+    );
     assert_eq!(procmap(&["fmt", &p]).status.code(), Some(0));
     assert_eq!(procmap(&["fmt", "--check", &p]).status.code(), Some(0));
     assert_eq!(procmap(&["check", &p]).status.code(), Some(0));
@@ -102,25 +122,66 @@ fn fmt_check_passes_on_samples_and_fmt_rewrites_hand_edits() {
 #[test]
 fn fmt_refuses_to_drop_comments_unless_asked() {
     let folder = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let commented = REFERENCE.replace("    format: 1,\n", "    // Reviewed by QA.\n    format: 1,\n");
+    let commented = REFERENCE.replace(
+        "    format: 1,\n",
+        "    // Reviewed by QA.\n    format: 1,\n",
+    );
     let path = write(folder.path(), "c.ron", &commented);
     let p = path.to_string_lossy().into_owned();
     let output = procmap(&["fmt", &p]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("line 2"), "{}", stdout(&output));
-    assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), commented);
-    assert_eq!(procmap(&["fmt", "--drop-comments", &p]).status.code(), Some(0));
-    assert!(!std::fs::read_to_string(&path).unwrap_or_default().contains("QA"));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap_or_default(),
+        commented
+    );
+    assert_eq!(
+        procmap(&["fmt", "--drop-comments", &p]).status.code(),
+        Some(0)
+    );
+    assert!(
+        !std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .contains("QA")
+    );
 }
 
 #[test]
 fn simulate_json_has_the_documented_keys_and_finds_the_bottleneck() {
-    let output = procmap(&["simulate", "samples/order-to-cash.ron", "--cases", "5000", "--replications", "4", "--json"]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let output = procmap(&[
+        "simulate",
+        "samples/order-to-cash.ron",
+        "--cases",
+        "5000",
+        "--replications",
+        "4",
+        "--json",
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
     for key in [
-        "model", "cases", "replications", "seed", "warmup", "cycle_time", "sla", "throughput_per_hour",
-        "wip_mean", "cost_per_case", "steps", "owners", "bottlenecks", "finding", "unstable", "events",
+        "model",
+        "cases",
+        "replications",
+        "seed",
+        "warmup",
+        "cycle_time",
+        "sla",
+        "throughput_per_hour",
+        "wip_mean",
+        "cost_per_case",
+        "steps",
+        "owners",
+        "bottlenecks",
+        "finding",
+        "unstable",
+        "events",
         "wall_seconds",
     ] {
         assert!(json.get(key).is_some(), "missing {key}");
@@ -131,11 +192,30 @@ fn simulate_json_has_the_documented_keys_and_finds_the_bottleneck() {
     for key in ["target", "within", "met_fraction", "met"] {
         assert!(json["sla"].get(key).is_some(), "sla.{key}");
     }
-    for key in ["count", "wait_mean", "work_mean", "lead_mean", "sla_met_fraction"] {
-        assert!(json["steps"]["check"].get(key).is_some(), "steps.check.{key}");
+    for key in [
+        "count",
+        "wait_mean",
+        "work_mean",
+        "lead_mean",
+        "sla_met_fraction",
+    ] {
+        assert!(
+            json["steps"]["check"].get(key).is_some(),
+            "steps.check.{key}"
+        );
     }
-    for key in ["utilization", "utilization_ci95", "estimated_utilization", "queue_mean", "queue_max", "wait_mean"] {
-        assert!(json["owners"]["warehouse"].get(key).is_some(), "owners.warehouse.{key}");
+    for key in [
+        "utilization",
+        "utilization_ci95",
+        "estimated_utilization",
+        "queue_mean",
+        "queue_max",
+        "wait_mean",
+    ] {
+        assert!(
+            json["owners"]["warehouse"].get(key).is_some(),
+            "owners.warehouse.{key}"
+        );
     }
     assert_eq!(json["cases"], 5000);
     assert_eq!(json["replications"], 4);
@@ -143,19 +223,36 @@ fn simulate_json_has_the_documented_keys_and_finds_the_bottleneck() {
     // The sample is designed with the warehouse at 85% offered load, every other owner lower.
     assert_eq!(json["bottlenecks"][0], "warehouse", "{}", json["finding"]);
     let finding = json["finding"].as_str().unwrap_or_default();
-    assert!(finding.starts_with("Warehouse crew is the bottleneck"), "{finding}");
+    assert!(
+        finding.starts_with("Warehouse crew is the bottleneck"),
+        "{finding}"
+    );
 }
 
 #[test]
 fn simulate_text_report_leads_with_the_finding_and_refuses_invalid_maps() {
-    let output = procmap(&["simulate", "samples/it-incident.ron", "--cases", "2000", "--replications", "2"]);
+    let output = procmap(&[
+        "simulate",
+        "samples/it-incident.ron",
+        "--cases",
+        "2000",
+        "--replications",
+        "2",
+    ]);
     assert_eq!(output.status.code(), Some(0));
     let text = stdout(&output);
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert!(lines.get(1).is_some_and(|l| l.contains("bottleneck")), "{text}");
+    assert!(
+        lines.get(1).is_some_and(|l| l.contains("bottleneck")),
+        "{text}"
+    );
 
     let folder = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let bad = write(folder.path(), "bad.ron", &REFERENCE.replace("to: \"done\"", "to: \"gone\""));
+    let bad = write(
+        folder.path(),
+        "bad.ron",
+        &REFERENCE.replace("to: \"done\"", "to: \"gone\""),
+    );
     let output = procmap(&["simulate", &bad.to_string_lossy()]);
     assert_eq!(output.status.code(), Some(1));
     let err = String::from_utf8_lossy(&output.stderr);

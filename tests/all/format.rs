@@ -62,7 +62,10 @@ fn reference_document_loads_exactly_and_checks_clean() {
     assert_eq!(map.owners["warehouse"].capacity, 4);
     assert_eq!(map.owners["warehouse"].cost_per_hour, 0.0);
     assert_eq!(map.services["db"].availability, 1.0);
-    assert_eq!(map.services["erp"].mean_repair, Some("2h".parse().unwrap_or_default()));
+    assert_eq!(
+        map.services["erp"].mean_repair,
+        Some("2h".parse().unwrap_or_default())
+    );
     assert_eq!(map.nodes.len(), 9);
     assert_eq!(map.flows.len(), 9);
     assert_eq!(map.flows[2].probability, Some(0.8));
@@ -103,9 +106,12 @@ fn reference_document_loads_exactly_and_checks_clean() {
 
 #[test]
 fn misspelt_owner_is_reported_on_its_node() {
-    let map = parse(&REFERENCE.replace(r#"owner: "sales",
-"#, r#"owner: "salez",
-"#));
+    let map = parse(&REFERENCE.replace(
+        r#"owner: "sales",
+"#,
+        r#"owner: "salez",
+"#,
+    ));
     let problems = model::validate(&map);
     let errors: Vec<String> = problems
         .iter()
@@ -144,11 +150,17 @@ fn unknown_fields_and_bad_durations_say_what_was_expected() {
     .unwrap_or_default();
     assert!(error.starts_with("typo.ron:6:"), "{error}");
     assert!(error.contains("capacityy"), "{error}");
-    let error = io::from_str(&REFERENCE.replace("\"40m\"", "\"40 minutes\""), Path::new("d.ron"))
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
-    assert!(error.starts_with("d.ron:21:") && error.contains("\"40 minutes\""), "{error}");
+    let error = io::from_str(
+        &REFERENCE.replace("\"40m\"", "\"40 minutes\""),
+        Path::new("d.ron"),
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(
+        error.starts_with("d.ron:21:") && error.contains("\"40 minutes\""),
+        "{error}"
+    );
 }
 
 #[test]
@@ -156,9 +168,15 @@ fn samples_are_canonical_and_save_load_save_is_byte_identical() {
     for (name, text) in samples() {
         let map = parse(&text);
         let saved = io::to_string(&map).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(saved, text, "{name} is not in canonical form (run procmap fmt)");
+        assert_eq!(
+            saved, text,
+            "{name} is not in canonical form (run procmap fmt)"
+        );
         let again = io::to_string(&parse(&saved)).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(saved, again, "{name}: save -> load -> save changed the text");
+        assert_eq!(
+            saved, again,
+            "{name}: save -> load -> save changed the text"
+        );
         assert!(io::find_comments(&text).is_empty(), "{name} has comments");
         let problems = model::validate(&map);
         assert!(problems.is_empty(), "{name}: {problems:?}");
@@ -171,11 +189,23 @@ fn reference_document_saves_canonically_and_stably() {
     let first = io::to_string(&map).unwrap_or_else(|e| panic!("{e}"));
     let reloaded = parse(&first);
     assert_eq!(reloaded, map);
-    assert_eq!(io::to_string(&reloaded).unwrap_or_else(|e| panic!("{e}")), first);
+    assert_eq!(
+        io::to_string(&reloaded).unwrap_or_else(|e| panic!("{e}")),
+        first
+    );
     // Sorted keys, one element per line, readable durations and no Some(..).
-    assert!(first.contains(r#"        "db": Service(name: "Database", at: (400, 300)),"#), "{first}");
-    assert!(first.contains(r#"    sla: Sla(target: "2d", within: 0.95),"#), "{first}");
-    assert!(first.contains("customer's"), "apostrophes are not escaped: {first}");
+    assert!(
+        first.contains(r#"        "db": Service(name: "Database", at: (400, 300)),"#),
+        "{first}"
+    );
+    assert!(
+        first.contains(r#"    sla: Sla(target: "2d", within: 0.95),"#),
+        "{first}"
+    );
+    assert!(
+        first.contains("customer's"),
+        "apostrophes are not escaped: {first}"
+    );
     assert!(!first.contains("Some("));
 }
 
@@ -195,16 +225,22 @@ fn atomic_save_writes_and_leaves_no_temporary_files() {
     assert_eq!(names, vec![std::ffi::OsString::from("map.ron")]);
     // A folder that does not exist is an error naming the file, not a panic.
     let missing = folder.path().join("no/such/dir/map.ron");
-    let error = io::save(&map, &missing).err().map(|e| e.to_string()).unwrap_or_default();
+    let error = io::save(&map, &missing)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(error.contains("map.ron"), "{error}");
 }
 
 #[test]
 fn newer_formats_are_refused_clearly() {
-    let error = io::from_str(&REFERENCE.replace("format: 1", "format: 2"), Path::new("new.ron"))
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
+    let error = io::from_str(
+        &REFERENCE.replace("format: 1", "format: 2"),
+        Path::new("new.ron"),
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
     assert!(error.contains("format 2 is newer"), "{error}");
 }
 
@@ -250,7 +286,9 @@ fn point() -> impl Strategy<Value = Point> {
 }
 
 fn sla() -> impl Strategy<Value = Option<Sla>> {
-    proptest::option::of((duration(), 0.0f64..=1.0).prop_map(|(target, within)| Sla { target, within }))
+    proptest::option::of(
+        (duration(), 0.0f64..=1.0).prop_map(|(target, within)| Sla { target, within }),
+    )
 }
 
 fn node() -> impl Strategy<Value = Node> {
@@ -301,14 +339,16 @@ fn process_map() -> impl Strategy<Value = ProcessMap> {
         text(),
         point(),
     )
-        .prop_map(|(name, availability, mean_repair, depends_on, notes, at)| Service {
-            name,
-            availability,
-            mean_repair,
-            depends_on,
-            notes,
-            at,
-        });
+        .prop_map(
+            |(name, availability, mean_repair, depends_on, notes, at)| Service {
+                name,
+                availability,
+                mean_repair,
+                depends_on,
+                notes,
+                at,
+            },
+        );
     let flow = (id(), id(), proptest::option::of(0.0f64..=1.0), text()).prop_map(
         |(from, to, probability, label)| Flow {
             from,
@@ -402,9 +442,16 @@ proptest! {
 
 #[test]
 fn durations_in_files_are_canonicalised() {
-    let map = parse(&REFERENCE.replace("\"6m\"", "\"0.1h\"").replace("\"40m\"", "\"2400s\""));
+    let map = parse(
+        &REFERENCE
+            .replace("\"6m\"", "\"0.1h\"")
+            .replace("\"40m\"", "\"2400s\""),
+    );
     let text = io::to_string(&map).unwrap_or_else(|e| panic!("{e}"));
-    assert!(text.contains(r#"arrivals: Exponential(mean: "6m")"#), "{text}");
+    assert!(
+        text.contains(r#"arrivals: Exponential(mean: "6m")"#),
+        "{text}"
+    );
     assert!(text.contains(r#"work: Exponential(mean: "40m")"#), "{text}");
     let _: BTreeMap<String, Owner> = map.owners;
 }

@@ -1,5 +1,8 @@
 //! All integration tests, built into one binary (faster to link than one binary per file).
 
+// Exact float comparisons are intended in tests of exact arithmetic (defaults, fixed times).
+#![allow(clippy::float_cmp)]
+
 mod architecture;
 mod cli;
 mod format;
@@ -29,7 +32,12 @@ fn samples() -> Vec<(String, String)> {
         .into_iter()
         .map(|path| {
             let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
-            (path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), text)
+            (
+                path.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                text,
+            )
         })
         .collect()
 }

@@ -63,7 +63,13 @@ fn mm1_at_80_percent_waits_4_hours() {
     // λ = 0.8/h, μ = 1/h: Wq = ρ/(μ-λ) = 4 h, W = 5 h, utilisation 0.8.
     let result = run(&single_queue("1h 15m", "1h", 1), 50_000, 5_000, 20, 1);
     close("cycle time", result.cycle_time.mean, 5.0, 3.0, 0.0);
-    close("utilisation", result.owners["team"].utilization, 0.8, 3.0, 0.0);
+    close(
+        "utilisation",
+        result.owners["team"].utilization,
+        0.8,
+        3.0,
+        0.0,
+    );
     let wait = result.steps["work"].wait_mean;
     assert!((wait - 4.0).abs() < 0.25, "mean wait {wait}");
     // The analytic estimate agrees with the simulation.
@@ -82,7 +88,13 @@ fn mmc_with_three_servers_at_90_percent_matches_erlang_c() {
     let result = run(&single_queue(&gap, "1h", 3), 50_000, 5_000, 20, 2);
     let wq = erlang_c(3, 2.7) / (3.0 - 2.7);
     close("cycle time", result.cycle_time.mean, wq + 1.0, 3.0, 0.0);
-    close("utilisation", result.owners["team"].utilization, 0.9, 3.0, 0.0);
+    close(
+        "utilisation",
+        result.owners["team"].utilization,
+        0.9,
+        3.0,
+        0.0,
+    );
 }
 
 #[test]
@@ -102,11 +114,27 @@ fn tandem_stations_are_independent_jackson() {
     );
     let result = run(&map, 50_000, 5_000, 20, 3);
     close("cycle time", result.cycle_time.mean, 4.0, 3.0, 0.0);
-    close("utilisation a", result.owners["a"].utilization, 0.5, 3.0, 0.0);
-    close("utilisation b", result.owners["b"].utilization, 0.75, 3.0, 0.0);
+    close(
+        "utilisation a",
+        result.owners["a"].utilization,
+        0.5,
+        3.0,
+        0.0,
+    );
+    close(
+        "utilisation b",
+        result.owners["b"].utilization,
+        0.75,
+        3.0,
+        0.0,
+    );
     // Station b waits 3 - 0.75 = 2.25 h on average; it is the bottleneck.
     assert_eq!(result.bottlenecks.first().map(String::as_str), Some("b"));
-    assert!(result.finding.starts_with("B is the bottleneck"), "{}", result.finding);
+    assert!(
+        result.finding.starts_with("B is the bottleneck"),
+        "{}",
+        result.finding
+    );
 }
 
 #[test]
@@ -179,7 +207,13 @@ fn rework_loop_visits_are_geometric() {
     // Geometric with p = 0.8: mean 1.25, variance 0.3125; sd of the mean over 1e5 cases 0.0018.
     assert!((visits - 1.25).abs() < 4.0 * 0.0018, "visits {visits}");
     let estimated = result.owners["team"].estimated_utilization;
-    close("utilisation", result.owners["team"].utilization, estimated, 3.0, 0.005);
+    close(
+        "utilisation",
+        result.owners["team"].utilization,
+        estimated,
+        3.0,
+        0.005,
+    );
 }
 
 #[test]
@@ -210,7 +244,11 @@ fn parallel_join_waits_for_the_longest_branch() {
         )"#,
     );
     let result = run(&map, 5_000, 0, 2, 7);
-    assert!((result.cycle_time.mean.mean - 3.0).abs() < 1e-9, "{:?}", result.cycle_time.mean);
+    assert!(
+        (result.cycle_time.mean.mean - 3.0).abs() < 1e-9,
+        "{:?}",
+        result.cycle_time.mean
+    );
     assert!((result.cycle_time.max - 3.0).abs() < 1e-9);
     assert_eq!(result.cases_measured, 10_000);
     assert_eq!(result.steps["c2"].count, 10_000);
@@ -239,7 +277,10 @@ fn same_seed_same_result_on_any_thread_count() {
     assert_eq!(one, json(1));
     let other_seed = sim::simulate(
         &map,
-        &Simulation { seed: 100, ..settings },
+        &Simulation {
+            seed: 100,
+            ..settings
+        },
         Some(1),
         &Control::default(),
     )
@@ -248,7 +289,11 @@ fn same_seed_same_result_on_any_thread_count() {
     if let Some(object) = other.as_object_mut() {
         object.remove("wall_seconds");
     }
-    assert_ne!(one, other.to_string(), "a different seed must give different figures");
+    assert_ne!(
+        one,
+        other.to_string(),
+        "a different seed must give different figures"
+    );
 }
 
 #[test]
@@ -268,7 +313,11 @@ fn samples_simulate_and_agree_with_the_estimate() {
                 owner.estimated_utilization
             );
         }
-        assert!(result.finding.contains("bottleneck"), "{name}: {}", result.finding);
+        assert!(
+            result.finding.contains("bottleneck"),
+            "{name}: {}",
+            result.finding
+        );
     }
 }
 
@@ -277,7 +326,11 @@ fn unstable_model_finishes_and_says_where() {
     // Offered load 1.5: the queue grows, the run still ends, and the result says why.
     let result = run(&single_queue("40m", "1h", 1), 5_000, 0, 2, 9);
     assert_eq!(result.unstable, vec!["team".to_owned()]);
-    assert!(result.finding.contains("cannot keep up"), "{}", result.finding);
+    assert!(
+        result.finding.contains("cannot keep up"),
+        "{}",
+        result.finding
+    );
     assert!(result.owners["team"].utilization.mean > 0.99);
 }
 
@@ -291,7 +344,10 @@ fn invalid_model_is_refused_with_its_problems() {
     );
     match sim::simulate(&map, &Simulation::default(), None, &Control::default()) {
         Err(sim::SimError::Invalid(problems)) => {
-            assert!(problems.iter().any(|p| p.message.contains("'nobody'")), "{problems:?}");
+            assert!(
+                problems.iter().any(|p| p.message.contains("'nobody'")),
+                "{problems:?}"
+            );
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
@@ -328,7 +384,10 @@ fn warmup_cases_are_not_counted() {
     let result = run(&single_queue("1h", "30m", 1), 1_000, 500, 3, 11);
     assert_eq!(result.cases_measured, 3_000);
     assert_eq!(result.steps["work"].count, 3_000);
-    assert_eq!(result.cycle_time.histogram.counts.iter().sum::<u64>(), 3_000);
+    assert_eq!(
+        result.cycle_time.histogram.counts.iter().sum::<u64>(),
+        3_000
+    );
 }
 
 #[test]
@@ -344,5 +403,9 @@ fn cancel_stops_the_run() {
     let started = std::time::Instant::now();
     let outcome = sim::simulate(&single_queue("1h", "30m", 1), &settings, None, &control);
     assert!(matches!(outcome, Err(sim::SimError::Cancelled)));
-    assert!(started.elapsed().as_secs_f64() < 2.0, "cancel took {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs_f64() < 2.0,
+        "cancel took {:?}",
+        started.elapsed()
+    );
 }
