@@ -1,5 +1,5 @@
-//! Simulation speed: events and cases per second on one thread, 1,000,000 cases, for an M/M/1
-//! queue and the order-to-cash model; optionally side by side with the SimPy peer.
+//! Simulation speed: events and cases per second on one thread, 1,000,000 cases, for an `M/M/1`
+//! queue and the order-to-cash model; optionally side by side with the `SimPy` peer.
 //!
 //! `cargo bench --bench sim` (Rust only), or `cargo bench --bench sim -- --peer` to also run
 //! `python3 benches/peers/simpy_peer.py` on the same models and print the speed ratio.
