@@ -316,17 +316,13 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> io
     Ok(EXIT_OK)
 }
 
-/// Opens the desktop editor. The editor is not part of this build yet, so this says so and
-/// points at the commands that work; it exits 2 so scripts do not mistake it for success.
+/// Opens the desktop editor on `file` (or the most recent file, or the bundled sample).
 pub fn open_editor(file: Option<&Path>, err: &mut dyn Write) -> ExitCode {
-    let target = file.map_or_else(
-        || "the default sample".to_owned(),
-        |f| f.display().to_string(),
-    );
-    let _ = writeln!(
-        err,
-        "procmap: the desktop editor is not in this build yet (wanted to open {target}).\n\
-         Try: procmap check FILE | procmap fmt FILE | procmap simulate FILE   (procmap --help)"
-    );
-    ExitCode::from(EXIT_IO)
+    match crate::ui::run(file) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let _ = writeln!(err, "procmap: {error:#}");
+            ExitCode::from(EXIT_IO)
+        }
+    }
 }

@@ -4,9 +4,11 @@
 //! - [`sim`]: the discrete-event simulator and its statistics.
 //! - [`analysis`]: answers computed without simulation (traffic equations).
 //! - [`cli`]: the command-line interface.
+//! - [`ui`]: the desktop editor.
 
 pub mod analysis;
 pub mod cli;
 pub mod model;
 pub mod report;
 pub mod sim;
+pub mod ui;

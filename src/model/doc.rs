@@ -282,6 +282,28 @@ impl Node {
         }
     }
 
+    /// Renames the node.
+    pub fn set_name(&mut self, to: String) {
+        match self {
+            Self::Start { name, .. }
+            | Self::Step { name, .. }
+            | Self::Decision { name, .. }
+            | Self::Parallel { name, .. }
+            | Self::End { name, .. } => *name = to,
+        }
+    }
+
+    /// Replaces the notes.
+    pub fn set_notes(&mut self, to: String) {
+        match self {
+            Self::Start { notes, .. }
+            | Self::Step { notes, .. }
+            | Self::Decision { notes, .. }
+            | Self::Parallel { notes, .. }
+            | Self::End { notes, .. } => *notes = to,
+        }
+    }
+
     /// Free-text notes.
     #[must_use]
     pub fn notes(&self) -> &str {

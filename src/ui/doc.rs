@@ -1,0 +1,158 @@
+//! The open document: the map, where it lives on disk, and its undo history. Every change goes
+//! through [`Document::commit`], so undo, the dirty mark and the views all follow from it.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::model::{Edit, ProcessMap};
+
+/// How many steps undo keeps.
+pub const UNDO_DEPTH: usize = 1000;
+/// Edits with the same merge key within this time become one undo step (typing, dragging a
+/// number).
+const MERGE_WINDOW: Duration = Duration::from_millis(1500);
+
+struct Step {
+    label: String,
+    inverse: Edit,
+    merge_key: Option<String>,
+    at: Instant,
+}
+
+/// A map being edited.
+pub struct Document {
+    map: ProcessMap,
+    /// The file it was loaded from or saved to last.
+    pub path: Option<PathBuf>,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
+    /// Increases with every change (edit, undo, redo, load): views rebuild when it moves.
+    revision: u64,
+    saved_revision: u64,
+    /// Revision at which the last recovery copy was written.
+    pub recovery_revision: u64,
+}
+
+impl Document {
+    /// A document for `map`, unchanged since it was loaded from `path`.
+    #[must_use]
+    pub fn new(map: ProcessMap, path: Option<PathBuf>) -> Self {
+        Self {
+            map,
+            path,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            revision: 1,
+            saved_revision: 1,
+            recovery_revision: 1,
+        }
+    }
+
+    /// The map (read-only: change it with [`Document::commit`]).
+    #[must_use]
+    pub fn map(&self) -> &ProcessMap {
+        &self.map
+    }
+
+    /// Changes counter.
+    #[must_use]
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// True when there are changes not saved to `path`.
+    #[must_use]
+    pub fn is_dirty(&self) -> bool {
+        self.revision != self.saved_revision
+    }
+
+    /// Marks the current state as saved.
+    pub fn mark_saved(&mut self, path: PathBuf) {
+        self.path = Some(path);
+        self.saved_revision = self.revision;
+    }
+
+    /// Marks the document as changed even though the map is the same (e.g. restored from a
+    /// recovery copy, which is not saved anywhere yet).
+    pub fn mark_unsaved(&mut self) {
+        self.saved_revision = 0;
+    }
+
+    /// Applies an edit as one undo step named `label`.
+    pub fn commit(&mut self, label: impl Into<String>, edit: Edit) {
+        self.commit_merging(label, edit, None);
+    }
+
+    /// Applies an edit; consecutive edits with the same `merge_key` in a short time become one
+    /// undo step (the first one's inverse restores the state before all of them).
+    pub fn commit_merging(&mut self, label: impl Into<String>, edit: Edit, merge_key: Option<String>) {
+        if edit.is_empty() {
+            return;
+        }
+        let inverse = self.map.apply(edit);
+        self.revision += 1;
+        self.redo.clear();
+        let now = Instant::now();
+        if let (Some(key), Some(last)) = (&merge_key, self.undo.last_mut()) {
+            if last.merge_key.as_ref() == Some(key) && now - last.at < MERGE_WINDOW {
+                last.at = now;
+                return;
+            }
+        }
+        self.undo.push(Step {
+            label: label.into(),
+            inverse,
+            merge_key,
+            at: now,
+        });
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+    }
+
+    /// Undoes the last step; returns its label.
+    pub fn undo(&mut self) -> Option<String> {
+        let step = self.undo.pop()?;
+        let forward = self.map.apply(step.inverse);
+        self.revision += 1;
+        self.redo.push(Step {
+            label: step.label.clone(),
+            inverse: forward,
+            merge_key: None,
+            at: Instant::now(),
+        });
+        Some(step.label)
+    }
+
+    /// Redoes the last undone step; returns its label.
+    pub fn redo(&mut self) -> Option<String> {
+        let step = self.redo.pop()?;
+        let inverse = self.map.apply(step.inverse);
+        self.revision += 1;
+        self.undo.push(Step {
+            label: step.label.clone(),
+            inverse,
+            merge_key: None,
+            at: Instant::now(),
+        });
+        Some(step.label)
+    }
+
+    /// Label of the step undo would revert.
+    #[must_use]
+    pub fn undo_label(&self) -> Option<&str> {
+        self.undo.last().map(|s| s.label.as_str())
+    }
+
+    /// Label of the step redo would repeat.
+    #[must_use]
+    pub fn redo_label(&self) -> Option<&str> {
+        self.redo.last().map(|s| s.label.as_str())
+    }
+
+    /// Number of undo steps available.
+    #[must_use]
+    pub fn undo_len(&self) -> usize {
+        self.undo.len()
+    }
+}
