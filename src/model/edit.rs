@@ -347,8 +347,10 @@ mod tests {
             ("b", NodeKind::Step),
             ("e", NodeKind::End),
         ] {
-            map.nodes
-                .insert(id.into(), Node::new(kind, id.to_uppercase(), Point::default()));
+            map.nodes.insert(
+                id.into(),
+                Node::new(kind, id.to_uppercase(), Point::default()),
+            );
         }
         for (from, to) in [("s", "a"), ("a", "b"), ("b", "e")] {
             map.flows.push(Flow::new(from, to));

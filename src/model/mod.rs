@@ -15,7 +15,7 @@ pub use dist::{DIST_KINDS, Dist};
 pub use doc::{
     FORMAT_VERSION, Flow, Node, NodeKind, Owner, Point, ProcessMap, Service, Simulation, Sla,
 };
-pub use edit::{Edit, Fragment};
 pub use duration::{Duration, DurationError, MAX_MS};
+pub use edit::{Edit, Fragment};
 pub use io::LoadError;
 pub use validate::{Problem, Severity, Subject, has_errors, validate};

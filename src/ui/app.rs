@@ -17,7 +17,9 @@ use super::sidebar::{self, PaletteItem, SidebarAction};
 use super::theme;
 use crate::analysis::{self, Estimate};
 use crate::model::edit::{self, Fragment, fresh_id};
-use crate::model::{self, Edit, Flow, Node, NodeKind, Point, ProcessMap, Problem, Service, Severity, io};
+use crate::model::{
+    self, Edit, Flow, Node, NodeKind, Point, Problem, ProcessMap, Service, Severity, io,
+};
 
 /// The sample map the app opens on first start (bundled, so it works from any folder).
 pub const DEFAULT_SAMPLE: &str = include_str!("../../samples/order-to-cash.ron");
@@ -122,7 +124,12 @@ impl App {
     /// An editor on `map`, loaded from `path`. `recovery_dir` is where unsaved work is copied
     /// every 30 s (none in tests).
     #[must_use]
-    pub fn new(map: ProcessMap, path: Option<PathBuf>, settings: Persisted, recovery_dir: Option<PathBuf>) -> Self {
+    pub fn new(
+        map: ProcessMap,
+        path: Option<PathBuf>,
+        settings: Persisted,
+        recovery_dir: Option<PathBuf>,
+    ) -> Self {
         let mut app = Self {
             doc: Document::new(map, path),
             canvas: Canvas::default(),
@@ -184,7 +191,11 @@ impl App {
     pub fn window_title(&self) -> String {
         format!(
             "Procmap — {}{}",
-            if self.doc.map().title.is_empty() { "Untitled" } else { &self.doc.map().title },
+            if self.doc.map().title.is_empty() {
+                "Untitled"
+            } else {
+                &self.doc.map().title
+            },
             if self.doc.is_dirty() { " •" } else { "" }
         )
     }
@@ -205,7 +216,9 @@ impl App {
                 self.remember(path);
                 self.status = Some(format!("Opened {}", path.display()));
             }
-            Err(error) => self.dialog = Some(Dialog::Error(format!("Cannot open the map.\n\n{error}"))),
+            Err(error) => {
+                self.dialog = Some(Dialog::Error(format!("Cannot open the map.\n\n{error}")))
+            }
         }
     }
 
@@ -247,7 +260,11 @@ impl App {
 
     fn save_as_dialog(&mut self) {
         let name = format!("{}.ron", fresh_id(&self.doc.map().title, |_| false));
-        let folder = self.doc.path.as_ref().and_then(|p| p.parent().map(Path::to_owned));
+        let folder = self
+            .doc
+            .path
+            .as_ref()
+            .and_then(|p| p.parent().map(Path::to_owned));
         let (tx, rx) = channel();
         std::thread::spawn(move || {
             let mut dialog = rfd::FileDialog::new()
@@ -262,7 +279,11 @@ impl App {
     }
 
     fn open_dialog(&mut self) {
-        let folder = self.doc.path.as_ref().and_then(|p| p.parent().map(Path::to_owned));
+        let folder = self
+            .doc
+            .path
+            .as_ref()
+            .and_then(|p| p.parent().map(Path::to_owned));
         let (tx, rx) = channel();
         std::thread::spawn(move || {
             let mut dialog = rfd::FileDialog::new().add_filter("Procmap map", &["ron"]);
@@ -285,7 +306,11 @@ impl App {
             }
             Ok(FileReply::SaveAs(Some(path))) => {
                 self.file_reply = None;
-                let path = if path.extension().is_none() { path.with_extension("ron") } else { path };
+                let path = if path.extension().is_none() {
+                    path.with_extension("ron")
+                } else {
+                    path
+                };
                 if self.save_to(&path) {
                     if let Some(pending) = self.after_save.take() {
                         self.perform(pending, ctx);
@@ -368,9 +393,16 @@ impl App {
         if let Some(dir) = copy.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        let source_text = self.doc.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+        let source_text = self
+            .doc
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
         // A failed recovery copy is not worth interrupting the user for; the next try may work.
-        if io::save(self.doc.map(), &copy).is_ok() && io::write_atomic(&source, source_text.as_bytes()).is_ok() {
+        if io::save(self.doc.map(), &copy).is_ok()
+            && io::write_atomic(&source, source_text.as_bytes()).is_ok()
+        {
             self.doc.recovery_revision = self.doc.revision();
         }
     }
@@ -412,11 +444,16 @@ impl App {
         let map = self.doc.map();
         let mut at = near;
         for _ in 0..50 {
-            let taken = map.nodes.values().map(|n| n.at()).chain(map.services.values().map(|s| s.at)).any(|p| {
-                #[allow(clippy::cast_possible_truncation, reason = "canvas coordinates")]
-                let d = (egui::pos2(p.x as f32, p.y as f32) - at).length();
-                d < 30.0
-            });
+            let taken = map
+                .nodes
+                .values()
+                .map(|n| n.at())
+                .chain(map.services.values().map(|s| s.at))
+                .any(|p| {
+                    #[allow(clippy::cast_possible_truncation, reason = "canvas coordinates")]
+                    let d = (egui::pos2(p.x as f32, p.y as f32) - at).length();
+                    d < 30.0
+                });
             if !taken {
                 break;
             }
@@ -426,7 +463,13 @@ impl App {
     }
 
     /// Adds a node (or a service for `None`) at `at`; returns its key.
-    pub fn add_element(&mut self, kind: Option<NodeKind>, at: Point, connect_from: Option<Key>, connect_to: Option<Key>) -> Key {
+    pub fn add_element(
+        &mut self,
+        kind: Option<NodeKind>,
+        at: Point,
+        connect_from: Option<Key>,
+        connect_to: Option<Key>,
+    ) -> Key {
         let map = self.doc.map();
         let (key, mut edits) = match kind {
             Some(kind) => {
@@ -439,7 +482,13 @@ impl App {
                 };
                 let id = fresh_id(kind.label(), |c| map.nodes.contains_key(c));
                 let node = Node::new(kind, name, at);
-                (Key::Node(id.clone()), vec![Edit::Node { id, node: Some(node) }])
+                (
+                    Key::Node(id.clone()),
+                    vec![Edit::Node {
+                        id,
+                        node: Some(node),
+                    }],
+                )
             }
             None => {
                 let id = fresh_id("service", |c| map.services.contains_key(c));
@@ -451,14 +500,26 @@ impl App {
                     notes: String::new(),
                     at,
                 };
-                (Key::Service(id.clone()), vec![Edit::Service { id, service: Some(service) }])
+                (
+                    Key::Service(id.clone()),
+                    vec![Edit::Service {
+                        id,
+                        service: Some(service),
+                    }],
+                )
             }
         };
         if let (Some(Key::Node(from)), Key::Node(to)) = (&connect_from, &key) {
-            edits.push(Edit::InsertFlow { index: usize::MAX, flow: Flow::new(from.clone(), to.clone()) });
+            edits.push(Edit::InsertFlow {
+                index: usize::MAX,
+                flow: Flow::new(from.clone(), to.clone()),
+            });
         }
         if let (Key::Node(from), Some(Key::Node(to))) = (&key, &connect_to) {
-            edits.push(Edit::InsertFlow { index: usize::MAX, flow: Flow::new(from.clone(), to.clone()) });
+            edits.push(Edit::InsertFlow {
+                index: usize::MAX,
+                flow: Flow::new(from.clone(), to.clone()),
+            });
         }
         let label = format!("Add {}", kind.map_or("service", NodeKind::label));
         self.commit(&label, Edit::Batch(edits));
@@ -477,11 +538,18 @@ impl App {
     }
 
     fn delete_selection(&mut self) {
-        let map = self.doc.map();
-        let mut edits = vec![edit::delete_nodes(map, &self.selected_nodes())];
+        // Each part is computed on the map as the previous parts left it, so that removing a
+        // service does not resurrect a step deleted in the same action.
+        let mut scratch = self.doc.map().clone();
+        let mut edits = Vec::new();
+        let nodes = edit::delete_nodes(&scratch, &self.selected_nodes());
+        scratch.apply(nodes.clone());
+        edits.push(nodes);
         for key in &self.selection {
             if let Key::Service(id) = key {
-                edits.push(edit::delete_service(map, id));
+                let service = edit::delete_service(&scratch, id);
+                scratch.apply(service.clone());
+                edits.push(service);
             }
         }
         let edit = Edit::Batch(edits);
@@ -620,7 +688,8 @@ impl App {
         }
     }
 
-    fn apply_action(&mut self, action: Action) {
+    /// Turns a canvas action into a document edit (the same path the canvas uses).
+    pub fn apply_action(&mut self, action: Action) {
         let map = self.doc.map();
         match action {
             Action::Connect { from, to, to_pin } => {
@@ -643,7 +712,12 @@ impl App {
                 let edit = drop_links(map, &key, Some(pin));
                 self.commit("Remove links", edit);
             }
-            Action::Add { kind, at, connect_from, connect_to } => {
+            Action::Add {
+                kind,
+                at,
+                connect_from,
+                connect_to,
+            } => {
                 self.add_element(kind, at, connect_from, connect_to);
             }
             Action::Move(moves) => {
@@ -658,7 +732,13 @@ impl App {
                 for (key, at) in &moves {
                     if let Key::Service(id) = key {
                         if let Some(service) = map.services.get(id) {
-                            edits.push(Edit::Service { id: id.clone(), service: Some(Service { at: *at, ..service.clone() }) });
+                            edits.push(Edit::Service {
+                                id: id.clone(),
+                                service: Some(Service {
+                                    at: *at,
+                                    ..service.clone()
+                                }),
+                            });
                         }
                     }
                 }
@@ -705,12 +785,23 @@ impl App {
     /// tests call it through egui_kittest.
     pub fn ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
-        ctx.set_theme(if self.dark { egui::Theme::Dark } else { egui::Theme::Light });
+        ctx.set_theme(if self.dark {
+            egui::Theme::Dark
+        } else {
+            egui::Theme::Light
+        });
         self.poll_file_dialog(&ctx);
         self.handle_keys(&ctx);
         self.refresh_checks();
         self.autosave(&ctx);
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).filter(|p| !p.as_os_str().is_empty()).collect());
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_owned())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
         if let Some(path) = dropped.into_iter().next() {
             self.guard(Pending::OpenPath(path), &ctx);
         }
@@ -741,7 +832,9 @@ impl App {
                 .resizable(true)
                 .default_size(300.0)
                 .show(ui, |ui| {
-                    let changes = self.inspector.ui(ui, self.doc.map(), &self.selection, &self.estimate);
+                    let changes =
+                        self.inspector
+                            .ui(ui, self.doc.map(), &self.selection, &self.estimate);
                     for Change { label, edit, merge } in changes {
                         self.doc.commit_merging(label, edit, merge);
                     }
@@ -765,7 +858,9 @@ impl App {
             highlight: &self.highlight,
             dark: self.dark,
         };
-        let actions = self.canvas.ui(ui, self.doc.map(), self.doc.revision(), &decor);
+        let actions = self
+            .canvas
+            .ui(ui, self.doc.map(), self.doc.revision(), &decor);
         if let Some(keys) = self.canvas.take_snarl_selection(ui.ctx()) {
             self.selection = keys.into_iter().collect();
         }
@@ -779,7 +874,12 @@ impl App {
                 if self.canvas.rect.contains(pointer) {
                     if let Some(item) = egui::DragAndDrop::take_payload::<PaletteItem>(ui.ctx()) {
                         let at = self.canvas.view.inverse() * pointer;
-                        self.add_element(item.0, Point::new(f64::from(at.x).round(), f64::from(at.y).round()), None, None);
+                        self.add_element(
+                            item.0,
+                            Point::new(f64::from(at.x).round(), f64::from(at.y).round()),
+                            None,
+                            None,
+                        );
                     }
                 }
             }
@@ -802,7 +902,8 @@ impl App {
                     ui.label(RichText::new("Owners").small().strong());
                     for (index, owner) in map.owners.values().enumerate() {
                         ui.horizontal(|ui| {
-                            let (r, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+                            let (r, _) = ui
+                                .allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
                             ui.painter().rect_filled(r, 2.0, theme::owner_colour(index));
                             ui.label(RichText::new(&owner.name).small());
                         });
@@ -817,9 +918,16 @@ impl App {
                 let at = self.free_spot(self.canvas.centre());
                 self.add_element(kind, at, None, None);
             }
-            SidebarAction::Change(Change { label, edit, merge }) => self.doc.commit_merging(label, edit, merge),
+            SidebarAction::Change(Change { label, edit, merge }) => {
+                self.doc.commit_merging(label, edit, merge)
+            }
             SidebarAction::DeleteOwner(id) => {
-                let in_use = self.doc.map().nodes.values().any(|n| n.owner() == Some(id.as_str()));
+                let in_use = self
+                    .doc
+                    .map()
+                    .nodes
+                    .values()
+                    .any(|n| n.owner() == Some(id.as_str()));
                 if in_use {
                     self.dialog = Some(Dialog::DeleteOwner(id));
                 } else {
@@ -848,8 +956,17 @@ impl App {
         let ctx = ui.ctx().clone();
         egui::MenuBar::new().ui(ui, |ui| {
             let item = |ui: &mut Ui, app: &mut Self, command: Command, enabled: bool| {
-                let shortcut = command.shortcut().map(|s| ctx.format_shortcut(&s)).unwrap_or_default();
-                if ui.add_enabled(enabled, egui::Button::new(command.label()).shortcut_text(shortcut)).clicked() {
+                let shortcut = command
+                    .shortcut()
+                    .map(|s| ctx.format_shortcut(&s))
+                    .unwrap_or_default();
+                if ui
+                    .add_enabled(
+                        enabled,
+                        egui::Button::new(command.label()).shortcut_text(shortcut),
+                    )
+                    .clicked()
+                {
                     app.run(command, &ctx);
                     ui.close();
                 }
@@ -911,18 +1028,33 @@ impl App {
     fn status_ui(&self, ui: &mut Ui) {
         ui.horizontal(|ui| {
             let map = self.doc.map();
-            ui.label(format!("{} nodes, {} flows", map.nodes.len(), map.flows.len()));
+            ui.label(format!(
+                "{} nodes, {} flows",
+                map.nodes.len(),
+                map.flows.len()
+            ));
             ui.separator();
             ui.label(format!("zoom {:.0}%", self.canvas.zoom() * 100.0));
             ui.separator();
-            ui.label(self.doc.path.as_ref().map_or_else(|| "not saved yet".to_owned(), |p| p.display().to_string()));
+            ui.label(
+                self.doc
+                    .path
+                    .as_ref()
+                    .map_or_else(|| "not saved yet".to_owned(), |p| p.display().to_string()),
+            );
             if let Some((id, load)) = self.estimate.busiest() {
                 ui.separator();
                 let name = map.owners.get(id).map_or(id, |o| o.name.as_str());
                 let text = if load.utilization >= 1.0 {
-                    format!("{name} cannot keep up ({:.0}% offered)", load.utilization * 100.0)
+                    format!(
+                        "{name} cannot keep up ({:.0}% offered)",
+                        load.utilization * 100.0
+                    )
                 } else {
-                    format!("busiest: {name} {:.0}% (estimate)", load.utilization * 100.0)
+                    format!(
+                        "busiest: {name} {:.0}% (estimate)",
+                        load.utilization * 100.0
+                    )
                 };
                 ui.label(RichText::new(text).color(theme::utilisation_colour(load.utilization)));
             }
@@ -934,32 +1066,50 @@ impl App {
     }
 
     fn problems_ui(&mut self, ui: &mut Ui) {
-        let errors = self.problems.iter().filter(|p| p.severity == Severity::Error).count();
+        let errors = self
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count();
         let warnings = self.problems.len() - errors;
         ui.horizontal(|ui| {
             ui.strong("Problems");
             if self.problems.is_empty() {
                 ui.label(RichText::new("none: the map is valid").color(theme::GOOD));
             } else {
-                ui.label(RichText::new(format!("{errors} error(s)")).color(if errors > 0 { theme::ERROR } else { theme::GOOD }));
+                ui.label(
+                    RichText::new(format!("{errors} error(s)")).color(if errors > 0 {
+                        theme::ERROR
+                    } else {
+                        theme::GOOD
+                    }),
+                );
                 ui.label(RichText::new(format!("{warnings} warning(s)")).color(theme::WARNING));
             }
         });
         let mut clicked = None;
-        egui::ScrollArea::vertical().auto_shrink([false, true]).show(ui, |ui| {
-            for problem in &self.problems {
-                let (mark, colour) = match problem.severity {
-                    Severity::Error => ("error", theme::ERROR),
-                    Severity::Warning => ("warning", theme::WARNING),
-                };
-                ui.horizontal(|ui| {
-                    ui.label(RichText::new(mark).color(colour).small().strong());
-                    if ui.selectable_label(false, format!("{}: {}", problem.subject, problem.message)).clicked() {
-                        clicked = Some(problem.subject.clone());
-                    }
-                });
-            }
-        });
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                for problem in &self.problems {
+                    let (mark, colour) = match problem.severity {
+                        Severity::Error => ("error", theme::ERROR),
+                        Severity::Warning => ("warning", theme::WARNING),
+                    };
+                    ui.horizontal(|ui| {
+                        ui.label(RichText::new(mark).color(colour).small().strong());
+                        if ui
+                            .selectable_label(
+                                false,
+                                format!("{}: {}", problem.subject, problem.message),
+                            )
+                            .clicked()
+                        {
+                            clicked = Some(problem.subject.clone());
+                        }
+                    });
+                }
+            });
         if let Some(subject) = clicked {
             let key = match subject {
                 model::Subject::Node(id) => Some(Key::Node(id)),
@@ -977,41 +1127,61 @@ impl App {
         let map = self.doc.map();
         let mut close = false;
         let mut chosen: Option<Vec<Key>> = None;
-        egui::Frame::new().inner_margin(6.0).fill(ui.visuals().panel_fill).show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.label("Find");
-                let query = self.find.get_or_insert_with(String::new);
-                let response = ui.add(egui::TextEdit::singleline(query).hint_text("name or owner").id_salt("find-field").desired_width(220.0));
-                if !response.has_focus() && query.is_empty() {
-                    response.request_focus();
-                }
-                let needle = query.to_lowercase();
-                let matches: Vec<(String, String)> = if needle.is_empty() {
-                    Vec::new()
-                } else {
-                    map.nodes
-                        .iter()
-                        .filter(|(_, n)| {
-                            n.name().to_lowercase().contains(&needle)
-                                || n.owner().and_then(|o| map.owners.get(o)).is_some_and(|o| o.name.to_lowercase().contains(&needle))
-                        })
-                        .map(|(id, n)| (id.clone(), n.name().to_owned()))
-                        .collect()
-                };
-                ui.label(format!("{} match(es)", matches.len()));
-                if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) && !matches.is_empty() {
-                    chosen = Some(matches.iter().map(|(id, _)| Key::Node(id.clone())).collect());
-                }
-                for (id, name) in matches.iter().take(8) {
-                    if ui.small_button(name).clicked() {
-                        chosen = Some(vec![Key::Node(id.clone())]);
+        egui::Frame::new()
+            .inner_margin(6.0)
+            .fill(ui.visuals().panel_fill)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label("Find");
+                    let query = self.find.get_or_insert_with(String::new);
+                    let response = ui.add(
+                        egui::TextEdit::singleline(query)
+                            .hint_text("name or owner")
+                            .id_salt("find-field")
+                            .desired_width(220.0),
+                    );
+                    if !response.has_focus() && query.is_empty() {
+                        response.request_focus();
                     }
-                }
-                if ui.small_button("✕").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-                    close = true;
-                }
+                    let needle = query.to_lowercase();
+                    let matches: Vec<(String, String)> = if needle.is_empty() {
+                        Vec::new()
+                    } else {
+                        map.nodes
+                            .iter()
+                            .filter(|(_, n)| {
+                                n.name().to_lowercase().contains(&needle)
+                                    || n.owner()
+                                        .and_then(|o| map.owners.get(o))
+                                        .is_some_and(|o| o.name.to_lowercase().contains(&needle))
+                            })
+                            .map(|(id, n)| (id.clone(), n.name().to_owned()))
+                            .collect()
+                    };
+                    ui.label(format!("{} match(es)", matches.len()));
+                    if response.lost_focus()
+                        && ui.input(|i| i.key_pressed(egui::Key::Enter))
+                        && !matches.is_empty()
+                    {
+                        chosen = Some(
+                            matches
+                                .iter()
+                                .map(|(id, _)| Key::Node(id.clone()))
+                                .collect(),
+                        );
+                    }
+                    for (id, name) in matches.iter().take(8) {
+                        if ui.small_button(name).clicked() {
+                            chosen = Some(vec![Key::Node(id.clone())]);
+                        }
+                    }
+                    if ui.small_button("×").clicked()
+                        || ui.input(|i| i.key_pressed(egui::Key::Escape))
+                    {
+                        close = true;
+                    }
+                });
             });
-        });
         if let Some(keys) = chosen {
             if let Some(first) = keys.first() {
                 if let Some(pos) = element_pos(self.doc.map(), first) {
@@ -1141,7 +1311,12 @@ impl App {
                 }
             }
         });
-        if modal.should_close() && matches!(self.dialog, Some(Dialog::Shortcuts | Dialog::About | Dialog::Error(_))) {
+        if modal.should_close()
+            && matches!(
+                self.dialog,
+                Some(Dialog::Shortcuts | Dialog::About | Dialog::Error(_))
+            )
+        {
             self.dialog = None;
         }
     }
@@ -1154,7 +1329,10 @@ fn connect_edit(map: &ProcessMap, from: &Key, to: &Key, to_pin: usize) -> Option
             if map.flows.iter().any(|f| f.from == *a && f.to == *b) {
                 return None;
             }
-            Some(Edit::InsertFlow { index: usize::MAX, flow: Flow::new(a.clone(), b.clone()) })
+            Some(Edit::InsertFlow {
+                index: usize::MAX,
+                flow: Flow::new(a.clone(), b.clone()),
+            })
         }
         (Key::Service(s), Key::Node(step), 1) => {
             let mut node = map.nodes.get(step)?.clone();
@@ -1164,7 +1342,10 @@ fn connect_edit(map: &ProcessMap, from: &Key, to: &Key, to_pin: usize) -> Option
                 }
                 uses.push(s.clone());
             }
-            Some(Edit::Node { id: step.clone(), node: Some(node) })
+            Some(Edit::Node {
+                id: step.clone(),
+                node: Some(node),
+            })
         }
         (Key::Service(dep), Key::Service(s), 0) if dep != s => {
             let mut service = map.services.get(s)?.clone();
@@ -1172,7 +1353,10 @@ fn connect_edit(map: &ProcessMap, from: &Key, to: &Key, to_pin: usize) -> Option
                 return None;
             }
             service.depends_on.push(dep.clone());
-            Some(Edit::Service { id: s.clone(), service: Some(service) })
+            Some(Edit::Service {
+                id: s.clone(),
+                service: Some(service),
+            })
         }
         _ => None,
     }
@@ -1190,12 +1374,18 @@ fn disconnect_edit(map: &ProcessMap, from: &Key, to: &Key, to_pin: usize) -> Opt
             if let Node::Step { uses, .. } = &mut node {
                 uses.retain(|u| u != s);
             }
-            Some(Edit::Node { id: step.clone(), node: Some(node) })
+            Some(Edit::Node {
+                id: step.clone(),
+                node: Some(node),
+            })
         }
         (Key::Service(dep), Key::Service(s), 0) => {
             let mut service = map.services.get(s)?.clone();
             service.depends_on.retain(|d| d != dep);
-            Some(Edit::Service { id: s.clone(), service: Some(service) })
+            Some(Edit::Service {
+                id: s.clone(),
+                service: Some(service),
+            })
         }
         _ => None,
     }
@@ -1225,7 +1415,10 @@ fn drop_links(map: &ProcessMap, key: &Key, pin: Option<usize>) -> Edit {
                 if let Some(Node::Step { uses, .. }) = &mut node {
                     uses.clear();
                 }
-                edits.push(Edit::Node { id: id.clone(), node });
+                edits.push(Edit::Node {
+                    id: id.clone(),
+                    node,
+                });
             }
         }
         (Key::Service(id), None) => {
@@ -1236,7 +1429,10 @@ fn drop_links(map: &ProcessMap, key: &Key, pin: Option<usize>) -> Edit {
                         if let Node::Step { uses, .. } = &mut node {
                             uses.retain(|u| u != id);
                         }
-                        edits.push(Edit::Node { id: sid.clone(), node: Some(node) });
+                        edits.push(Edit::Node {
+                            id: sid.clone(),
+                            node: Some(node),
+                        });
                     }
                 }
             }
@@ -1244,7 +1440,10 @@ fn drop_links(map: &ProcessMap, key: &Key, pin: Option<usize>) -> Edit {
                 if service.depends_on.contains(id) {
                     let mut service = service.clone();
                     service.depends_on.retain(|d| d != id);
-                    edits.push(Edit::Service { id: sid.clone(), service: Some(service) });
+                    edits.push(Edit::Service {
+                        id: sid.clone(),
+                        service: Some(service),
+                    });
                 }
             }
         }
@@ -1252,7 +1451,10 @@ fn drop_links(map: &ProcessMap, key: &Key, pin: Option<usize>) -> Edit {
             if let Some(service) = map.services.get(id) {
                 edits.push(Edit::Service {
                     id: id.clone(),
-                    service: Some(Service { depends_on: Vec::new(), ..service.clone() }),
+                    service: Some(Service {
+                        depends_on: Vec::new(),
+                        ..service.clone()
+                    }),
                 });
             }
         }
@@ -1263,7 +1465,10 @@ fn drop_links(map: &ProcessMap, key: &Key, pin: Option<usize>) -> Edit {
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
-        if ctx.input(|i| i.viewport().close_requested()) && self.doc.is_dirty() && !self.quit_confirmed {
+        if ctx.input(|i| i.viewport().close_requested())
+            && self.doc.is_dirty()
+            && !self.quit_confirmed
+        {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.dialog = Some(Dialog::Unsaved(Pending::Quit));
         }

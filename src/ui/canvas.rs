@@ -148,7 +148,10 @@ impl Default for Canvas {
 }
 
 fn to_pos(p: Point) -> Pos2 {
-    #[allow(clippy::cast_possible_truncation, reason = "canvas coordinates fit f32")]
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "canvas coordinates fit f32"
+    )]
     pos2(p.x as f32, p.y as f32)
 }
 
@@ -197,6 +200,12 @@ impl Canvas {
         Id::new(("procmap-canvas", self.generation))
     }
 
+    /// Number of elements in the snarl (all of a small map, a window of a large one).
+    #[must_use]
+    pub fn snarl_len(&self) -> usize {
+        self.index.len()
+    }
+
     /// Zoom level (1.0 = 100%).
     #[must_use]
     pub fn zoom(&self) -> f32 {
@@ -222,6 +231,10 @@ impl Canvas {
         self.built_keys.clear();
         self.built_revision = 0;
         self.last_snarl_selection.clear();
+        // A fresh snarl state would fit the view itself: keep ours.
+        if self.pending_view.is_none() {
+            self.pending_view = Some(self.view);
+        }
     }
 
     /// Zooms by `factor` around the canvas centre.
@@ -269,7 +282,8 @@ impl Canvas {
         let anchor = pos2(bounds.left() - 40.0, bounds.center().y);
         self.set_view(TSTransform {
             scaling,
-            translation: pos2(self.rect.left(), self.rect.center().y).to_vec2() - anchor.to_vec2() * scaling,
+            translation: pos2(self.rect.left(), self.rect.center().y).to_vec2()
+                - anchor.to_vec2() * scaling,
         });
     }
 
@@ -298,7 +312,13 @@ impl Canvas {
     }
 
     /// Shows the canvas; returns what the user did.
-    pub fn ui(&mut self, ui: &mut Ui, map: &ProcessMap, revision: u64, decor: &Decor<'_>) -> Vec<Action> {
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        map: &ProcessMap,
+        revision: u64,
+        decor: &Decor<'_>,
+    ) -> Vec<Action> {
         self.rect = ui.available_rect_before_wrap();
         if self.first_view_pending && self.rect.width() > 10.0 {
             self.first_view_pending = false;
@@ -326,7 +346,12 @@ impl Canvas {
         let mut viewer = Viewer {
             map,
             decor,
-            owner_index: map.owners.keys().enumerate().map(|(i, id)| (id.as_str(), i)).collect(),
+            owner_index: map
+                .owners
+                .keys()
+                .enumerate()
+                .map(|(i, id)| (id.as_str(), i))
+                .collect(),
             actions: Vec::new(),
             view: self.view,
             pending_view: self.pending_view.take(),
@@ -539,11 +564,13 @@ impl Canvas {
         let painter = ui.painter_at(self.rect);
         painter.rect_filled(self.rect, 0.0, ui.visuals().extreme_bg_color);
         let visible = self.view.inverse() * self.rect;
-        let owner_index: HashMap<&str, usize> =
-            map.owners.keys().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
-        let centre = |key: &Key| {
-            element_pos(map, key).map(|p| p + element_size(map, key) / 2.0)
-        };
+        let owner_index: HashMap<&str, usize> = map
+            .owners
+            .keys()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
+        let centre = |key: &Key| element_pos(map, key).map(|p| p + element_size(map, key) / 2.0);
         let line = Stroke::new(1.0, ui.visuals().weak_text_color());
         for flow in &map.flows {
             if let (Some(a), Some(b)) = (
@@ -556,7 +583,10 @@ impl Canvas {
             }
         }
         let mut hit = None;
-        let click = response.clicked().then(|| response.interact_pointer_pos()).flatten();
+        let click = response
+            .clicked()
+            .then(|| response.interact_pointer_pos())
+            .flatten();
         for key in all_keys(map) {
             let Some(pos) = element_pos(map, &key) else {
                 continue;
@@ -579,7 +609,12 @@ impl Canvas {
             let fill = decor.highlight.get(key.id()).copied().unwrap_or(fill);
             painter.rect_filled(screen, 2.0, fill);
             if decor.selection.contains(&key) {
-                painter.rect_stroke(screen.expand(2.0), 2.0, Stroke::new(2.0, theme::ACCENT), egui::StrokeKind::Outside);
+                painter.rect_stroke(
+                    screen.expand(2.0),
+                    2.0,
+                    Stroke::new(2.0, theme::ACCENT),
+                    egui::StrokeKind::Outside,
+                );
             }
             if click.is_some_and(|p| screen.contains(p)) {
                 hit = Some(key.clone());
@@ -709,7 +744,9 @@ impl Viewer<'_> {
             return *colour;
         }
         match self.node(key) {
-            Some(Node::Step { owner: Some(owner), .. }) => self
+            Some(Node::Step {
+                owner: Some(owner), ..
+            }) => self
                 .owner_index
                 .get(owner.as_str())
                 .map_or(theme::NO_OWNER, |&i| theme::owner_colour(i)),
@@ -757,7 +794,11 @@ fn service_pin() -> PinInfo {
 impl SnarlViewer<Key> for Viewer<'_> {
     fn title(&mut self, key: &Key) -> String {
         match key {
-            Key::Node(id) => self.map.nodes.get(id).map_or_else(String::new, |n| n.name().to_owned()),
+            Key::Node(id) => self
+                .map
+                .nodes
+                .get(id)
+                .map_or_else(String::new, |n| n.name().to_owned()),
             Key::Service(id) => self
                 .map
                 .services
@@ -782,7 +823,14 @@ impl SnarlViewer<Key> for Viewer<'_> {
         let selected = self.decor.selection.contains(key);
         let has_error = self.decor.errors.contains(key.id());
         let (radius, width) = match kind {
-            Some(NodeKind::Start | NodeKind::End) => (30, if kind == Some(NodeKind::End) { 3.0 } else { 1.5 }),
+            Some(NodeKind::Start | NodeKind::End) => (
+                30,
+                if kind == Some(NodeKind::End) {
+                    3.0
+                } else {
+                    1.5
+                },
+            ),
             Some(NodeKind::Decision | NodeKind::Parallel) => (4, 1.5),
             Some(NodeKind::Step) => (8, 1.5),
             None => (14, 1.5),
@@ -798,7 +846,15 @@ impl SnarlViewer<Key> for Viewer<'_> {
             inner_margin: egui::Margin::symmetric(10, 6),
             outer_margin: egui::Margin::ZERO,
             corner_radius: CornerRadius::same(radius),
-            fill: theme::tint(colour, self.decor.dark, if kind == Some(NodeKind::Step) { 0.10 } else { 0.16 }),
+            fill: theme::tint(
+                colour,
+                self.decor.dark,
+                if kind == Some(NodeKind::Step) {
+                    0.10
+                } else {
+                    0.16
+                },
+            ),
             stroke,
             shadow: egui::Shadow {
                 offset: [0, 2],
@@ -838,7 +894,12 @@ impl SnarlViewer<Key> for Viewer<'_> {
                     .corner_radius(3.0)
                     .inner_margin(egui::Margin::symmetric(4, 1))
                     .show(ui, |ui| {
-                        ui.label(egui::RichText::new(tag).small().strong().color(Color32::WHITE));
+                        ui.label(
+                            egui::RichText::new(tag)
+                                .small()
+                                .strong()
+                                .color(Color32::WHITE),
+                        );
                     });
             }
             if self.decor.errors.contains(key.id()) {
@@ -864,26 +925,43 @@ impl SnarlViewer<Key> for Viewer<'_> {
         }
     }
 
-    fn show_input(&mut self, pin: &InPin, _ui: &mut Ui, snarl: &mut Snarl<Key>) -> impl SnarlPin + 'static {
+    fn show_input(
+        &mut self,
+        pin: &InPin,
+        _ui: &mut Ui,
+        snarl: &mut Snarl<Key>,
+    ) -> impl SnarlPin + 'static {
         let key = snarl.get_node(pin.id.node).cloned();
         match key {
             Some(Key::Service(_)) => service_pin(),
             Some(_) if pin.id.input == 1 => service_pin(),
-            Some(key) => flow_pin(self.node(&key).map_or(theme::NO_OWNER, |n| theme::kind_colour(n.kind()))),
+            Some(key) => flow_pin(
+                self.node(&key)
+                    .map_or(theme::NO_OWNER, |n| theme::kind_colour(n.kind())),
+            ),
             None => flow_pin(theme::NO_OWNER),
         }
     }
 
-    fn show_output(&mut self, pin: &OutPin, _ui: &mut Ui, snarl: &mut Snarl<Key>) -> impl SnarlPin + 'static {
+    fn show_output(
+        &mut self,
+        pin: &OutPin,
+        _ui: &mut Ui,
+        snarl: &mut Snarl<Key>,
+    ) -> impl SnarlPin + 'static {
         match snarl.get_node(pin.id.node).cloned() {
             Some(Key::Service(_)) => service_pin(),
-            Some(key) => flow_pin(self.node(&key).map_or(theme::NO_OWNER, |n| theme::kind_colour(n.kind()))),
+            Some(key) => flow_pin(
+                self.node(&key)
+                    .map_or(theme::NO_OWNER, |n| theme::kind_colour(n.kind())),
+            ),
             None => flow_pin(theme::NO_OWNER),
         }
     }
 
     fn has_body(&mut self, key: &Key) -> bool {
-        matches!(self.node(key), Some(Node::Step { .. } | Node::Start { .. })) || matches!(key, Key::Service(_))
+        matches!(self.node(key), Some(Node::Step { .. } | Node::Start { .. }))
+            || matches!(key, Key::Service(_))
     }
 
     fn show_body(
@@ -900,16 +978,34 @@ impl SnarlViewer<Key> for Viewer<'_> {
         let small = |text: String| egui::RichText::new(text).small();
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         ui.vertical(|ui| match (&key, self.node(&key)) {
-            (_, Some(Node::Step { owner, work, sla, uses, .. })) => {
+            (
+                _,
+                Some(Node::Step {
+                    owner,
+                    work,
+                    sla,
+                    uses,
+                    ..
+                }),
+            ) => {
                 ui.set_min_width(130.0);
                 let owner_name = owner.as_ref().map_or_else(
                     || "no owner (delay)".to_owned(),
-                    |o| self.map.owners.get(o).map_or_else(|| format!("{o}?"), |x| x.name.clone()),
+                    |o| {
+                        self.map
+                            .owners
+                            .get(o)
+                            .map_or_else(|| format!("{o}?"), |x| x.name.clone())
+                    },
                 );
                 ui.label(small(owner_name).color(self.colour(&key)).strong());
                 ui.label(small(format!("work {}", dist_summary(work))));
                 if let Some(sla) = sla {
-                    ui.label(small(format!("SLA {} for {:.0}%", sla.target, sla.within * 100.0)));
+                    ui.label(small(format!(
+                        "SLA {} for {:.0}%",
+                        sla.target,
+                        sla.within * 100.0
+                    )));
                 }
                 if !uses.is_empty() {
                     ui.label(small(format!("uses {}", uses.len())).weak());
@@ -966,7 +1062,8 @@ impl SnarlViewer<Key> for Viewer<'_> {
 
     fn drop_inputs(&mut self, pin: &InPin, snarl: &mut Snarl<Key>) {
         if let Some(key) = snarl.get_node(pin.id.node) {
-            self.actions.push(Action::DropInputs(key.clone(), pin.id.input));
+            self.actions
+                .push(Action::DropInputs(key.clone(), pin.id.input));
         }
     }
 
@@ -982,7 +1079,13 @@ impl SnarlViewer<Key> for Viewer<'_> {
         true
     }
 
-    fn show_dropped_wire_menu(&mut self, pos: Pos2, ui: &mut Ui, src_pins: AnyPins, snarl: &mut Snarl<Key>) {
+    fn show_dropped_wire_menu(
+        &mut self,
+        pos: Pos2,
+        ui: &mut Ui,
+        src_pins: AnyPins,
+        snarl: &mut Snarl<Key>,
+    ) {
         match src_pins {
             AnyPins::Out(pins) => {
                 let from = pins.first().and_then(|p| snarl.get_node(p.node)).cloned();

@@ -108,7 +108,12 @@ impl Command {
     #[must_use]
     pub fn shortcut(self) -> Option<KeyboardShortcut> {
         let cmd = |key| Some(KeyboardShortcut::new(Modifiers::COMMAND, key));
-        let cmd_shift = |key| Some(KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, key));
+        let cmd_shift = |key| {
+            Some(KeyboardShortcut::new(
+                Modifiers::COMMAND | Modifiers::SHIFT,
+                key,
+            ))
+        };
         let plain = |key| Some(KeyboardShortcut::new(Modifiers::NONE, key));
         match self {
             Self::New => cmd(Key::N),

@@ -13,6 +13,7 @@ pub const UNDO_DEPTH: usize = 1000;
 const MERGE_WINDOW: Duration = Duration::from_millis(1500);
 
 struct Step {
+    id: u64,
     label: String,
     inverse: Edit,
     merge_key: Option<String>,
@@ -28,7 +29,10 @@ pub struct Document {
     redo: Vec<Step>,
     /// Increases with every change (edit, undo, redo, load): views rebuild when it moves.
     revision: u64,
-    saved_revision: u64,
+    /// The id of the top undo step when the document was last saved (`None`: the empty
+    /// history). Undoing back to a saved state makes the document clean again.
+    saved_step: Option<u64>,
+    next_step_id: u64,
     /// Revision at which the last recovery copy was written.
     pub recovery_revision: u64,
 }
@@ -43,7 +47,8 @@ impl Document {
             undo: Vec::new(),
             redo: Vec::new(),
             revision: 1,
-            saved_revision: 1,
+            saved_step: None,
+            next_step_id: 1,
             recovery_revision: 1,
         }
     }
@@ -63,19 +68,19 @@ impl Document {
     /// True when there are changes not saved to `path`.
     #[must_use]
     pub fn is_dirty(&self) -> bool {
-        self.revision != self.saved_revision
+        self.undo.last().map(|s| s.id) != self.saved_step
     }
 
     /// Marks the current state as saved.
     pub fn mark_saved(&mut self, path: PathBuf) {
         self.path = Some(path);
-        self.saved_revision = self.revision;
+        self.saved_step = self.undo.last().map(|s| s.id);
     }
 
     /// Marks the document as changed even though the map is the same (e.g. restored from a
     /// recovery copy, which is not saved anywhere yet).
     pub fn mark_unsaved(&mut self) {
-        self.saved_revision = 0;
+        self.saved_step = Some(u64::MAX);
     }
 
     /// Applies an edit as one undo step named `label`.
@@ -85,7 +90,12 @@ impl Document {
 
     /// Applies an edit; consecutive edits with the same `merge_key` in a short time become one
     /// undo step (the first one's inverse restores the state before all of them).
-    pub fn commit_merging(&mut self, label: impl Into<String>, edit: Edit, merge_key: Option<String>) {
+    pub fn commit_merging(
+        &mut self,
+        label: impl Into<String>,
+        edit: Edit,
+        merge_key: Option<String>,
+    ) {
         if edit.is_empty() {
             return;
         }
@@ -93,13 +103,20 @@ impl Document {
         self.revision += 1;
         self.redo.clear();
         let now = Instant::now();
+        let saved = self.saved_step;
         if let (Some(key), Some(last)) = (&merge_key, self.undo.last_mut()) {
-            if last.merge_key.as_ref() == Some(key) && now - last.at < MERGE_WINDOW {
+            // Never merge into the saved step: the document must turn dirty.
+            if last.merge_key.as_ref() == Some(key)
+                && now - last.at < MERGE_WINDOW
+                && saved != Some(last.id)
+            {
                 last.at = now;
                 return;
             }
         }
+        self.next_step_id += 1;
         self.undo.push(Step {
+            id: self.next_step_id,
             label: label.into(),
             inverse,
             merge_key,
@@ -116,6 +133,7 @@ impl Document {
         let forward = self.map.apply(step.inverse);
         self.revision += 1;
         self.redo.push(Step {
+            id: step.id,
             label: step.label.clone(),
             inverse: forward,
             merge_key: None,
@@ -130,6 +148,7 @@ impl Document {
         let inverse = self.map.apply(step.inverse);
         self.revision += 1;
         self.undo.push(Step {
+            id: step.id,
             label: step.label.clone(),
             inverse,
             merge_key: None,
@@ -154,5 +173,45 @@ impl Document {
     #[must_use]
     pub fn undo_len(&self) -> usize {
         self.undo.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn undo_back_to_the_saved_state_is_clean() {
+        let mut doc = Document::new(ProcessMap::default(), None);
+        assert!(!doc.is_dirty());
+        doc.commit("a", Edit::Title("A".into()));
+        assert!(doc.is_dirty());
+        doc.mark_saved(PathBuf::from("x.ron"));
+        assert!(!doc.is_dirty());
+        doc.commit("b", Edit::Title("B".into()));
+        assert!(doc.is_dirty());
+        doc.undo();
+        assert!(!doc.is_dirty());
+        doc.undo();
+        assert!(doc.is_dirty());
+        doc.redo();
+        assert!(!doc.is_dirty());
+        // A merged edit after saving still makes the document dirty.
+        doc.commit_merging("c", Edit::Title("C".into()), Some("t".into()));
+        doc.mark_saved(PathBuf::from("x.ron"));
+        doc.commit_merging("c", Edit::Title("D".into()), Some("t".into()));
+        assert!(doc.is_dirty());
+    }
+
+    #[test]
+    fn history_is_deep() {
+        let mut doc = Document::new(ProcessMap::default(), None);
+        for n in 0..300 {
+            doc.commit("t", Edit::Title(n.to_string()));
+        }
+        for _ in 0..300 {
+            assert!(doc.undo().is_some());
+        }
+        assert_eq!(doc.map().title, ProcessMap::default().title);
     }
 }

@@ -39,10 +39,20 @@ pub struct Inspector {
 
 impl Inspector {
     /// A single-line or multi-line text field that commits on focus loss or Enter.
-    fn text(&mut self, ui: &mut Ui, id: &str, value: &str, multiline: bool, hint: &str) -> Option<String> {
+    fn text(
+        &mut self,
+        ui: &mut Ui,
+        id: &str,
+        value: &str,
+        multiline: bool,
+        hint: &str,
+    ) -> Option<String> {
         let widget_id = ui.make_persistent_id(("text", id));
         let focused = ui.memory(|m| m.has_focus(widget_id));
-        let draft = self.drafts.entry(id.to_owned()).or_insert_with(|| value.to_owned());
+        let draft = self
+            .drafts
+            .entry(id.to_owned())
+            .or_insert_with(|| value.to_owned());
         if !focused && draft != value {
             value.clone_into(draft);
         }
@@ -51,7 +61,11 @@ impl Inspector {
         } else {
             egui::TextEdit::singleline(draft)
         };
-        let response = ui.add(edit.id(widget_id).hint_text(hint).desired_width(f32::INFINITY));
+        let response = ui.add(
+            edit.id(widget_id)
+                .hint_text(hint)
+                .desired_width(f32::INFINITY),
+        );
         let commit = response.lost_focus();
         (commit && draft != value).then(|| draft.clone())
     }
@@ -61,7 +75,10 @@ impl Inspector {
         let text = value.to_string();
         let widget_id = ui.make_persistent_id(("text", id));
         let focused = ui.memory(|m| m.has_focus(widget_id));
-        let draft = self.drafts.entry(id.to_owned()).or_insert_with(|| text.clone());
+        let draft = self
+            .drafts
+            .entry(id.to_owned())
+            .or_insert_with(|| text.clone());
         if !focused && !self.errors.contains_key(id) && *draft != text {
             draft.clone_from(&text);
         }
@@ -129,7 +146,13 @@ impl Inspector {
             changes.push(change("Rename map", Edit::Title(title)));
         }
         ui.label("Description");
-        if let Some(text) = self.text(ui, "map.description", &map.description, true, "What this process is for") {
+        if let Some(text) = self.text(
+            ui,
+            "map.description",
+            &map.description,
+            true,
+            "What this process is for",
+        ) {
             changes.push(change("Edit description", Edit::Description(text)));
         }
         ui.separator();
@@ -144,20 +167,30 @@ impl Inspector {
         ui.separator();
         ui.label(RichText::new("Simulation").strong());
         let mut settings = map.simulation;
-        egui::Grid::new("sim-settings").num_columns(2).show(ui, |ui| {
-            ui.label("Cases");
-            ui.add(egui::DragValue::new(&mut settings.cases).range(1..=100_000_000).speed(100));
-            ui.end_row();
-            ui.label("Warm-up cases");
-            ui.add(egui::DragValue::new(&mut settings.warmup).range(0..=10_000_000).speed(10));
-            ui.end_row();
-            ui.label("Replications");
-            ui.add(egui::DragValue::new(&mut settings.replications).range(1..=1000));
-            ui.end_row();
-            ui.label("Seed");
-            ui.add(egui::DragValue::new(&mut settings.seed));
-            ui.end_row();
-        });
+        egui::Grid::new("sim-settings")
+            .num_columns(2)
+            .show(ui, |ui| {
+                ui.label("Cases");
+                ui.add(
+                    egui::DragValue::new(&mut settings.cases)
+                        .range(1..=100_000_000)
+                        .speed(100),
+                );
+                ui.end_row();
+                ui.label("Warm-up cases");
+                ui.add(
+                    egui::DragValue::new(&mut settings.warmup)
+                        .range(0..=10_000_000)
+                        .speed(10),
+                );
+                ui.end_row();
+                ui.label("Replications");
+                ui.add(egui::DragValue::new(&mut settings.replications).range(1..=1000));
+                ui.end_row();
+                ui.label("Seed");
+                ui.add(egui::DragValue::new(&mut settings.seed));
+                ui.end_row();
+            });
         if settings != map.simulation {
             changes.push(Change {
                 label: "Change simulation settings".into(),
@@ -188,7 +221,12 @@ impl Inspector {
                 ui.label("Met by");
                 let mut percent = current.within * 100.0;
                 if ui
-                    .add(egui::DragValue::new(&mut percent).range(0.1..=100.0).speed(0.5).suffix("%"))
+                    .add(
+                        egui::DragValue::new(&mut percent)
+                            .range(0.1..=100.0)
+                            .speed(0.5)
+                            .suffix("%"),
+                    )
                     .changed()
                 {
                     result = Some(Some(Sla {
@@ -226,7 +264,11 @@ impl Inspector {
             changes.push(change("Rename", set(new)));
         }
         if let Some(visits) = estimate.visits.get(id) {
-            ui.label(RichText::new(format!("{visits:.2} visits per case (estimate)")).weak().small());
+            ui.label(
+                RichText::new(format!("{visits:.2} visits per case (estimate)"))
+                    .weak()
+                    .small(),
+            );
         }
         match node {
             Node::Start { arrivals, .. } => {
@@ -240,11 +282,22 @@ impl Inspector {
                     changes.push(change("Change arrivals", set(new)));
                 }
             }
-            Node::Step { owner, work, sla, uses, .. } => {
+            Node::Step {
+                owner,
+                work,
+                sla,
+                uses,
+                ..
+            } => {
                 ui.separator();
                 ui.label(RichText::new("Owner").strong());
                 let current = owner.as_ref().and_then(|o| map.owners.get(o)).map_or_else(
-                    || owner.clone().map_or_else(|| "(none: a pure delay)".to_owned(), |o| format!("{o} (missing)")),
+                    || {
+                        owner.clone().map_or_else(
+                            || "(none: a pure delay)".to_owned(),
+                            |o| format!("{o} (missing)"),
+                        )
+                    },
                     |o| o.name.clone(),
                 );
                 let mut chosen = owner.clone();
@@ -310,27 +363,56 @@ impl Inspector {
         self.flows_ui(ui, map, id, node, changes);
         ui.separator();
         ui.label(RichText::new("Notes (Markdown)").strong());
-        if let Some(notes) = self.text(ui, &format!("{id}.notes"), node.notes(), true, "How the work is done, rules, links") {
+        if let Some(notes) = self.text(
+            ui,
+            &format!("{id}.notes"),
+            node.notes(),
+            true,
+            "How the work is done, rules, links",
+        ) {
             let mut new = node.clone();
             new.set_notes(notes);
             changes.push(change("Edit notes", set(new)));
         }
     }
 
-    fn flows_ui(&mut self, ui: &mut Ui, map: &ProcessMap, id: &str, node: &Node, changes: &mut Vec<Change>) {
-        let outgoing: Vec<(usize, &Flow)> = map.flows.iter().enumerate().filter(|(_, f)| f.from == id).collect();
+    fn flows_ui(
+        &mut self,
+        ui: &mut Ui,
+        map: &ProcessMap,
+        id: &str,
+        node: &Node,
+        changes: &mut Vec<Change>,
+    ) {
+        let outgoing: Vec<(usize, &Flow)> = map
+            .flows
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.from == id)
+            .collect();
         if outgoing.is_empty() {
             return;
         }
         let choice = node.kind() == NodeKind::Decision && outgoing.len() > 1;
         ui.separator();
-        ui.label(RichText::new(if choice { "Ways out (probability, label)" } else { "Flows out" }).strong());
+        ui.label(
+            RichText::new(if choice {
+                "Ways out (probability, label)"
+            } else {
+                "Flows out"
+            })
+            .strong(),
+        );
         let mut sum = 0.0;
         for (index, flow) in &outgoing {
             let target = map.nodes.get(&flow.to).map_or(flow.to.as_str(), Node::name);
             ui.horizontal(|ui| {
-                ui.label(format!("→ {target}"));
-                if ui.small_button("✕").on_hover_text("Remove this flow").clicked() {
+                ui.label(format!("to {target}"));
+                if ui
+                    .small_button("×")
+                    .on_hover_text("Remove this flow")
+                    .clicked()
+                {
                     changes.push(change("Remove flow", Edit::RemoveFlow { index: *index }));
                 }
             });
@@ -339,7 +421,12 @@ impl Inspector {
                     let mut percent = flow.probability.unwrap_or(0.0) * 100.0;
                     sum += percent;
                     if ui
-                        .add(egui::DragValue::new(&mut percent).range(0.0..=100.0).speed(0.5).suffix("%"))
+                        .add(
+                            egui::DragValue::new(&mut percent)
+                                .range(0.0..=100.0)
+                                .speed(0.5)
+                                .suffix("%"),
+                        )
                         .changed()
                     {
                         changes.push(Change {
@@ -354,7 +441,13 @@ impl Inspector {
                             merge: Some(format!("flow.{index}.p")),
                         });
                     }
-                    if let Some(label) = self.text(ui, &format!("flow.{index}.label"), &flow.label, false, "label") {
+                    if let Some(label) = self.text(
+                        ui,
+                        &format!("flow.{index}.label"),
+                        &flow.label,
+                        false,
+                        "label",
+                    ) {
                         changes.push(change(
                             "Label flow",
                             Edit::SetFlow {
@@ -393,16 +486,19 @@ impl Inspector {
             // The fields below belong to the old kind: show them next frame.
             return result;
         }
-        let field = |this: &mut Self, ui: &mut Ui, name: &str, value: Duration| -> Option<Duration> {
-            ui.horizontal(|ui| {
-                ui.label(name);
-                this.duration(ui, &format!("{id}.{name}"), value)
-            })
-            .inner
-        };
+        let field =
+            |this: &mut Self, ui: &mut Ui, name: &str, value: Duration| -> Option<Duration> {
+                ui.horizontal(|ui| {
+                    ui.label(name);
+                    this.duration(ui, &format!("{id}.{name}"), value)
+                })
+                .inner
+            };
         let edited = match *dist {
             Dist::Fixed(d) => field(self, ui, "value", d).map(Dist::Fixed),
-            Dist::Exponential { mean } => field(self, ui, "mean", mean).map(|mean| Dist::Exponential { mean }),
+            Dist::Exponential { mean } => {
+                field(self, ui, "mean", mean).map(|mean| Dist::Exponential { mean })
+            }
             Dist::Uniform { min, max } => {
                 let a = field(self, ui, "min", min);
                 let b = field(self, ui, "max", max);
@@ -445,7 +541,11 @@ impl Inspector {
             ui.label(RichText::new(problem).small().color(theme::ERROR));
         }
         preview(ui, dist);
-        ui.label(RichText::new(format!("mean {}", Duration::from_hours(dist.mean_hours()))).small().weak());
+        ui.label(
+            RichText::new(format!("mean {}", Duration::from_hours(dist.mean_hours())))
+                .small()
+                .weak(),
+        );
         result
     }
 
@@ -462,7 +562,13 @@ impl Inspector {
             ui.label(RichText::new(format!("id: {id}")).weak().small());
         });
         ui.label("Name");
-        if let Some(name) = self.text(ui, &format!("service.{id}.name"), &service.name, false, "Name") {
+        if let Some(name) = self.text(
+            ui,
+            &format!("service.{id}.name"),
+            &service.name,
+            false,
+            "Name",
+        ) {
             let mut new = service.clone();
             new.name = name;
             changes.push(change("Rename service", set(new)));
@@ -471,7 +577,13 @@ impl Inspector {
             ui.label("Availability");
             let mut percent = service.availability * 100.0;
             if ui
-                .add(egui::DragValue::new(&mut percent).range(0.1..=100.0).speed(0.01).max_decimals(3).suffix("%"))
+                .add(
+                    egui::DragValue::new(&mut percent)
+                        .range(0.1..=100.0)
+                        .speed(0.01)
+                        .max_decimals(3)
+                        .suffix("%"),
+                )
                 .changed()
             {
                 let mut new = service.clone();
@@ -492,7 +604,11 @@ impl Inspector {
                 changes.push(change("Change mean repair", set(new)));
             }
         });
-        let others: Vec<(&String, &crate::model::Service)> = map.services.iter().filter(|(s, _)| s.as_str() != id).collect();
+        let others: Vec<(&String, &crate::model::Service)> = map
+            .services
+            .iter()
+            .filter(|(s, _)| s.as_str() != id)
+            .collect();
         if !others.is_empty() {
             ui.separator();
             ui.label(RichText::new("Depends on").strong());
@@ -525,7 +641,13 @@ impl Inspector {
         }
         ui.separator();
         ui.label(RichText::new("Notes (Markdown)").strong());
-        if let Some(notes) = self.text(ui, &format!("service.{id}.notes"), &service.notes, true, "Owner, support hours, links") {
+        if let Some(notes) = self.text(
+            ui,
+            &format!("service.{id}.notes"),
+            &service.notes,
+            true,
+            "Owner, support hours, links",
+        ) {
             let mut new = service.clone();
             new.notes = notes;
             changes.push(change("Edit notes", set(new)));
@@ -539,29 +661,57 @@ fn convert(dist: &Dist, kind: &str) -> Dist {
     let part = |f: f64| Duration::from_hours(dist.mean_hours() * f);
     match kind {
         "Exponential" => Dist::Exponential { mean },
-        "Uniform" => Dist::Uniform { min: part(0.5), max: part(1.5) },
-        "Triangular" => Dist::Triangular { min: part(0.5), mode: mean, max: part(1.5) },
-        "Normal" => Dist::Normal { mean, sd: part(0.25) },
-        "LogNormal" => Dist::LogNormal { mean, sd: part(0.5) },
+        "Uniform" => Dist::Uniform {
+            min: part(0.5),
+            max: part(1.5),
+        },
+        "Triangular" => Dist::Triangular {
+            min: part(0.5),
+            mode: mean,
+            max: part(1.5),
+        },
+        "Normal" => Dist::Normal {
+            mean,
+            sd: part(0.25),
+        },
+        "LogNormal" => Dist::LogNormal {
+            mean,
+            sd: part(0.5),
+        },
         _ => Dist::Fixed(mean),
     }
 }
 
 /// A small drawing of the distribution's density.
 fn preview(ui: &mut Ui, dist: &Dist) {
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(ui.available_width().min(240.0), 46.0), egui::Sense::hover());
+    let (rect, _) = ui.allocate_exact_size(
+        egui::vec2(ui.available_width().min(240.0), 46.0),
+        egui::Sense::hover(),
+    );
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
     let mean = dist.mean_hours().max(1e-9);
     let (upper, density): (f64, Box<dyn Fn(f64) -> f64>) = match *dist {
         Dist::Fixed(d) => {
             let v = d.as_hours();
-            (v.max(1e-9) * 2.0, Box::new(move |x: f64| if (x - v).abs() < v.max(1e-9) * 0.03 { 1.0 } else { 0.0 }))
+            (
+                v.max(1e-9) * 2.0,
+                Box::new(move |x: f64| {
+                    if (x - v).abs() < v.max(1e-9) * 0.03 {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                }),
+            )
         }
         Dist::Exponential { .. } => (mean * 4.0, Box::new(move |x: f64| (-x / mean).exp())),
         Dist::Uniform { min, max } => {
             let (a, b) = (min.as_hours(), max.as_hours());
-            (b.max(1e-9) * 1.2, Box::new(move |x: f64| if x >= a && x <= b { 1.0 } else { 0.0 }))
+            (
+                b.max(1e-9) * 1.2,
+                Box::new(move |x: f64| if x >= a && x <= b { 1.0 } else { 0.0 }),
+            )
         }
         Dist::Triangular { min, mode, max } => {
             let (a, c, b) = (min.as_hours(), mode.as_hours(), max.as_hours());
@@ -582,7 +732,10 @@ fn preview(ui: &mut Ui, dist: &Dist) {
         }
         Dist::Normal { mean: m, sd } => {
             let (m, s) = (m.as_hours(), sd.as_hours().max(1e-9));
-            ((m + 3.0 * s).max(1e-9), Box::new(move |x: f64| (-0.5 * ((x - m) / s).powi(2)).exp()))
+            (
+                (m + 3.0 * s).max(1e-9),
+                Box::new(move |x: f64| (-0.5 * ((x - m) / s).powi(2)).exp()),
+            )
         }
         Dist::LogNormal { mean: m, sd } => {
             let (m, s) = (m.as_hours().max(1e-9), sd.as_hours());
@@ -615,7 +768,10 @@ fn preview(ui: &mut Ui, dist: &Dist) {
             egui::pos2(x, y)
         })
         .collect();
-    painter.add(egui::Shape::line(points, egui::Stroke::new(1.5, theme::ACCENT)));
+    painter.add(egui::Shape::line(
+        points,
+        egui::Stroke::new(1.5, theme::ACCENT),
+    ));
     painter.text(
         rect.right_top() + egui::vec2(-4.0, 2.0),
         egui::Align2::RIGHT_TOP,

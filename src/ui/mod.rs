@@ -17,12 +17,20 @@ pub use app::App;
 /// Which map the editor starts on: the file given, else the most recent file that still loads,
 /// else the bundled sample. A file that cannot be loaded leaves the sample open with the error
 /// shown.
-fn initial_map(file: Option<&Path>, recent: &[PathBuf]) -> (ProcessMap, Option<PathBuf>, Option<String>) {
-    let sample = || io::from_str(app::DEFAULT_SAMPLE, Path::new("order-to-cash.ron")).unwrap_or_default();
+fn initial_map(
+    file: Option<&Path>,
+    recent: &[PathBuf],
+) -> (ProcessMap, Option<PathBuf>, Option<String>) {
+    let sample =
+        || io::from_str(app::DEFAULT_SAMPLE, Path::new("order-to-cash.ron")).unwrap_or_default();
     if let Some(path) = file {
         return match io::load(path) {
             Ok(map) => (map, Some(path.to_owned()), None),
-            Err(error) => (sample(), None, Some(format!("Cannot open the map.\n\n{error}"))),
+            Err(error) => (
+                sample(),
+                None,
+                Some(format!("Cannot open the map.\n\n{error}")),
+            ),
         };
     }
     for path in recent {

@@ -31,33 +31,55 @@ pub enum SidebarAction {
 pub fn ui(ui: &mut Ui, map: &ProcessMap, estimate: &Estimate) -> Vec<SidebarAction> {
     let mut actions = Vec::new();
     ui.heading("Palette");
-    ui.label(RichText::new("Click to add, or drag onto the canvas").small().weak());
-    egui::Grid::new("palette").num_columns(3).spacing([6.0, 6.0]).show(ui, |ui| {
-        let items = NodeKind::ALL.iter().map(|k| (Some(*k), k.label())).chain([(None, "Service")]);
-        for (n, (kind, label)) in items.enumerate() {
-            let colour = kind.map_or(theme::SERVICE, theme::kind_colour);
-            let id = ui.make_persistent_id(("palette", label));
-            let response = ui
-                .dnd_drag_source(id, PaletteItem(kind), |ui| {
-                    egui::Frame::new()
+    ui.label(
+        RichText::new("Click to add, or drag onto the canvas")
+            .small()
+            .weak(),
+    );
+    egui::Grid::new("palette")
+        .num_columns(3)
+        .spacing([6.0, 6.0])
+        .show(ui, |ui| {
+            let items = NodeKind::ALL
+                .iter()
+                .map(|k| (Some(*k), k.label()))
+                .chain([(None, "Service")]);
+            for (n, (kind, label)) in items.enumerate() {
+                let colour = kind.map_or(theme::SERVICE, theme::kind_colour);
+                let response = ui.add(
+                    egui::Button::new(label)
                         .stroke(egui::Stroke::new(1.5, colour))
                         .corner_radius(6.0)
-                        .inner_margin(egui::Margin::symmetric(8, 4))
-                        .show(ui, |ui| {
-                            ui.set_min_width(56.0);
-                            ui.vertical_centered(|ui| ui.label(label));
-                        });
-                })
-                .response;
-            if response.clicked() {
-                actions.push(SidebarAction::Add(kind));
+                        .min_size(egui::vec2(68.0, 24.0))
+                        .sense(egui::Sense::click_and_drag()),
+                );
+                if response.drag_started() {
+                    egui::DragAndDrop::set_payload(ui.ctx(), PaletteItem(kind));
+                }
+                if response.dragged() {
+                    ui.ctx().set_cursor_icon(egui::CursorIcon::Grabbing);
+                    if let Some(pointer) = ui.ctx().pointer_latest_pos() {
+                        egui::Area::new(egui::Id::new(("palette-drag", label)))
+                            .fixed_pos(pointer + egui::vec2(12.0, 12.0))
+                            .order(egui::Order::Tooltip)
+                            .interactable(false)
+                            .show(ui.ctx(), |ui| {
+                                egui::Frame::popup(ui.style())
+                                    .stroke(egui::Stroke::new(1.5, colour))
+                                    .show(ui, |ui| ui.label(label));
+                            });
+                    }
+                }
+                if response.clicked() {
+                    actions.push(SidebarAction::Add(kind));
+                }
+                response
+                    .on_hover_text(format!("Add a {label} (click), or drag it onto the canvas"));
+                if n % 3 == 2 {
+                    ui.end_row();
+                }
             }
-            response.on_hover_text(format!("Add a {label} (click), or drag it onto the canvas"));
-            if n % 3 == 2 {
-                ui.end_row();
-            }
-        }
-    });
+        });
     ui.separator();
     owners_ui(ui, map, estimate, &mut actions);
     ui.separator();
@@ -68,7 +90,11 @@ pub fn ui(ui: &mut Ui, map: &ProcessMap, estimate: &Estimate) -> Vec<SidebarActi
 fn owners_ui(ui: &mut Ui, map: &ProcessMap, estimate: &Estimate, actions: &mut Vec<SidebarAction>) {
     ui.horizontal(|ui| {
         ui.heading("Owners");
-        if ui.button("+ Add").on_hover_text("Add an owner (a team or role)").clicked() {
+        if ui
+            .button("+ Add")
+            .on_hover_text("Add an owner (a team or role)")
+            .clicked()
+        {
             let id = fresh_id("team", |c| map.owners.contains_key(c));
             actions.push(SidebarAction::Change(Change {
                 label: "Add owner".into(),
@@ -85,46 +111,75 @@ fn owners_ui(ui: &mut Ui, map: &ProcessMap, estimate: &Estimate, actions: &mut V
         }
     });
     if map.owners.is_empty() {
-        ui.label(RichText::new("No owners yet: steps without one are pure delays.").weak().small());
+        ui.label(
+            RichText::new("No owners yet: steps without one are pure delays.")
+                .weak()
+                .small(),
+        );
     }
     for (index, (id, owner)) in map.owners.iter().enumerate() {
         let colour = theme::owner_colour(index);
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.horizontal(|ui| {
-                let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                let (rect, _) =
+                    ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
                 ui.painter().rect_filled(rect, 3.0, colour);
                 let mut name = owner.name.clone();
-                let response = ui.add(egui::TextEdit::singleline(&mut name).desired_width(ui.available_width() - 30.0).id_salt(("owner-name", id)));
+                let response = ui.add(
+                    egui::TextEdit::singleline(&mut name)
+                        .desired_width(ui.available_width() - 30.0)
+                        .id_salt(("owner-name", id)),
+                );
                 if response.changed() {
                     actions.push(SidebarAction::Change(Change {
                         label: "Rename owner".into(),
                         edit: Edit::Owner {
                             id: id.clone(),
-                            owner: Some(Owner { name, ..owner.clone() }),
+                            owner: Some(Owner {
+                                name,
+                                ..owner.clone()
+                            }),
                         },
                         merge: Some(format!("owner.{id}.name")),
                     }));
                 }
-                if ui.small_button("🗑").on_hover_text("Delete this owner").clicked() {
+                if ui
+                    .small_button("🗑")
+                    .on_hover_text("Delete this owner")
+                    .clicked()
+                {
                     actions.push(SidebarAction::DeleteOwner(id.clone()));
                 }
             });
             ui.horizontal(|ui| {
                 let mut capacity = owner.capacity;
                 ui.label("capacity");
-                if ui.add(egui::DragValue::new(&mut capacity).range(1..=10_000)).changed() {
+                if ui
+                    .add(egui::DragValue::new(&mut capacity).range(1..=10_000))
+                    .changed()
+                {
                     actions.push(SidebarAction::Change(Change {
                         label: "Change capacity".into(),
                         edit: Edit::Owner {
                             id: id.clone(),
-                            owner: Some(Owner { capacity, ..owner.clone() }),
+                            owner: Some(Owner {
+                                capacity,
+                                ..owner.clone()
+                            }),
                         },
                         merge: Some(format!("owner.{id}.capacity")),
                     }));
                 }
                 let mut cost = owner.cost_per_hour;
                 ui.label("cost/h");
-                if ui.add(egui::DragValue::new(&mut cost).range(0.0..=100_000.0).speed(1.0)).changed() {
+                if ui
+                    .add(
+                        egui::DragValue::new(&mut cost)
+                            .range(0.0..=100_000.0)
+                            .speed(1.0),
+                    )
+                    .changed()
+                {
                     actions.push(SidebarAction::Change(Change {
                         label: "Change cost".into(),
                         edit: Edit::Owner {
@@ -158,7 +213,11 @@ fn owners_ui(ui: &mut Ui, map: &ProcessMap, estimate: &Estimate, actions: &mut V
 fn services_ui(ui: &mut Ui, map: &ProcessMap, actions: &mut Vec<SidebarAction>) {
     ui.horizontal(|ui| {
         ui.heading("Services");
-        if ui.button("+ Add").on_hover_text("Add an IT or business service").clicked() {
+        if ui
+            .button("+ Add")
+            .on_hover_text("Add an IT or business service")
+            .clicked()
+        {
             actions.push(SidebarAction::Add(None));
         }
     });
@@ -170,13 +229,20 @@ fn services_ui(ui: &mut Ui, map: &ProcessMap, actions: &mut Vec<SidebarAction>) 
             let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 6.0, theme::SERVICE);
             if ui
-                .selectable_label(false, format!("{}  {:.2}%", service.name, service.availability * 100.0))
+                .selectable_label(
+                    false,
+                    format!("{}  {:.2}%", service.name, service.availability * 100.0),
+                )
                 .on_hover_text("Select on the canvas")
                 .clicked()
             {
                 actions.push(SidebarAction::Select(Key::Service(id.clone())));
             }
-            if ui.small_button("🗑").on_hover_text("Delete this service").clicked() {
+            if ui
+                .small_button("🗑")
+                .on_hover_text("Delete this service")
+                .clicked()
+            {
                 actions.push(SidebarAction::DeleteService(id.clone()));
             }
         });

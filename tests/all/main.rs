@@ -7,6 +7,7 @@ mod architecture;
 mod cli;
 mod format;
 mod theory;
+mod ui;
 
 use std::path::Path;
 
@@ -40,4 +41,43 @@ fn samples() -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+/// A generated map of `steps` steps in lanes of 50 (with a rework decision every tenth step),
+/// for scale tests.
+fn generated_map(steps: usize) -> ProcessMap {
+    use procmap::model::{Flow, Node, NodeKind, Owner, Point};
+    let mut map = ProcessMap::default();
+    map.title = format!("Generated {steps}");
+    map.owners.insert(
+        "team".into(),
+        Owner {
+            name: "Team".into(),
+            capacity: 50,
+            cost_per_hour: 0.0,
+        },
+    );
+    map.nodes.insert(
+        "start".into(),
+        Node::new(NodeKind::Start, "Start", Point::new(-240.0, 0.0)),
+    );
+    let mut previous = "start".to_owned();
+    for s in 0..steps {
+        let id = format!("s{s:05}");
+        #[allow(clippy::cast_precision_loss)]
+        let at = Point::new((s % 50) as f64 * 240.0, (s / 50) as f64 * 160.0);
+        let mut node = Node::new(NodeKind::Step, format!("Step {s}"), at);
+        if let Node::Step { owner, .. } = &mut node {
+            *owner = Some("team".into());
+        }
+        map.nodes.insert(id.clone(), node);
+        map.flows.push(Flow::new(previous.clone(), id.clone()));
+        previous = id;
+    }
+    map.nodes.insert(
+        "end".into(),
+        Node::new(NodeKind::End, "End", Point::new(-240.0, 200.0)),
+    );
+    map.flows.push(Flow::new(previous, "end"));
+    map
 }

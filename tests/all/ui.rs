@@ -1,0 +1,282 @@
+//! The editor driven like a user would: egui_kittest finds widgets by label, clicks and types,
+//! and the tests assert on the app state. A few rendered snapshots keep the look in check.
+
+use std::path::Path;
+
+use egui::{Key as K, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+use procmap::model::{Node, ProcessMap, io};
+use procmap::ui::App;
+use procmap::ui::app::{Dialog, Pending, Persisted};
+use procmap::ui::canvas::{Action, Key};
+
+use super::parse;
+
+fn sample() -> ProcessMap {
+    parse(include_str!("../../samples/order-to-cash.ron"))
+}
+
+fn harness_with(app: App) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app)
+}
+
+fn harness(map: ProcessMap) -> Harness<'static, App> {
+    harness_with(App::new(map, None, Persisted::default(), None))
+}
+
+fn settle(h: &mut Harness<'_, App>) {
+    h.run_steps(4);
+}
+
+#[test]
+fn add_a_step_set_owner_and_sla_connect_undo_redo_and_save() {
+    let mut h = harness(sample());
+    settle(&mut h);
+    let before = h.state().doc.map().nodes.len();
+
+    // Add a step from the palette: it is created and selected.
+    h.get_all_by_label("Step")
+        .next()
+        .expect("palette Step button")
+        .click();
+    settle(&mut h);
+    let map = h.state().doc.map();
+    assert_eq!(map.nodes.len(), before + 1);
+    let id = "step".to_owned();
+    assert!(
+        map.nodes.contains_key(&id),
+        "{:?}",
+        map.nodes.keys().collect::<Vec<_>>()
+    );
+    assert!(h.state().selection.contains(&Key::Node(id.clone())));
+
+    // Set its owner in the inspector.
+    h.get_by_value("(none: a pure delay)").click();
+    settle(&mut h);
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Warehouse crew")
+        .click();
+    settle(&mut h);
+    assert_eq!(h.state().doc.map().nodes[&id].owner(), Some("warehouse"));
+
+    // Give it an SLA.
+    h.get_by_label("Has an SLA").click();
+    settle(&mut h);
+    assert!(matches!(
+        &h.state().doc.map().nodes[&id],
+        Node::Step { sla: Some(_), .. }
+    ));
+
+    // Connect it after "Post payment" (the canvas sends the same action when a wire is drawn).
+    let flows = h.state().doc.map().flows.len();
+    h.state_mut().apply_action(Action::Connect {
+        from: Key::Node("post".into()),
+        to: Key::Node(id.clone()),
+        to_pin: 0,
+    });
+    settle(&mut h);
+    assert_eq!(h.state().doc.map().flows.len(), flows + 1);
+
+    // Undo everything back to the sample, one user action at a time, then redo one.
+    for _ in 0..4 {
+        h.key_press_modifiers(Modifiers::COMMAND, K::Z);
+        settle(&mut h);
+    }
+    assert_eq!(*h.state().doc.map(), sample());
+    assert!(!h.state().doc.is_dirty());
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, K::Z);
+    settle(&mut h);
+    assert_eq!(h.state().doc.map().nodes.len(), before + 1);
+    assert!(h.state().doc.is_dirty());
+    h.key_press_modifiers(Modifiers::COMMAND, K::Y);
+    settle(&mut h);
+    assert_eq!(h.state().doc.map().nodes[&id].owner(), Some("warehouse"));
+
+    // Save, and the file loads back equal.
+    let folder = tempfile::tempdir().expect("temp dir");
+    let path = folder.path().join("saved.ron");
+    assert!(h.state_mut().save_to(&path));
+    settle(&mut h);
+    assert!(!h.state().doc.is_dirty());
+    assert!(!h.state().window_title().ends_with('•'));
+    assert_eq!(io::load(&path).expect("reload"), *h.state().doc.map());
+    assert_eq!(
+        h.state().recent().first().map(|p| p.ends_with("saved.ron")),
+        Some(true)
+    );
+}
+
+#[test]
+fn malformed_file_shows_the_error_and_keeps_the_map() {
+    let mut h = harness(sample());
+    settle(&mut h);
+    let folder = tempfile::tempdir().expect("temp dir");
+    let bad = folder.path().join("bad.ron");
+    std::fs::write(&bad, "ProcessMap(format: 1, nodes: {").expect("write");
+    h.state_mut().open_path(&bad);
+    settle(&mut h);
+    h.get_by_label_contains("bad.ron:1:");
+    assert_eq!(*h.state().doc.map(), sample());
+    h.get_by_label("OK").click();
+    settle(&mut h);
+    assert!(h.state().dialog.is_none());
+}
+
+#[test]
+fn unsaved_changes_ask_before_they_are_lost() {
+    let mut h = harness(sample());
+    settle(&mut h);
+    h.get_all_by_label("End")
+        .next()
+        .expect("palette End")
+        .click();
+    settle(&mut h);
+    assert!(h.state().doc.is_dirty());
+    assert!(h.state().window_title().ends_with('•'));
+    let ctx = h.ctx.clone();
+    h.state_mut().guard(Pending::New, &ctx);
+    settle(&mut h);
+    h.get_by_label("Cancel").click();
+    settle(&mut h);
+    assert_eq!(h.state().doc.map().title, "Order to cash");
+    h.state_mut().guard(Pending::New, &ctx);
+    settle(&mut h);
+    h.get_by_label("Discard").click();
+    settle(&mut h);
+    assert_eq!(h.state().doc.map().title, "New process");
+    assert!(h.state().doc.map().nodes.is_empty());
+}
+
+#[test]
+fn delete_copy_paste_duplicate_and_select_all() {
+    let mut h = harness(sample());
+    settle(&mut h);
+    let count = h.state().doc.map().nodes.len();
+    h.state_mut()
+        .select([Key::Node("pick".into()), Key::Node("ship".into())]);
+    settle(&mut h);
+    // Duplicate keeps the flow between the two copies and gives fresh ids.
+    h.key_press_modifiers(Modifiers::COMMAND, K::D);
+    settle(&mut h);
+    let map = h.state().doc.map();
+    assert_eq!(map.nodes.len(), count + 2);
+    assert!(
+        map.flows
+            .iter()
+            .any(|f| f.from == "pick_2" && f.to == "ship_2")
+    );
+    // Delete removes the copies and their flows.
+    h.key_press(K::Delete);
+    settle(&mut h);
+    assert_eq!(*h.state().doc.map(), sample());
+    // Select all, copy, delete, paste.
+    h.key_press_modifiers(Modifiers::COMMAND, K::A);
+    settle(&mut h);
+    assert_eq!(
+        h.state().selection.len(),
+        count + h.state().doc.map().services.len()
+    );
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .run(procmap::ui::commands::Command::Copy, &ctx);
+    h.key_press(K::Delete);
+    settle(&mut h);
+    assert!(h.state().doc.map().nodes.is_empty());
+    assert!(h.state().doc.map().flows.is_empty());
+    h.state_mut()
+        .run(procmap::ui::commands::Command::Paste, &ctx);
+    settle(&mut h);
+    assert_eq!(h.state().doc.map().nodes.len(), count);
+    assert_eq!(h.state().doc.map().flows.len(), sample().flows.len());
+}
+
+#[test]
+fn find_selects_by_name_or_owner() {
+    let mut h = harness(sample());
+    settle(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, K::F);
+    settle(&mut h);
+    assert!(h.state().find.is_some());
+    h.state_mut().find = Some("warehouse crew".into());
+    settle(&mut h);
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Label and hand to carrier")
+        .click();
+    settle(&mut h);
+    assert_eq!(h.state().selection, [Key::Node("ship".into())].into());
+}
+
+#[test]
+fn problems_panel_lists_errors_and_selects_the_node() {
+    let mut map = sample();
+    if let Some(Node::Step { owner, .. }) = map.nodes.get_mut("check") {
+        *owner = Some("credits".into());
+    }
+    let mut h = harness(map);
+    settle(&mut h);
+    let problem = "node 'check': owner 'credits' is not defined (did you mean 'credit'?)";
+    h.get_by_label(problem).click();
+    settle(&mut h);
+    assert_eq!(h.state().selection, [Key::Node("check".into())].into());
+}
+
+#[test]
+fn recovery_copy_is_offered_after_a_crash() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let mut app = App::new(
+        sample(),
+        Some("orders.ron".into()),
+        Persisted::default(),
+        Some(folder.path().to_owned()),
+    );
+    app.commit("Rename map", procmap::model::Edit::Title("Changed".into()));
+    app.write_recovery();
+    drop(app); // the "crash": nothing was saved
+    let mut h = harness_with(App::new(
+        sample(),
+        None,
+        Persisted::default(),
+        Some(folder.path().to_owned()),
+    ));
+    settle(&mut h);
+    assert!(matches!(h.state().dialog, Some(Dialog::Recover { .. })));
+    h.get_by_label("Restore").click();
+    settle(&mut h);
+    assert_eq!(h.state().doc.map().title, "Changed");
+    assert!(h.state().doc.is_dirty());
+    assert_eq!(h.state().doc.path.as_deref(), Some(Path::new("orders.ron")));
+}
+
+#[test]
+fn a_large_map_is_windowed_and_overviewed() {
+    let map = super::generated_map(5_000);
+    let mut h = harness(map);
+    settle(&mut h);
+    // Opened at a readable zoom: only the elements near the viewport are in the snarl.
+    assert!(!h.state().canvas.overview);
+    let windowed = h.state().canvas.snarl_len();
+    assert!(
+        windowed > 0 && windowed < 300,
+        "{windowed} elements in the snarl"
+    );
+    // Fit: far too small to read, so the painter overview takes over.
+    h.key_press(K::F);
+    settle(&mut h);
+    assert!(h.state().canvas.overview);
+}
+
+#[test]
+fn snapshots_of_the_editor() {
+    // Software rendering differs by a few anti-aliased pixels between machines.
+    let options = egui_kittest::SnapshotOptions::new()
+        .threshold(1.0)
+        .max_failed_pixels(200);
+    let mut h = harness(sample());
+    h.run_steps(12);
+    h.snapshot_options("editor_order_to_cash", &options);
+    h.state_mut().select([Key::Node("check".into())]);
+    h.run_steps(12);
+    h.snapshot_options("editor_step_selected", &options);
+}
