@@ -157,13 +157,13 @@ pub fn fresh_id(name: &str, taken: impl Fn(&str) -> bool) -> String {
         .collect::<Vec<_>>()
         .join("_");
     if base.is_empty() {
-        base = "node".to_owned();
+        "node".clone_into(&mut base);
     }
     base.truncate(24);
     if !taken(&base) {
         return base;
     }
-    (2..)
+    (2..u64::MAX)
         .map(|n| format!("{base}_{n}"))
         .find(|id| !taken(id))
         .unwrap_or(base)

@@ -217,7 +217,7 @@ impl App {
                 self.status = Some(format!("Opened {}", path.display()));
             }
             Err(error) => {
-                self.dialog = Some(Dialog::Error(format!("Cannot open the map.\n\n{error}")))
+                self.dialog = Some(Dialog::Error(format!("Cannot open the map.\n\n{error}")));
             }
         }
     }
@@ -339,8 +339,10 @@ impl App {
     fn perform(&mut self, pending: Pending, ctx: &egui::Context) {
         match pending {
             Pending::New => {
-                let mut map = ProcessMap::default();
-                map.title = "New process".into();
+                let map = ProcessMap {
+                    title: "New process".into(),
+                    ..ProcessMap::default()
+                };
                 self.doc = Document::new(map, None);
                 self.after_load();
                 self.clear_recovery();
@@ -447,7 +449,7 @@ impl App {
             let taken = map
                 .nodes
                 .values()
-                .map(|n| n.at())
+                .map(Node::at)
                 .chain(map.services.values().map(|s| s.at))
                 .any(|p| {
                     #[allow(clippy::cast_possible_truncation, reason = "canvas coordinates")]
@@ -467,8 +469,8 @@ impl App {
         &mut self,
         kind: Option<NodeKind>,
         at: Point,
-        connect_from: Option<Key>,
-        connect_to: Option<Key>,
+        connect_from: Option<&Key>,
+        connect_to: Option<&Key>,
     ) -> Key {
         let map = self.doc.map();
         let (key, mut edits) = match kind {
@@ -509,13 +511,13 @@ impl App {
                 )
             }
         };
-        if let (Some(Key::Node(from)), Key::Node(to)) = (&connect_from, &key) {
+        if let (Some(Key::Node(from)), Key::Node(to)) = (connect_from, &key) {
             edits.push(Edit::InsertFlow {
                 index: usize::MAX,
                 flow: Flow::new(from.clone(), to.clone()),
             });
         }
-        if let (Key::Node(from), Some(Key::Node(to))) = (&key, &connect_to) {
+        if let (Key::Node(from), Some(Key::Node(to))) = (&key, connect_to) {
             edits.push(Edit::InsertFlow {
                 index: usize::MAX,
                 flow: Flow::new(from.clone(), to.clone()),
@@ -718,7 +720,7 @@ impl App {
                 connect_from,
                 connect_to,
             } => {
-                self.add_element(kind, at, connect_from, connect_to);
+                self.add_element(kind, at, connect_from.as_ref(), connect_to.as_ref());
             }
             Action::Move(moves) => {
                 let nodes: Vec<(String, Point)> = moves
@@ -782,7 +784,7 @@ impl App {
     // --- The frame ---------------------------------------------------------------------------
 
     /// Draws the whole editor into `ui` and handles its input. eframe calls this every frame;
-    /// tests call it through egui_kittest.
+    /// tests call it through `egui_kittest`.
     pub fn ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         ctx.set_theme(if self.dark {
@@ -919,7 +921,7 @@ impl App {
                 self.add_element(kind, at, None, None);
             }
             SidebarAction::Change(Change { label, edit, merge }) => {
-                self.doc.commit_merging(label, edit, merge)
+                self.doc.commit_merging(label, edit, merge);
             }
             SidebarAction::DeleteOwner(id) => {
                 let in_use = self

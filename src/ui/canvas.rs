@@ -11,6 +11,7 @@
 //! document edits; the canvas never changes the document itself.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fmt::Write as _;
 
 use egui::emath::TSTransform;
 use egui::{Color32, CornerRadius, Id, LayerId, Pos2, Rect, Sense, Stroke, Ui, Vec2, pos2, vec2};
@@ -191,7 +192,7 @@ pub fn bounds(map: &ProcessMap) -> Option<Rect> {
             let pos = element_pos(map, &key)?;
             Some(Rect::from_min_size(pos, element_size(map, &key)))
         })
-        .reduce(|a, b| a.union(b))
+        .reduce(Rect::union)
 }
 
 impl Canvas {
@@ -523,7 +524,7 @@ impl Canvas {
                 if !text.is_empty() {
                     text.push(' ');
                 }
-                text.push_str(&format!("{:.0}%", p * 100.0));
+                let _ = write!(text, "{:.0}%", p * 100.0);
             }
             let screen = self.view * mid;
             let font = egui::FontId::proportional((12.0 * self.view.scaling).clamp(8.0, 18.0));
@@ -756,15 +757,15 @@ impl Viewer<'_> {
         }
     }
 
-    fn add_menu(&mut self, ui: &mut Ui, at: Pos2, from: Option<Key>, to: Option<Key>) {
+    fn add_menu(&mut self, ui: &mut Ui, at: Pos2, from: Option<&Key>, to: Option<&Key>) {
         ui.label(egui::RichText::new("Add").weak());
         for kind in NodeKind::ALL {
             if ui.button(kind.label()).clicked() {
                 self.actions.push(Action::Add {
                     kind: Some(kind),
                     at: to_point(at),
-                    connect_from: from.clone(),
-                    connect_to: to.clone(),
+                    connect_from: from.cloned(),
+                    connect_to: to.cloned(),
                 });
                 ui.close();
             }
@@ -1093,7 +1094,7 @@ impl SnarlViewer<Key> for Viewer<'_> {
                     ui.label("Drop a service wire on a step's \"uses\" pin.");
                     return;
                 }
-                self.add_menu(ui, pos, from, None);
+                self.add_menu(ui, pos, from.as_ref(), None);
             }
             AnyPins::In(pins) => {
                 let to = pins
@@ -1106,7 +1107,7 @@ impl SnarlViewer<Key> for Viewer<'_> {
                     ui.label("Drag from a service's \"provides\" pin instead.");
                     return;
                 }
-                self.add_menu(ui, pos, None, to);
+                self.add_menu(ui, pos, None, to.as_ref());
             }
         }
     }

@@ -201,6 +201,7 @@ impl Inspector {
     }
 
     /// SLA editor: `Some(new)` when it changed (`Some(None)` removes it).
+    #[allow(clippy::option_option, reason = "changed-or-not of an optional value")]
     fn sla_ui(&mut self, ui: &mut Ui, id: &str, sla: Option<Sla>) -> Option<Option<Sla>> {
         let mut result = None;
         let mut enabled = sla.is_some();
@@ -758,7 +759,11 @@ fn preview(ui: &mut Ui, dist: &Dist) {
         .map(|i| density(upper * f64::from(i) / f64::from(steps)))
         .collect();
     let peak = values.iter().copied().fold(0.0, f64::max).max(1e-12);
-    #[allow(clippy::cast_possible_truncation, reason = "screen coordinates")]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_precision_loss,
+        reason = "screen coordinates of 80 samples"
+    )]
     let points: Vec<egui::Pos2> = values
         .iter()
         .enumerate()

@@ -14,6 +14,7 @@ use crate::model::{Edit, NodeKind, Owner, ProcessMap, edit::fresh_id};
 pub struct PaletteItem(pub Option<NodeKind>);
 
 /// What the user asked for in the sidebar.
+#[allow(clippy::large_enum_variant, reason = "a handful per frame at most")]
 pub enum SidebarAction {
     /// Add an element at the centre of the view.
     Add(Option<NodeKind>),
@@ -201,6 +202,7 @@ fn owners_ui(ui: &mut Ui, map: &ProcessMap, estimate: &Estimate, actions: &mut V
                     format!("{:.0}% busy (estimate)", utilisation * 100.0)
                 };
                 ui.add(
+                    #[allow(clippy::cast_possible_truncation, reason = "a fraction in [0, 1]")]
                     egui::ProgressBar::new(utilisation.min(1.0) as f32)
                         .text(RichText::new(text).small())
                         .fill(theme::utilisation_colour(utilisation)),

@@ -80,8 +80,9 @@ pub fn tint(colour: Color32, dark: bool, amount: f32) -> Color32 {
 pub fn card_size(kind: Option<NodeKind>) -> egui::Vec2 {
     match kind {
         Some(NodeKind::Step) => egui::vec2(190.0, 100.0),
-        Some(NodeKind::Start | NodeKind::End) => egui::vec2(150.0, 60.0),
-        Some(NodeKind::Decision | NodeKind::Parallel) => egui::vec2(150.0, 60.0),
+        Some(NodeKind::Start | NodeKind::End | NodeKind::Decision | NodeKind::Parallel) => {
+            egui::vec2(150.0, 60.0)
+        }
         None => egui::vec2(180.0, 70.0), // services
     }
 }

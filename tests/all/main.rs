@@ -47,8 +47,10 @@ fn samples() -> Vec<(String, String)> {
 /// for scale tests.
 fn generated_map(steps: usize) -> ProcessMap {
     use procmap::model::{Flow, Node, NodeKind, Owner, Point};
-    let mut map = ProcessMap::default();
-    map.title = format!("Generated {steps}");
+    let mut map = ProcessMap {
+        title: format!("Generated {steps}"),
+        ..ProcessMap::default()
+    };
     map.owners.insert(
         "team".into(),
         Owner {

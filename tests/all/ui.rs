@@ -1,4 +1,4 @@
-//! The editor driven like a user would: egui_kittest finds widgets by label, clicks and types,
+//! The editor driven like a user would: `egui_kittest` finds widgets by label, clicks and types,
 //! and the tests assert on the app state. A few rendered snapshots keep the look in check.
 
 use std::path::Path;
