@@ -14,6 +14,7 @@ use super::commands::Command;
 use super::doc::Document;
 use super::inspector::{Change, Inspector};
 use super::sidebar::{self, PaletteItem, SidebarAction};
+use super::simulation::{Heat, SimPanel};
 use super::theme;
 use crate::analysis::{self, Estimate};
 use crate::model::edit::{self, Fragment, fresh_id};
@@ -72,6 +73,8 @@ pub enum Dialog {
     },
     /// Deleting an owner that steps use.
     DeleteOwner(String),
+    /// Simulation settings.
+    SimulationSettings,
     /// The shortcut list.
     Shortcuts,
     /// About.
@@ -99,6 +102,12 @@ pub struct App {
     pub status: Option<String>,
     /// Search text of the find bar, when it is open.
     pub find: Option<String>,
+    /// Simulation runs, results and scenarios.
+    pub sim: SimPanel,
+    /// The bottom panel shows results (true) or problems (false).
+    pub show_results: bool,
+    heat: Heat,
+    heat_key: (usize, bool, u64),
     inspector: Inspector,
     problems: Vec<Problem>,
     error_ids: HashSet<String>,
@@ -138,6 +147,10 @@ impl App {
             dark: settings.dark,
             status: None,
             find: None,
+            sim: SimPanel::default(),
+            show_results: false,
+            heat: Heat::default(),
+            heat_key: (0, false, 0),
             inspector: Inspector::default(),
             problems: Vec::new(),
             error_ids: HashSet::new(),
@@ -638,8 +651,38 @@ impl App {
             Command::ZoomOut => self.canvas.zoom_by(0.8),
             Command::ResetZoom => self.canvas.set_scaling(1.0),
             Command::ToggleTheme => self.dark = !self.dark,
+            Command::RunSimulation => self.run_simulation(),
+            Command::CancelSimulation => self.sim.cancel(),
+            Command::SimulationSettings => self.dialog = Some(Dialog::SimulationSettings),
             Command::Shortcuts => self.dialog = Some(Dialog::Shortcuts),
             Command::About => self.dialog = Some(Dialog::About),
+        }
+    }
+
+    /// Starts a simulation of the current map; a map with errors opens the problems instead.
+    pub fn run_simulation(&mut self) {
+        match self.sim.start(self.doc.map(), self.doc.revision()) {
+            Ok(()) => self.status = Some("Simulating…".to_owned()),
+            Err(problems) => {
+                self.show_problems = true;
+                self.show_results = false;
+                self.status = Some(format!(
+                    "Not simulated: the map has {} error(s); see Problems.",
+                    problems.len()
+                ));
+            }
+        }
+    }
+
+    fn refresh_heat(&mut self) {
+        let key = (
+            usize::from(self.sim.outcome.is_some()) + self.sim.scenarios.len() * 2,
+            self.sim.heat,
+            self.sim.outcome.as_ref().map_or(0, |o| o.revision),
+        );
+        if key != self.heat_key {
+            self.heat_key = key;
+            self.heat = self.sim.heat();
         }
     }
 
@@ -793,6 +836,13 @@ impl App {
             egui::Theme::Light
         });
         self.poll_file_dialog(&ctx);
+        if self.sim.poll(&ctx) {
+            self.show_results = true;
+            self.show_problems = true;
+            self.heat_key = (usize::MAX, false, 0);
+            self.status = Some("Simulation finished.".to_owned());
+        }
+        self.refresh_heat();
         self.handle_keys(&ctx);
         self.refresh_checks();
         self.autosave(&ctx);
@@ -811,10 +861,36 @@ impl App {
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         if self.show_problems {
-            egui::Panel::bottom("problems")
+            let (id, size) = if self.show_results { ("results", 380.0) } else { ("problems", 130.0) };
+            egui::Panel::bottom(id)
                 .resizable(true)
-                .default_size(120.0)
-                .show(ui, |ui| self.problems_ui(ui));
+                .default_size(size)
+                .show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        let errors = self.problems.iter().filter(|p| p.severity == Severity::Error).count();
+                        let label = if errors > 0 { format!("Problems ({errors})") } else { "Problems".to_owned() };
+                        if ui.selectable_label(!self.show_results, label).clicked() {
+                            self.show_results = false;
+                        }
+                        if ui.selectable_label(self.show_results, "Results").clicked() {
+                            self.show_results = true;
+                        }
+                    });
+                    ui.separator();
+                    if self.show_results {
+                        egui::ScrollArea::vertical().show(ui, |ui| {
+                            let revision = self.doc.revision();
+                            if let Some(id) = self.sim.results_ui(ui, revision, self.doc.map()) {
+                                let key = Key::Node(id);
+                                if element_pos(self.doc.map(), &key).is_some() {
+                                    self.select_and_centre(key);
+                                }
+                            }
+                        });
+                    } else {
+                        self.problems_ui(ui);
+                    }
+                });
         }
         if self.show_sidebar {
             egui::Panel::left("sidebar")
@@ -854,10 +930,16 @@ impl App {
     }
 
     fn canvas_ui(&mut self, ui: &mut Ui) {
+        let heat = !self.sim.is_stale(self.doc.revision());
+        let empty_colours = HashMap::new();
+        let empty_badges = HashMap::new();
+        let empty_figures = HashMap::new();
         let decor = Decor {
             selection: &self.selection,
             errors: &self.error_ids,
-            highlight: &self.highlight,
+            highlight: if heat && !self.heat.colours.is_empty() { &self.heat.colours } else if self.highlight.is_empty() { &empty_colours } else { &self.highlight },
+            badges: if heat { &self.heat.badges } else { &empty_badges },
+            figures: if heat { &self.heat.figures } else { &empty_figures },
             dark: self.dark,
         };
         let actions = self
@@ -1020,10 +1102,28 @@ impl App {
                 ui.checkbox(&mut self.show_inspector, "Inspector");
                 ui.checkbox(&mut self.show_problems, "Problems");
             });
+            ui.menu_button("Simulate", |ui| {
+                let running = self.sim.running.is_some();
+                item(ui, self, Command::RunSimulation, !running);
+                item(ui, self, Command::CancelSimulation, running);
+                item(ui, self, Command::SimulationSettings, true);
+                ui.separator();
+                ui.checkbox(&mut self.sim.heat, "Heat on map");
+            });
             ui.menu_button("Help", |ui| {
                 item(ui, self, Command::Shortcuts, true);
                 item(ui, self, Command::About, true);
             });
+            ui.separator();
+            if self.sim.running.is_some() {
+                self.sim.progress_ui(ui);
+            } else if ui
+                .button(RichText::new("▶ Simulate").strong())
+                .on_hover_text("Run the simulation (F5)")
+                .clicked()
+            {
+                self.run_simulation();
+            }
         });
     }
 
@@ -1272,6 +1372,36 @@ impl App {
                         }
                     });
                 }
+                Dialog::SimulationSettings => {
+                    ui.heading("Simulation settings");
+                    let mut settings = self.doc.map().simulation;
+                    egui::Grid::new("sim-settings-dialog").num_columns(2).show(ui, |ui| {
+                        ui.label("Cases measured per replication");
+                        ui.add(egui::DragValue::new(&mut settings.cases).range(1..=100_000_000).speed(100));
+                        ui.end_row();
+                        ui.label("Warm-up cases (not measured)");
+                        ui.add(egui::DragValue::new(&mut settings.warmup).range(0..=10_000_000).speed(10));
+                        ui.end_row();
+                        ui.label("Replications");
+                        ui.add(egui::DragValue::new(&mut settings.replications).range(1..=1000));
+                        ui.end_row();
+                        ui.label("Seed");
+                        ui.add(egui::DragValue::new(&mut settings.seed));
+                        ui.end_row();
+                    });
+                    if settings != self.doc.map().simulation {
+                        self.doc.commit_merging("Change simulation settings", Edit::Simulation(settings), Some("map.simulation".into()));
+                    }
+                    ui.horizontal(|ui| {
+                        if ui.button("Run").clicked() {
+                            self.dialog = None;
+                            self.run_simulation();
+                        }
+                        if ui.button("Close").clicked() {
+                            self.dialog = None;
+                        }
+                    });
+                }
                 Dialog::Shortcuts => {
                     ui.heading("Keyboard shortcuts");
                     egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
@@ -1316,7 +1446,7 @@ impl App {
         if modal.should_close()
             && matches!(
                 self.dialog,
-                Some(Dialog::Shortcuts | Dialog::About | Dialog::Error(_))
+                Some(Dialog::Shortcuts | Dialog::About | Dialog::Error(_) | Dialog::SimulationSettings)
             )
         {
             self.dialog = None;

@@ -104,6 +104,10 @@ pub struct Decor<'a> {
     pub errors: &'a HashSet<String>,
     /// Optional colour per node id (heat, impact highlights).
     pub highlight: &'a HashMap<String, Color32>,
+    /// Badge text and colour per node id (bottleneck, SLA missed).
+    pub badges: &'a HashMap<String, (String, Color32)>,
+    /// Figures shown when hovering a node.
+    pub figures: &'a HashMap<String, String>,
     /// Dark theme.
     pub dark: bool,
 }
@@ -908,7 +912,33 @@ impl SnarlViewer<Key> for Viewer<'_> {
                     .on_hover_text("This element has problems: see the Problems panel.");
             }
             ui.label(egui::RichText::new(title).strong());
+            if let Some((badge, colour)) = self.decor.badges.get(key.id()) {
+                egui::Frame::new()
+                    .fill(*colour)
+                    .corner_radius(3.0)
+                    .inner_margin(egui::Margin::symmetric(4, 1))
+                    .show(ui, |ui| {
+                        ui.label(egui::RichText::new(badge).small().strong().color(Color32::WHITE));
+                    });
+            }
         });
+    }
+
+    fn has_on_hover_popup(&mut self, key: &Key) -> bool {
+        self.decor.figures.contains_key(key.id())
+    }
+
+    fn show_on_hover_popup(
+        &mut self,
+        node: NodeId,
+        _inputs: &[InPin],
+        _outputs: &[OutPin],
+        ui: &mut Ui,
+        snarl: &mut Snarl<Key>,
+    ) {
+        if let Some(figures) = snarl.get_node(node).and_then(|k| self.decor.figures.get(k.id())) {
+            ui.label(figures);
+        }
     }
 
     fn inputs(&mut self, key: &Key) -> usize {

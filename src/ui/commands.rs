@@ -43,6 +43,12 @@ pub enum Command {
     ResetZoom,
     /// Switch between light and dark.
     ToggleTheme,
+    /// Simulate the map.
+    RunSimulation,
+    /// Stop the running simulation.
+    CancelSimulation,
+    /// Cases, replications, warm-up, seed.
+    SimulationSettings,
     /// List the keyboard shortcuts.
     Shortcuts,
     /// About Procmap.
@@ -51,7 +57,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 24] = [
         Self::New,
         Self::Open,
         Self::Save,
@@ -71,6 +77,9 @@ impl Command {
         Self::ZoomOut,
         Self::ResetZoom,
         Self::ToggleTheme,
+        Self::RunSimulation,
+        Self::CancelSimulation,
+        Self::SimulationSettings,
         Self::Shortcuts,
         Self::About,
     ];
@@ -98,6 +107,9 @@ impl Command {
             Self::ZoomOut => "Zoom out",
             Self::ResetZoom => "Reset zoom",
             Self::ToggleTheme => "Light/Dark",
+            Self::RunSimulation => "Run",
+            Self::CancelSimulation => "Cancel",
+            Self::SimulationSettings => "Settings…",
             Self::Shortcuts => "Keyboard shortcuts",
             Self::About => "About Procmap",
         }
@@ -134,7 +146,8 @@ impl Command {
             Self::ZoomIn => plain(Key::Plus),
             Self::ZoomOut => plain(Key::Minus),
             Self::ResetZoom => cmd(Key::Num0),
-            Self::ToggleTheme | Self::Shortcuts | Self::About => None,
+            Self::RunSimulation => plain(Key::F5),
+            Self::ToggleTheme | Self::CancelSimulation | Self::SimulationSettings | Self::Shortcuts | Self::About => None,
         }
     }
 

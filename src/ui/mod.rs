@@ -7,6 +7,7 @@ pub mod commands;
 pub mod doc;
 pub mod inspector;
 pub mod sidebar;
+pub mod simulation;
 pub mod theme;
 
 use std::path::{Path, PathBuf};

@@ -455,3 +455,43 @@ fn durations_in_files_are_canonicalised() {
     assert!(text.contains(r#"work: Exponential(mean: "40m")"#), "{text}");
     let _: BTreeMap<String, Owner> = map.owners;
 }
+
+fn edit_for(map: &ProcessMap) -> impl Strategy<Value = model::Edit> + use<> {
+    use model::Edit;
+    let node_ids: Vec<String> = map.nodes.keys().cloned().chain(["new_node".to_owned()]).collect();
+    let flows = map.flows.len();
+    let single = prop_oneof![
+        (proptest::sample::select(node_ids.clone()), proptest::option::of(node()))
+            .prop_map(|(id, node)| Edit::Node { id, node }),
+        (0..flows + 2, proptest::sample::select(node_ids.clone()), proptest::sample::select(node_ids))
+            .prop_map(|(index, from, to)| Edit::InsertFlow { index, flow: Flow::new(from, to) }),
+        (0..flows + 2).prop_map(|index| Edit::RemoveFlow { index }),
+        (0..flows + 2, text()).prop_map(|(index, label)| Edit::SetFlow {
+            index,
+            flow: Flow { label, ..Flow::new("a", "b") }
+        }),
+        text().prop_map(Edit::Title),
+        sla().prop_map(Edit::Sla),
+    ];
+    proptest::collection::vec(single, 1..6).prop_map(Edit::Batch)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn apply_then_inverse_restores_the_document(
+        (map, edit) in process_map().prop_flat_map(|map| {
+            let edits = edit_for(&map);
+            (Just(map), edits)
+        })
+    ) {
+        let mut changed = map.clone();
+        let inverse = changed.apply(edit.clone());
+        let redo = changed.clone();
+        let forward = changed.apply(inverse);
+        prop_assert_eq!(&changed, &map);
+        changed.apply(forward);
+        prop_assert_eq!(&changed, &redo);
+    }
+}

@@ -280,3 +280,104 @@ fn snapshots_of_the_editor() {
     h.run_steps(12);
     h.snapshot_options("editor_step_selected", &options);
 }
+
+/// Steps the UI until `done` holds (the simulation runs on its own thread), at most 60 s.
+fn wait_for(h: &mut Harness<'_, App>, done: impl Fn(&App) -> bool) {
+    let start = std::time::Instant::now();
+    while !done(h.state()) {
+        assert!(start.elapsed().as_secs() < 60, "timed out");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.step();
+    }
+    h.run_steps(3);
+}
+
+fn small_settings(h: &mut Harness<'_, App>, cases: u64) {
+    let mut settings = h.state().doc.map().simulation;
+    settings.cases = cases;
+    settings.replications = 4;
+    h.state_mut().commit("settings", procmap::model::Edit::Simulation(settings));
+}
+
+#[test]
+fn simulate_from_the_app_names_the_bottleneck_and_marks_stale_results() {
+    let mut h = harness(sample());
+    settle(&mut h);
+    small_settings(&mut h, 5_000);
+    h.key_press(K::F5);
+    wait_for(&mut h, |app| app.sim.outcome.is_some());
+    let outcome = h.state().sim.outcome.clone().expect("results");
+    assert_eq!(outcome.result.bottlenecks.first().map(String::as_str), Some("warehouse"));
+    assert!(h.state().show_results);
+    // The bottleneck card and the finding are on screen.
+    h.get_by_label_contains("Warehouse crew is the bottleneck");
+    h.get_by_label("Bottleneck");
+    assert!(!h.state().sim.is_stale(h.state().doc.revision()));
+    // Heat on the map.
+    h.get_by_label("Heat on map").click();
+    settle(&mut h);
+    assert!(h.state().sim.heat);
+    // Edit: the results become stale and say so.
+    h.state_mut().commit("Rename map", procmap::model::Edit::Title("Changed".into()));
+    settle(&mut h);
+    assert!(h.state().sim.is_stale(h.state().doc.revision()));
+    h.get_by_label_contains("Stale");
+}
+
+#[test]
+fn what_if_scenarios_compare_runs() {
+    let mut h = harness(sample());
+    settle(&mut h);
+    small_settings(&mut h, 5_000);
+    h.key_press(K::F5);
+    wait_for(&mut h, |app| app.sim.outcome.is_some());
+    h.get_by_label("Save as scenario").click();
+    settle(&mut h);
+    assert_eq!(h.state().sim.scenarios.len(), 1);
+    // One more warehouse worker.
+    let mut owner = h.state().doc.map().owners["warehouse"].clone();
+    owner.capacity += 1;
+    h.state_mut().commit("Change capacity", procmap::model::Edit::Owner { id: "warehouse".into(), owner: Some(owner) });
+    let before = h.state().sim.outcome.as_ref().map(|o| o.revision);
+    h.key_press(K::F5);
+    wait_for(&mut h, |app| app.sim.outcome.as_ref().map(|o| o.revision) != before);
+    let sentence = procmap::ui::simulation::compare_sentence(
+        &h.state().sim.scenarios[0],
+        h.state().sim.outcome.as_ref().expect("results"),
+    );
+    assert!(sentence.contains("+1 Warehouse crew"), "{sentence}");
+    h.get_by_label(&sentence);
+    // The payment wait dominates this map's cycle time, but the warehouse queue must shrink.
+    let old_wait = h.state().sim.scenarios[0].outcome.result.owners["warehouse"].wait_mean;
+    let new_wait = h.state().sim.outcome.as_ref().expect("results").result.owners["warehouse"].wait_mean;
+    assert!(new_wait < old_wait * 0.7, "{old_wait} -> {new_wait}");
+}
+
+#[test]
+fn cancel_stops_a_long_simulation() {
+    let mut h = harness(sample());
+    settle(&mut h);
+    small_settings(&mut h, 50_000_000);
+    h.key_press(K::F5);
+    h.run_steps(2);
+    assert!(h.state().sim.running.is_some());
+    let start = std::time::Instant::now();
+    h.get_by_label("Cancel").click();
+    wait_for(&mut h, |app| app.sim.running.is_none());
+    assert!(start.elapsed().as_secs_f64() < 2.0, "cancel took {:?}", start.elapsed());
+    assert!(h.state().sim.outcome.is_none());
+    assert_eq!(h.state().sim.message.as_deref(), Some("Simulation cancelled."));
+}
+
+#[test]
+fn an_invalid_map_opens_the_problems_instead_of_running() {
+    let mut map = sample();
+    map.flows.retain(|f| f.to != "done");
+    let mut h = harness(map);
+    settle(&mut h);
+    h.key_press(K::F5);
+    settle(&mut h);
+    assert!(h.state().sim.running.is_none());
+    assert!(!h.state().show_results);
+    assert!(h.state().status.as_deref().is_some_and(|s| s.starts_with("Not simulated")));
+}
