@@ -81,6 +81,40 @@ fn measure(ctx: &egui::Context, app: &mut App, frames: usize) -> (f64, f64, usiz
     (times[times.len() / 2], times[times.len() - 1], app.canvas.snarl_len())
 }
 
+/// Frames of the order-to-cash sample while a 1,000,000-case simulation runs in the background.
+fn while_simulating() {
+    let mut map = procmap::model::io::from_str(procmap::ui::app::DEFAULT_SAMPLE, std::path::Path::new("sample"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    map.simulation.cases = 100_000;
+    map.simulation.warmup = 0;
+    map.simulation.replications = 10;
+    let ctx = egui::Context::default();
+    let mut app = App::new(map, None, Persisted::default(), None);
+    let _ = measure(&ctx, &mut app, 5);
+    app.run_simulation();
+    let started = Instant::now();
+    let mut times = Vec::new();
+    while app.sim.running.is_some() && times.len() < 2_000 {
+        let start = Instant::now();
+        let output = ctx.run_ui(input(), |ui| app.ui(ui));
+        let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        std::thread::sleep(std::time::Duration::from_millis(16));
+    }
+    times.sort_by(f64::total_cmp);
+    if times.is_empty() {
+        return;
+    }
+    println!(
+        "while simulating 10 x 100,000 cases ({:.1} s): {} frames, median {:.2} ms, p99 {:.2} ms, worst {:.2} ms",
+        started.elapsed().as_secs_f64(),
+        times.len(),
+        times[times.len() / 2],
+        times[times.len() * 99 / 100],
+        times[times.len() - 1]
+    );
+}
+
 fn main() {
     println!("editor frame (run_ui + tessellate), 1600x1000, median / worst of 30 frames");
     for nodes in [100, 1_000, 5_000] {
@@ -102,4 +136,5 @@ fn main() {
             fit_zoom * 100.0
         );
     }
+    while_simulating();
 }

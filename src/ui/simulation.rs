@@ -277,7 +277,7 @@ impl SimPanel {
         for warning in &result.warnings {
             ui.label(RichText::new(warning).small().color(theme::WARNING));
         }
-        cards_ui(ui, result);
+        cards_ui(ui, result, &outcome.map);
         ui.add_space(4.0);
         let width = ui.available_width();
         ui.horizontal(|ui| {
@@ -386,7 +386,7 @@ fn card(ui: &mut Ui, title: &str, value: String, detail: String, colour: Option<
     });
 }
 
-fn cards_ui(ui: &mut Ui, result: &SimResult) {
+fn cards_ui(ui: &mut Ui, result: &SimResult, map: &ProcessMap) {
     ui.horizontal_wrapped(|ui| {
         let c = &result.cycle_time;
         card(ui, "Cycle time, mean", hours(c.mean.mean), format!("± {} (95% CI)", hours(c.mean.ci95)), None);
@@ -416,10 +416,11 @@ fn cards_ui(ui: &mut Ui, result: &SimResult) {
         );
         if let Some(id) = result.bottlenecks.first() {
             let util = result.owners.get(id).map_or(0.0, |o| o.utilization.mean);
+            let name = map.owners.get(id).map_or(id.as_str(), |o| o.name.as_str());
             card(
                 ui,
                 "Bottleneck",
-                id.clone(),
+                name.to_owned(),
                 format!("{:.0}% busy", util * 100.0),
                 Some(theme::utilisation_colour(util)),
             );
@@ -617,7 +618,7 @@ fn owners_table(ui: &mut Ui, outcome: &Outcome, sort: &mut Sort) {
         3 => SortKey::Number(o.wait_mean),
         _ => SortKey::Number(o.wait_share),
     });
-    let labels = ["Owner", "Busy", "Queue", "Wait", "Share of waiting"];
+    let labels = ["Owner", "Busy", "Queue", "Wait", "Waiting %"];
     TableBuilder::new(ui)
         .id_salt("owners-table")
         .striped(true)

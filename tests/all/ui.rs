@@ -317,6 +317,9 @@ fn simulate_from_the_app_names_the_bottleneck_and_marks_stale_results() {
     h.get_by_label("Heat on map").click();
     settle(&mut h);
     assert!(h.state().sim.heat);
+    let options = egui_kittest::SnapshotOptions::new().threshold(1.0).max_failed_pixels(200);
+    h.run_steps(8);
+    h.snapshot_options("results_with_heat", &options);
     // Edit: the results become stale and say so.
     h.state_mut().commit("Rename map", procmap::model::Edit::Title("Changed".into()));
     settle(&mut h);
