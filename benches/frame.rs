@@ -20,9 +20,19 @@ fn generated(nodes: usize) -> ProcessMap {
         ..ProcessMap::default()
     };
     for o in 0..8 {
-        map.owners.insert(format!("team_{o}"), Owner { name: format!("Team {o}"), capacity: 20, cost_per_hour: 40.0 });
+        map.owners.insert(
+            format!("team_{o}"),
+            Owner {
+                name: format!("Team {o}"),
+                capacity: 20,
+                cost_per_hour: 40.0,
+            },
+        );
     }
-    map.nodes.insert("start".into(), Node::new(NodeKind::Start, "Start", Point::new(-240.0, 0.0)));
+    map.nodes.insert(
+        "start".into(),
+        Node::new(NodeKind::Start, "Start", Point::new(-240.0, 0.0)),
+    );
     let mut previous = "start".to_owned();
     let place = |i: usize| {
         #[allow(clippy::cast_precision_loss, reason = "small grid coordinates")]
@@ -41,9 +51,15 @@ fn generated(nodes: usize) -> ProcessMap {
         i += 1;
         if i % 10 == 0 && i + 2 < nodes {
             let d = format!("d{i:05}");
-            map.nodes.insert(d.clone(), Node::new(NodeKind::Decision, format!("OK {i}?"), place(i)));
+            map.nodes.insert(
+                d.clone(),
+                Node::new(NodeKind::Decision, format!("OK {i}?"), place(i)),
+            );
             map.flows.push(Flow::new(previous.clone(), d.clone()));
-            map.flows.push(Flow { probability: Some(0.1), ..Flow::new(d.clone(), format!("s{:05}", i - 5)) });
+            map.flows.push(Flow {
+                probability: Some(0.1),
+                ..Flow::new(d.clone(), format!("s{:05}", i - 5))
+            });
             previous = d;
             i += 1;
             if let Some(last) = map.flows.last_mut() {
@@ -51,14 +67,18 @@ fn generated(nodes: usize) -> ProcessMap {
             }
         }
     }
-    map.nodes.insert("end".into(), Node::new(NodeKind::End, "End", place(i)));
+    map.nodes
+        .insert("end".into(), Node::new(NodeKind::End, "End", place(i)));
     map.flows.push(Flow::new(previous, "end"));
     map
 }
 
 fn input() -> egui::RawInput {
     egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1600.0, 1000.0))),
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1600.0, 1000.0),
+        )),
         ..egui::RawInput::default()
     }
 }
@@ -78,13 +98,20 @@ fn measure(ctx: &egui::Context, app: &mut App, frames: usize) -> (f64, f64, usiz
         })
         .collect();
     times.sort_by(f64::total_cmp);
-    (times[times.len() / 2], times[times.len() - 1], app.canvas.snarl_len())
+    (
+        times[times.len() / 2],
+        times[times.len() - 1],
+        app.canvas.snarl_len(),
+    )
 }
 
 /// Frames of the order-to-cash sample while a 1,000,000-case simulation runs in the background.
 fn while_simulating() {
-    let mut map = procmap::model::io::from_str(procmap::ui::app::DEFAULT_SAMPLE, std::path::Path::new("sample"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut map = procmap::model::io::from_str(
+        procmap::ui::app::DEFAULT_SAMPLE,
+        std::path::Path::new("sample"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     map.simulation.cases = 100_000;
     map.simulation.warmup = 0;
     map.simulation.replications = 10;
@@ -126,7 +153,11 @@ fn main() {
         app.canvas.request_fit();
         let (fit_median, fit_worst, fit_snarl) = measure(&ctx, &mut app, 30);
         let fit_zoom = app.canvas.zoom();
-        let mode = if app.canvas.overview { "overview" } else { "snarl" };
+        let mode = if app.canvas.overview {
+            "overview"
+        } else {
+            "snarl"
+        };
         // Zoomed in to 100% at the centre.
         app.canvas.set_scaling(1.0);
         let (zoom_median, zoom_worst, zoom_snarl) = measure(&ctx, &mut app, 30);

@@ -861,14 +861,26 @@ impl App {
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         if self.show_problems {
-            let (id, size) = if self.show_results { ("results", 380.0) } else { ("problems", 130.0) };
+            let (id, size) = if self.show_results {
+                ("results", 380.0)
+            } else {
+                ("problems", 130.0)
+            };
             egui::Panel::bottom(id)
                 .resizable(true)
                 .default_size(size)
                 .show(ui, |ui| {
                     ui.horizontal(|ui| {
-                        let errors = self.problems.iter().filter(|p| p.severity == Severity::Error).count();
-                        let label = if errors > 0 { format!("Problems ({errors})") } else { "Problems".to_owned() };
+                        let errors = self
+                            .problems
+                            .iter()
+                            .filter(|p| p.severity == Severity::Error)
+                            .count();
+                        let label = if errors > 0 {
+                            format!("Problems ({errors})")
+                        } else {
+                            "Problems".to_owned()
+                        };
                         if ui.selectable_label(!self.show_results, label).clicked() {
                             self.show_results = false;
                         }
@@ -937,9 +949,23 @@ impl App {
         let decor = Decor {
             selection: &self.selection,
             errors: &self.error_ids,
-            highlight: if heat && !self.heat.colours.is_empty() { &self.heat.colours } else if self.highlight.is_empty() { &empty_colours } else { &self.highlight },
-            badges: if heat { &self.heat.badges } else { &empty_badges },
-            figures: if heat { &self.heat.figures } else { &empty_figures },
+            highlight: if heat && !self.heat.colours.is_empty() {
+                &self.heat.colours
+            } else if self.highlight.is_empty() {
+                &empty_colours
+            } else {
+                &self.highlight
+            },
+            badges: if heat {
+                &self.heat.badges
+            } else {
+                &empty_badges
+            },
+            figures: if heat {
+                &self.heat.figures
+            } else {
+                &empty_figures
+            },
             dark: self.dark,
         };
         let actions = self
@@ -1446,7 +1472,12 @@ impl App {
         if modal.should_close()
             && matches!(
                 self.dialog,
-                Some(Dialog::Shortcuts | Dialog::About | Dialog::Error(_) | Dialog::SimulationSettings)
+                Some(
+                    Dialog::Shortcuts
+                        | Dialog::About
+                        | Dialog::Error(_)
+                        | Dialog::SimulationSettings
+                )
             )
         {
             self.dialog = None;

@@ -130,6 +130,7 @@ pub struct Canvas {
     rects: HashMap<Key, Rect>,
     /// True while the painter overview is shown instead of the snarl.
     pub overview: bool,
+    derived: Derived,
 }
 
 impl Default for Canvas {
@@ -148,6 +149,7 @@ impl Default for Canvas {
             last_snarl_selection: Vec::new(),
             rects: HashMap::new(),
             overview: false,
+            derived: Derived::default(),
         }
     }
 }
@@ -327,24 +329,28 @@ impl Canvas {
         self.rect = ui.available_rect_before_wrap();
         if self.first_view_pending && self.rect.width() > 10.0 {
             self.first_view_pending = false;
-            self.fit_pending = false;
-            self.first_view(map);
+            if !self.fit_pending {
+                self.first_view(map);
+            }
         }
         if self.fit_pending && self.rect.width() > 10.0 {
             self.fit_pending = false;
             self.fit(map);
         }
-        let count = map.nodes.len() + map.services.len();
+        if self.derived.revision != revision {
+            self.derived = Derived::new(map, revision);
+        }
+        let count = self.derived.rects.len();
         let large = count > WINDOW_LIMIT;
         self.overview = large && self.view.scaling < OVERVIEW_SCALE;
         if self.overview {
-            return self.overview_ui(ui, map, decor);
+            return self.overview_ui(ui, decor);
         }
         // A large map gets a window of the elements near the viewport.
         let wanted: BTreeSet<Key> = if large {
-            window_keys(map, self.view.inverse() * self.rect)
+            self.derived.window(self.view.inverse() * self.rect)
         } else {
-            all_keys(map).collect()
+            self.derived.rects.iter().map(|(k, _)| k.clone()).collect()
         };
         self.sync(map, revision, wanted);
         let snarl_id = self.snarl_id();
@@ -369,7 +375,7 @@ impl Canvas {
         self.view = viewer.view;
         let mut actions = std::mem::take(&mut viewer.actions);
         drop(viewer);
-        self.draw_flow_labels(ui, map, snarl_id);
+        self.draw_flow_labels(ui, snarl_id);
         self.collect_moves(ui, map, &mut actions);
         actions
     }
@@ -496,43 +502,26 @@ impl Canvas {
     }
 
     /// Probability and label text on flows leaving a Decision (snarl 0.12 draws no wire widgets).
-    fn draw_flow_labels(&self, ui: &Ui, map: &ProcessMap, snarl_id: Id) {
+    fn draw_flow_labels(&self, ui: &Ui, snarl_id: Id) {
         let layer = LayerId::new(ui.layer_id().order, snarl_id.with("labels"));
         ui.ctx()
             .set_sublayer(LayerId::new(ui.layer_id().order, snarl_id), layer);
         let painter = ui.ctx().layer_painter(layer).with_clip_rect(self.rect);
-        let outgoing = |id: &str| map.flows.iter().filter(|f| f.from == id).count();
-        for flow in &map.flows {
-            if flow.probability.is_none() && flow.label.is_empty() {
+        let font = egui::FontId::proportional((12.0 * self.view.scaling).clamp(8.0, 18.0));
+        for (from, to, text) in &self.derived.labels {
+            if !self.index.contains_key(from) || !self.index.contains_key(to) {
                 continue;
             }
-            let is_choice = matches!(map.nodes.get(&flow.from), Some(Node::Decision { .. }))
-                && outgoing(&flow.from) > 1;
-            let (Some(a), Some(b)) = (
-                self.rects.get(&Key::Node(flow.from.clone())),
-                self.rects.get(&Key::Node(flow.to.clone())),
-            ) else {
+            let (Some(a), Some(b)) = (self.rects.get(from), self.rects.get(to)) else {
                 continue;
             };
-            if !self.index.contains_key(&Key::Node(flow.from.clone()))
-                || !self.index.contains_key(&Key::Node(flow.to.clone()))
-            {
-                continue;
-            }
             let mid = pos2(
                 f32::midpoint(a.right(), b.left()),
                 f32::midpoint(a.center().y, b.center().y),
             );
-            let mut text = flow.label.clone();
-            if let (true, Some(p)) = (is_choice, flow.probability) {
-                if !text.is_empty() {
-                    text.push(' ');
-                }
-                let _ = write!(text, "{:.0}%", p * 100.0);
-            }
             let screen = self.view * mid;
-            let font = egui::FontId::proportional((12.0 * self.view.scaling).clamp(8.0, 18.0));
-            let galley = painter.layout_no_wrap(text, font, ui.visuals().text_color());
+            let galley =
+                painter.layout_no_wrap(text.clone(), font.clone(), ui.visuals().text_color());
             let rect = Rect::from_center_size(screen, galley.size() + vec2(8.0, 4.0));
             painter.rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
             painter.rect_stroke(
@@ -546,7 +535,7 @@ impl Canvas {
     }
 
     /// The painter overview of a large map: pan, zoom, click to select.
-    fn overview_ui(&mut self, ui: &mut Ui, map: &ProcessMap, decor: &Decor<'_>) -> Vec<Action> {
+    fn overview_ui(&mut self, ui: &mut Ui, decor: &Decor<'_>) -> Vec<Action> {
         let mut actions = Vec::new();
         let response = ui.allocate_rect(self.rect, Sense::click_and_drag());
         if let Some(view) = self.pending_view.take() {
@@ -569,22 +558,14 @@ impl Canvas {
         let painter = ui.painter_at(self.rect);
         painter.rect_filled(self.rect, 0.0, ui.visuals().extreme_bg_color);
         let visible = self.view.inverse() * self.rect;
-        let owner_index: HashMap<&str, usize> = map
-            .owners
-            .keys()
-            .enumerate()
-            .map(|(i, id)| (id.as_str(), i))
-            .collect();
-        let centre = |key: &Key| element_pos(map, key).map(|p| p + element_size(map, key) / 2.0);
         let line = Stroke::new(1.0, ui.visuals().weak_text_color());
-        for flow in &map.flows {
-            if let (Some(a), Some(b)) = (
-                centre(&Key::Node(flow.from.clone())),
-                centre(&Key::Node(flow.to.clone())),
-            ) {
-                if visible.intersects(Rect::from_two_pos(a, b)) {
-                    painter.line_segment([self.view * a, self.view * b], line);
-                }
+        let mut shapes: Vec<egui::Shape> = Vec::with_capacity(self.derived.rects.len() * 2);
+        for &(a, b) in &self.derived.segments {
+            if visible.intersects(Rect::from_two_pos(a, b)) {
+                shapes.push(egui::Shape::line_segment(
+                    [self.view * a, self.view * b],
+                    line,
+                ));
             }
         }
         let mut hit = None;
@@ -592,39 +573,26 @@ impl Canvas {
             .clicked()
             .then(|| response.interact_pointer_pos())
             .flatten();
-        for key in all_keys(map) {
-            let Some(pos) = element_pos(map, &key) else {
-                continue;
-            };
-            let rect = Rect::from_min_size(pos, element_size(map, &key));
-            if !visible.intersects(rect) {
+        for ((key, rect), fill) in self.derived.rects.iter().zip(&self.derived.fills) {
+            if !visible.intersects(*rect) {
                 continue;
             }
             let screen = Rect::from_min_max(self.view * rect.min, self.view * rect.max);
-            let fill = match &key {
-                Key::Node(id) => match map.nodes.get(id) {
-                    Some(Node::Step { owner: Some(o), .. }) => owner_index
-                        .get(o.as_str())
-                        .map_or(theme::NO_OWNER, |&i| theme::owner_colour(i)),
-                    Some(node) => theme::kind_colour(node.kind()),
-                    None => theme::NO_OWNER,
-                },
-                Key::Service(_) => theme::SERVICE,
-            };
-            let fill = decor.highlight.get(key.id()).copied().unwrap_or(fill);
-            painter.rect_filled(screen, 2.0, fill);
-            if decor.selection.contains(&key) {
-                painter.rect_stroke(
+            let fill = decor.highlight.get(key.id()).copied().unwrap_or(*fill);
+            shapes.push(egui::Shape::rect_filled(screen, 2.0, fill));
+            if decor.selection.contains(key) {
+                shapes.push(egui::Shape::rect_stroke(
                     screen.expand(2.0),
                     2.0,
                     Stroke::new(2.0, theme::ACCENT),
                     egui::StrokeKind::Outside,
-                );
+                ));
             }
             if click.is_some_and(|p| screen.contains(p)) {
                 hit = Some(key.clone());
             }
         }
+        painter.extend(shapes);
         painter.text(
             self.rect.left_top() + vec2(10.0, 10.0),
             egui::Align2::LEFT_TOP,
@@ -646,38 +614,118 @@ impl Canvas {
     }
 }
 
-/// The elements a windowed snarl should hold: those overlapping the visible canvas rectangle
-/// (with a margin), plus their flow neighbours so wires leaving the screen are drawn.
-fn window_keys(map: &ProcessMap, visible: Rect) -> BTreeSet<Key> {
-    let area = visible.expand2(visible.size() * 0.25);
-    let mut keys: BTreeSet<Key> = all_keys(map)
-        .filter(|key| {
-            element_pos(map, key)
-                .is_some_and(|p| area.intersects(Rect::from_min_size(p, element_size(map, key))))
-        })
-        .collect();
-    let inside: HashSet<&str> = keys
-        .iter()
-        .filter_map(|k| match k {
-            Key::Node(id) => Some(id.as_str()),
-            Key::Service(_) => None,
-        })
-        .collect();
-    let neighbours: Vec<Key> = map
-        .flows
-        .iter()
-        .filter_map(|f| {
-            if inside.contains(f.from.as_str()) && !inside.contains(f.to.as_str()) {
-                Some(Key::Node(f.to.clone()))
-            } else if inside.contains(f.to.as_str()) && !inside.contains(f.from.as_str()) {
-                Some(Key::Node(f.from.clone()))
-            } else {
-                None
+/// What the canvas derives from one revision of the document: element rectangles for windowing
+/// and the overview, flow neighbours, and the texts on decision flows. Rebuilt only when the
+/// document changes, so a frame of a large map does no per-element allocation.
+#[derive(Default)]
+struct Derived {
+    revision: u64,
+    rects: Vec<(Key, Rect)>,
+    neighbours: HashMap<Key, Vec<Key>>,
+    /// (from, to, text) of flows that carry a label or a decision probability.
+    labels: Vec<(Key, Key, String)>,
+    /// Flow lines between element centres, for the overview.
+    segments: Vec<(Pos2, Pos2)>,
+    /// Overview fill per element, in `rects` order.
+    fills: Vec<Color32>,
+}
+
+impl Derived {
+    fn new(map: &ProcessMap, revision: u64) -> Self {
+        let rects: Vec<(Key, Rect)> = all_keys(map)
+            .filter_map(|key| {
+                let pos = element_pos(map, &key)?;
+                let size = element_size(map, &key);
+                Some((key, Rect::from_min_size(pos, size)))
+            })
+            .collect();
+        let mut neighbours: HashMap<Key, Vec<Key>> = HashMap::new();
+        let mut outgoing: HashMap<&str, usize> = HashMap::new();
+        for flow in &map.flows {
+            let (a, b) = (Key::Node(flow.from.clone()), Key::Node(flow.to.clone()));
+            neighbours.entry(a.clone()).or_default().push(b.clone());
+            neighbours.entry(b).or_default().push(a);
+            *outgoing.entry(flow.from.as_str()).or_default() += 1;
+        }
+        let labels = map
+            .flows
+            .iter()
+            .filter_map(|flow| {
+                let is_choice = matches!(map.nodes.get(&flow.from), Some(Node::Decision { .. }))
+                    && outgoing.get(flow.from.as_str()).copied().unwrap_or(0) > 1;
+                let mut text = flow.label.clone();
+                if let (true, Some(p)) = (is_choice, flow.probability) {
+                    if !text.is_empty() {
+                        text.push(' ');
+                    }
+                    let _ = write!(text, "{:.0}%", p * 100.0);
+                }
+                (!text.is_empty()).then(|| {
+                    (
+                        Key::Node(flow.from.clone()),
+                        Key::Node(flow.to.clone()),
+                        text,
+                    )
+                })
+            })
+            .collect();
+        let centre = |id: &str| {
+            map.nodes
+                .get(id)
+                .map(|n| to_pos(n.at()) + theme::card_size(Some(n.kind())) / 2.0)
+        };
+        let segments = map
+            .flows
+            .iter()
+            .filter_map(|f| Some((centre(&f.from)?, centre(&f.to)?)))
+            .collect();
+        let owner_index: HashMap<&str, usize> = map
+            .owners
+            .keys()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
+        let fills = rects
+            .iter()
+            .map(|(key, _): &(Key, Rect)| match key {
+                Key::Node(id) => match map.nodes.get(id) {
+                    Some(Node::Step { owner: Some(o), .. }) => owner_index
+                        .get(o.as_str())
+                        .map_or(theme::NO_OWNER, |&i| theme::owner_colour(i)),
+                    Some(node) => theme::kind_colour(node.kind()),
+                    None => theme::NO_OWNER,
+                },
+                Key::Service(_) => theme::SERVICE,
+            })
+            .collect();
+        Self {
+            revision,
+            rects,
+            neighbours,
+            labels,
+            segments,
+            fills,
+        }
+    }
+
+    /// The elements a windowed snarl should hold: those overlapping the visible canvas
+    /// rectangle (with a margin), plus their flow neighbours so wires leaving the screen show.
+    fn window(&self, visible: Rect) -> BTreeSet<Key> {
+        let area = visible.expand2(visible.size() * 0.25);
+        let inside: Vec<&Key> = self
+            .rects
+            .iter()
+            .filter(|(_, rect)| area.intersects(*rect))
+            .map(|(key, _)| key)
+            .collect();
+        let mut keys: BTreeSet<Key> = inside.iter().map(|k| (*k).clone()).collect();
+        for key in inside {
+            if let Some(next) = self.neighbours.get(key) {
+                keys.extend(next.iter().cloned());
             }
-        })
-        .collect();
-    keys.extend(neighbours);
-    keys
+        }
+        keys
+    }
 }
 
 fn style(dark: bool) -> SnarlStyle {
@@ -918,7 +966,12 @@ impl SnarlViewer<Key> for Viewer<'_> {
                     .corner_radius(3.0)
                     .inner_margin(egui::Margin::symmetric(4, 1))
                     .show(ui, |ui| {
-                        ui.label(egui::RichText::new(badge).small().strong().color(Color32::WHITE));
+                        ui.label(
+                            egui::RichText::new(badge)
+                                .small()
+                                .strong()
+                                .color(Color32::WHITE),
+                        );
                     });
             }
         });
@@ -936,7 +989,10 @@ impl SnarlViewer<Key> for Viewer<'_> {
         ui: &mut Ui,
         snarl: &mut Snarl<Key>,
     ) {
-        if let Some(figures) = snarl.get_node(node).and_then(|k| self.decor.figures.get(k.id())) {
+        if let Some(figures) = snarl
+            .get_node(node)
+            .and_then(|k| self.decor.figures.get(k.id()))
+        {
             ui.label(figures);
         }
     }

@@ -147,7 +147,11 @@ impl Command {
             Self::ZoomOut => plain(Key::Minus),
             Self::ResetZoom => cmd(Key::Num0),
             Self::RunSimulation => plain(Key::F5),
-            Self::ToggleTheme | Self::CancelSimulation | Self::SimulationSettings | Self::Shortcuts | Self::About => None,
+            Self::ToggleTheme
+            | Self::CancelSimulation
+            | Self::SimulationSettings
+            | Self::Shortcuts
+            | Self::About => None,
         }
     }
 

@@ -13,7 +13,7 @@ use egui_extras::{Column, TableBuilder};
 use egui_plot::{Bar, BarChart, HLine, Plot, VLine};
 
 use super::theme;
-use crate::model::{self, Duration, Node, ProcessMap, Problem, Severity};
+use crate::model::{self, Duration, Node, Problem, ProcessMap, Severity};
 use crate::report::text::hours;
 use crate::sim::{self, Control, SimError, SimResult};
 
@@ -103,7 +103,8 @@ impl SimPanel {
         let worker_map = map.clone();
         let worker_control = Arc::clone(&control);
         // Leave a core for the window so it stays responsive.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
+        let threads =
+            std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
         std::thread::spawn(move || {
             let result = sim::simulate(&worker_map, &settings, Some(threads), &worker_control);
             worker_control.finish();
@@ -112,7 +113,8 @@ impl SimPanel {
         self.running = Some(Running {
             control,
             rx,
-            total_cases: settings.cases.saturating_add(settings.warmup) * u64::from(settings.replications),
+            total_cases: settings.cases.saturating_add(settings.warmup)
+                * u64::from(settings.replications),
             started: Instant::now(),
             revision,
             map: map.clone(),
@@ -170,9 +172,14 @@ impl SimPanel {
     pub fn progress(&self) -> Option<(f32, f64)> {
         let running = self.running.as_ref()?;
         #[allow(clippy::cast_precision_loss, reason = "a fraction for display")]
-        let done = (running.control.cases_done() as f64 / running.total_cases.max(1) as f64).min(1.0);
+        let done =
+            (running.control.cases_done() as f64 / running.total_cases.max(1) as f64).min(1.0);
         let elapsed = running.started.elapsed().as_secs_f64();
-        let left = if done > 0.01 { elapsed * (1.0 - done) / done } else { f64::NAN };
+        let left = if done > 0.01 {
+            elapsed * (1.0 - done) / done
+        } else {
+            f64::NAN
+        };
         #[allow(clippy::cast_possible_truncation, reason = "a fraction in [0, 1]")]
         Some((done as f32, left))
     }
@@ -180,7 +187,9 @@ impl SimPanel {
     /// True when the results no longer match the document.
     #[must_use]
     pub fn is_stale(&self, revision: u64) -> bool {
-        self.outcome.as_ref().is_some_and(|o| o.revision != revision)
+        self.outcome
+            .as_ref()
+            .is_some_and(|o| o.revision != revision)
     }
 
     /// The progress bar with its Cancel button (shown in the toolbar while running).
@@ -189,7 +198,11 @@ impl SimPanel {
             return;
         };
         let text = if left.is_finite() {
-            format!("simulating {:.0}%, about {:.0} s left", done * 100.0, left.ceil())
+            format!(
+                "simulating {:.0}%, about {:.0} s left",
+                done * 100.0,
+                left.ceil()
+            )
         } else {
             format!("simulating {:.0}%", done * 100.0)
         };
@@ -208,7 +221,11 @@ impl SimPanel {
         };
         let result = &outcome.result;
         let bottleneck = result.bottlenecks.first().cloned();
-        let max_wait = result.steps.values().map(|s| s.wait_mean).fold(0.0, f64::max);
+        let max_wait = result
+            .steps
+            .values()
+            .map(|s| s.wait_mean)
+            .fold(0.0, f64::max);
         for (id, step) in &result.steps {
             let owner = outcome.map.nodes.get(id).and_then(Node::owner);
             let mut figures = format!(
@@ -219,21 +236,41 @@ impl SimPanel {
                 step.visits_per_case
             );
             if let Some(owner) = owner.and_then(|o| result.owners.get(o)) {
-                let _ = write!(figures, "\nowner {:.0}% busy", owner.utilization.mean * 100.0);
+                let _ = write!(
+                    figures,
+                    "\nowner {:.0}% busy",
+                    owner.utilization.mean * 100.0
+                );
             }
             if let Some(sla) = step.sla {
-                let _ = write!(figures, "\nSLA met by {:.1}% (target {:.0}%)", sla.met_fraction.mean * 100.0, sla.within * 100.0);
+                let _ = write!(
+                    figures,
+                    "\nSLA met by {:.1}% (target {:.0}%)",
+                    sla.met_fraction.mean * 100.0,
+                    sla.within * 100.0
+                );
                 if !sla.met {
-                    heat.badges.insert(id.clone(), (format!("SLA {:.0}%", sla.met_fraction.mean * 100.0), theme::ERROR));
+                    heat.badges.insert(
+                        id.clone(),
+                        (
+                            format!("SLA {:.0}%", sla.met_fraction.mean * 100.0),
+                            theme::ERROR,
+                        ),
+                    );
                 }
             }
             if owner.is_some() && owner == bottleneck.as_deref() && !heat.badges.contains_key(id) {
-                heat.badges.insert(id.clone(), ("BOTTLENECK".to_owned(), theme::ACCENT));
+                heat.badges
+                    .insert(id.clone(), ("BOTTLENECK".to_owned(), theme::ACCENT));
             }
             heat.figures.insert(id.clone(), figures);
             if self.heat {
                 #[allow(clippy::cast_possible_truncation, reason = "a fraction in [0, 1]")]
-                let share = if max_wait > 0.0 { (step.wait_mean / max_wait) as f32 } else { 0.0 };
+                let share = if max_wait > 0.0 {
+                    (step.wait_mean / max_wait) as f32
+                } else {
+                    0.0
+                };
                 heat.colours.insert(id.clone(), heat_colour(share));
             }
         }
@@ -241,7 +278,12 @@ impl SimPanel {
     }
 
     /// The results panel. Returns the id of a step the user clicked in a table.
-    pub fn results_ui(&mut self, ui: &mut Ui, revision: u64, current: &ProcessMap) -> Option<String> {
+    pub fn results_ui(
+        &mut self,
+        ui: &mut Ui,
+        revision: u64,
+        current: &ProcessMap,
+    ) -> Option<String> {
         let mut clicked = None;
         if let Some(message) = &self.message {
             ui.label(RichText::new(message).color(theme::WARNING));
@@ -255,12 +297,20 @@ impl SimPanel {
         let result = &outcome.result;
         ui.horizontal(|ui| {
             if self.is_stale(revision) {
-                ui.label(RichText::new("Stale: the map changed since this run (F5 to run again)").color(theme::WARNING).strong());
+                ui.label(
+                    RichText::new("Stale: the map changed since this run (F5 to run again)")
+                        .color(theme::WARNING)
+                        .strong(),
+                );
             }
-            ui.checkbox(&mut self.heat, "Heat on map").on_hover_text("Colour steps by mean wait");
+            ui.checkbox(&mut self.heat, "Heat on map")
+                .on_hover_text("Colour steps by mean wait");
             if ui.button("Save as scenario").clicked() {
                 let name = format!("Scenario {}", self.scenarios.len() + 1);
-                self.scenarios.push(Scenario { name, outcome: outcome.clone() });
+                self.scenarios.push(Scenario {
+                    name,
+                    outcome: outcome.clone(),
+                });
             }
             if ui.button("Copy steps CSV").clicked() {
                 ui.ctx().copy_text(steps_csv(&outcome));
@@ -270,7 +320,8 @@ impl SimPanel {
             }
             if ui.button("Copy JSON").clicked() {
                 let json = crate::report::json::simulation(&outcome.map, result);
-                ui.ctx().copy_text(serde_json::to_string_pretty(&json).unwrap_or_default());
+                ui.ctx()
+                    .copy_text(serde_json::to_string_pretty(&json).unwrap_or_default());
             }
         });
         ui.label(RichText::new(&result.finding).heading().strong());
@@ -336,26 +387,28 @@ impl SimPanel {
         for scenario in &self.scenarios {
             ui.label(compare_sentence(scenario, current));
         }
-        egui::Grid::new("scenario-grid").striped(true).show(ui, |ui| {
-            ui.strong("Figure");
-            for scenario in &self.scenarios {
-                ui.strong(&scenario.name);
-            }
-            ui.strong("Latest run");
-            ui.end_row();
-            for (label, value) in metrics(&current.result, &current.map) {
-                ui.label(label.clone());
+        egui::Grid::new("scenario-grid")
+            .striped(true)
+            .show(ui, |ui| {
+                ui.strong("Figure");
                 for scenario in &self.scenarios {
-                    let text = metrics(&scenario.outcome.result, &scenario.outcome.map)
-                        .into_iter()
-                        .find(|(l, _)| *l == label)
-                        .map_or_else(|| "-".to_owned(), |(_, v)| v);
-                    ui.label(text);
+                    ui.strong(&scenario.name);
                 }
-                ui.label(value);
+                ui.strong("Latest run");
                 ui.end_row();
-            }
-        });
+                for (label, value) in metrics(&current.result, &current.map) {
+                    ui.label(label.clone());
+                    for scenario in &self.scenarios {
+                        let text = metrics(&scenario.outcome.result, &scenario.outcome.map)
+                            .into_iter()
+                            .find(|(l, _)| *l == label)
+                            .map_or_else(|| "-".to_owned(), |(_, v)| v);
+                        ui.label(text);
+                    }
+                    ui.label(value);
+                    ui.end_row();
+                }
+            });
     }
 }
 
@@ -372,31 +425,49 @@ fn heat_colour(share: f32) -> Color32 {
 }
 
 fn card(ui: &mut Ui, title: &str, value: String, detail: String, colour: Option<Color32>) {
-    egui::Frame::group(ui.style()).inner_margin(8.0).show(ui, |ui| {
-        ui.set_min_width(150.0);
-        ui.vertical(|ui| {
-            ui.label(RichText::new(title).small().weak());
-            let value = RichText::new(value).size(20.0).strong();
-            ui.label(match colour {
-                Some(c) => value.color(c),
-                None => value,
+    egui::Frame::group(ui.style())
+        .inner_margin(8.0)
+        .show(ui, |ui| {
+            ui.set_min_width(150.0);
+            ui.vertical(|ui| {
+                ui.label(RichText::new(title).small().weak());
+                let value = RichText::new(value).size(20.0).strong();
+                ui.label(match colour {
+                    Some(c) => value.color(c),
+                    None => value,
+                });
+                ui.label(RichText::new(detail).small());
             });
-            ui.label(RichText::new(detail).small());
         });
-    });
 }
 
 fn cards_ui(ui: &mut Ui, result: &SimResult, map: &ProcessMap) {
     ui.horizontal_wrapped(|ui| {
         let c = &result.cycle_time;
-        card(ui, "Cycle time, mean", hours(c.mean.mean), format!("± {} (95% CI)", hours(c.mean.ci95)), None);
-        card(ui, "Cycle time, p90", hours(c.p90), format!("p50 {}, p95 {}", hours(c.p50), hours(c.p95)), None);
+        card(
+            ui,
+            "Cycle time, mean",
+            hours(c.mean.mean),
+            format!("± {} (95% CI)", hours(c.mean.ci95)),
+            None,
+        );
+        card(
+            ui,
+            "Cycle time, p90",
+            hours(c.p90),
+            format!("p50 {}, p95 {}", hours(c.p50), hours(c.p95)),
+            None,
+        );
         if let Some(sla) = &result.sla {
             card(
                 ui,
                 "SLA met",
                 format!("{:.1}%", sla.met_fraction.mean * 100.0),
-                format!("target {:.0}% within {}", sla.within * 100.0, Duration::from_hours(sla.target_hours)),
+                format!(
+                    "target {:.0}% within {}",
+                    sla.within * 100.0,
+                    Duration::from_hours(sla.target_hours)
+                ),
                 Some(if sla.met { theme::GOOD } else { theme::ERROR }),
             );
         }
@@ -436,7 +507,10 @@ fn histogram_ui(ui: &mut Ui, result: &SimResult) {
         .iter()
         .enumerate()
         .map(|(i, &count)| {
-            #[allow(clippy::cast_precision_loss, reason = "bin index and counts for a chart")]
+            #[allow(
+                clippy::cast_precision_loss,
+                reason = "bin index and counts for a chart"
+            )]
             let (x, y) = ((i as f64 + 0.5) * width, count as f64);
             Bar::new(x, y).width(width * 0.95)
         })
@@ -449,9 +523,18 @@ fn histogram_ui(ui: &mut Ui, result: &SimResult) {
         .show_y(false)
         .y_axis_label("cases")
         .show(ui, |plot| {
-            plot.bar_chart(BarChart::new("cases", bars).color(theme::kind_colour(crate::model::NodeKind::Parallel)));
+            plot.bar_chart(
+                BarChart::new("cases", bars)
+                    .color(theme::kind_colour(crate::model::NodeKind::Parallel)),
+            );
             if let Some(sla) = &result.sla {
-                plot.vline(VLine::new(format!("SLA target {}", Duration::from_hours(sla.target_hours)), sla.target_hours).color(theme::ERROR));
+                plot.vline(
+                    VLine::new(
+                        format!("SLA target {}", Duration::from_hours(sla.target_hours)),
+                        sla.target_hours,
+                    )
+                    .color(theme::ERROR),
+                );
             }
             plot.vline(VLine::new("p90", result.cycle_time.p90).color(theme::ACCENT));
         });
@@ -465,7 +548,11 @@ fn utilisation_ui(ui: &mut Ui, outcome: &Outcome) {
         .enumerate()
         .filter_map(|(i, id)| {
             let owner = result.owners.get(id)?;
-            let name = outcome.map.owners.get(id).map_or(id.as_str(), |o| o.name.as_str());
+            let name = outcome
+                .map
+                .owners
+                .get(id)
+                .map_or(id.as_str(), |o| o.name.as_str());
             #[allow(clippy::cast_precision_loss, reason = "bar index")]
             let x = i as f64;
             Some(
@@ -479,7 +566,13 @@ fn utilisation_ui(ui: &mut Ui, outcome: &Outcome) {
     let names: Vec<String> = result
         .bottlenecks
         .iter()
-        .map(|id| outcome.map.owners.get(id).map_or(id.clone(), |o| o.name.clone()))
+        .map(|id| {
+            outcome
+                .map
+                .owners
+                .get(id)
+                .map_or(id.clone(), |o| o.name.clone())
+        })
         .collect();
     Plot::new("utilisation-chart")
         .height(150.0)
@@ -494,7 +587,11 @@ fn utilisation_ui(ui: &mut Ui, outcome: &Outcome) {
             if (mark.value - index).abs() > 1e-6 || index < 0.0 {
                 return String::new();
             }
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "checked whole and non-negative")]
+            #[allow(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "checked whole and non-negative"
+            )]
             names.get(index as usize).cloned().unwrap_or_default()
         })
         .show(ui, |plot| {
@@ -510,11 +607,17 @@ fn header(ui: &mut Ui, label: &str, index: usize, sort: &mut Sort) {
     } else {
         ""
     };
-    if ui.button(RichText::new(format!("{label}{arrow}")).strong()).clicked() {
+    if ui
+        .button(RichText::new(format!("{label}{arrow}")).strong())
+        .clicked()
+    {
         if sort.column == index {
             sort.descending = !sort.descending;
         } else {
-            *sort = Sort { column: index, descending: index > 0 };
+            *sort = Sort {
+                column: index,
+                descending: index > 0,
+            };
         }
     }
 }
@@ -522,7 +625,11 @@ fn header(ui: &mut Ui, label: &str, index: usize, sort: &mut Sort) {
 fn sort_rows<T>(rows: &mut [T], sort: Sort, key: impl Fn(&T, usize) -> SortKey) {
     rows.sort_by(|a, b| {
         let order = key(a, sort.column).cmp(&key(b, sort.column));
-        if sort.descending { order.reverse() } else { order }
+        if sort.descending {
+            order.reverse()
+        } else {
+            order
+        }
     });
 }
 
@@ -550,7 +657,17 @@ fn steps_table(ui: &mut Ui, outcome: &Outcome, sort: &mut Sort) -> Option<String
         .result
         .steps
         .iter()
-        .map(|(id, s)| (id, s, outcome.map.nodes.get(id).map_or(id.clone(), |n| n.name().to_owned())))
+        .map(|(id, s)| {
+            (
+                id,
+                s,
+                outcome
+                    .map
+                    .nodes
+                    .get(id)
+                    .map_or(id.clone(), |n| n.name().to_owned()),
+            )
+        })
         .collect();
     sort_rows(&mut rows, *sort, |(_, s, name), column| match column {
         0 => SortKey::Text(name.clone()),
@@ -595,7 +712,10 @@ fn steps_table(ui: &mut Ui, outcome: &Outcome, sort: &mut Sort) -> Option<String
                     row.col(|ui| {
                         if let Some(sla) = step.sla {
                             let colour = if sla.met { theme::GOOD } else { theme::ERROR };
-                            ui.label(RichText::new(format!("{:.1}%", sla.met_fraction.mean * 100.0)).color(colour));
+                            ui.label(
+                                RichText::new(format!("{:.1}%", sla.met_fraction.mean * 100.0))
+                                    .color(colour),
+                            );
                         }
                     });
                 });
@@ -609,7 +729,16 @@ fn owners_table(ui: &mut Ui, outcome: &Outcome, sort: &mut Sort) {
         .result
         .owners
         .iter()
-        .map(|(id, o)| (o, outcome.map.owners.get(id).map_or(id.clone(), |x| x.name.clone())))
+        .map(|(id, o)| {
+            (
+                o,
+                outcome
+                    .map
+                    .owners
+                    .get(id)
+                    .map_or(id.clone(), |x| x.name.clone()),
+            )
+        })
         .collect();
     sort_rows(&mut rows, *sort, |(o, name), column| match column {
         0 => SortKey::Text(name.clone()),
@@ -667,7 +796,9 @@ fn csv_field(text: &str) -> String {
 /// Per-step figures as CSV (hours).
 #[must_use]
 pub fn steps_csv(outcome: &Outcome) -> String {
-    let mut out = String::from("step_id,step,visits_per_case,wait_hours,work_hours,lead_hours,sla_met_fraction\n");
+    let mut out = String::from(
+        "step_id,step,visits_per_case,wait_hours,work_hours,lead_hours,sla_met_fraction\n",
+    );
     for (id, s) in &outcome.result.steps {
         let name = outcome.map.nodes.get(id).map_or(id.as_str(), Node::name);
         let _ = writeln!(
@@ -679,7 +810,8 @@ pub fn steps_csv(outcome: &Outcome) -> String {
             s.wait_mean,
             s.work_mean,
             s.lead_mean,
-            s.sla.map_or_else(String::new, |x| format!("{:.6}", x.met_fraction.mean))
+            s.sla
+                .map_or_else(String::new, |x| format!("{:.6}", x.met_fraction.mean))
         );
     }
     out
@@ -688,9 +820,15 @@ pub fn steps_csv(outcome: &Outcome) -> String {
 /// Per-owner figures as CSV (hours).
 #[must_use]
 pub fn owners_csv(outcome: &Outcome) -> String {
-    let mut out = String::from("owner_id,owner,utilization,utilization_ci95,estimated_utilization,queue_mean,queue_max,wait_hours,wait_share\n");
+    let mut out = String::from(
+        "owner_id,owner,utilization,utilization_ci95,estimated_utilization,queue_mean,queue_max,wait_hours,wait_share\n",
+    );
     for (id, o) in &outcome.result.owners {
-        let name = outcome.map.owners.get(id).map_or(id.as_str(), |x| x.name.as_str());
+        let name = outcome
+            .map
+            .owners
+            .get(id)
+            .map_or(id.as_str(), |x| x.name.as_str());
         let _ = writeln!(
             out,
             "{},{},{:.6},{:.6},{:.6},{:.4},{},{:.6},{:.6}",
@@ -711,18 +849,36 @@ pub fn owners_csv(outcome: &Outcome) -> String {
 /// The headline figures of a run as (label, value).
 fn metrics(result: &SimResult, map: &ProcessMap) -> Vec<(String, String)> {
     let mut rows = vec![
-        ("Cycle time mean".to_owned(), hours(result.cycle_time.mean.mean)),
+        (
+            "Cycle time mean".to_owned(),
+            hours(result.cycle_time.mean.mean),
+        ),
         ("Cycle time p90".to_owned(), hours(result.cycle_time.p90)),
-        ("Throughput per hour".to_owned(), format!("{:.2}", result.throughput_per_hour.mean)),
-        ("Cost per case".to_owned(), format!("{:.2}", result.cost_per_case.mean)),
+        (
+            "Throughput per hour".to_owned(),
+            format!("{:.2}", result.throughput_per_hour.mean),
+        ),
+        (
+            "Cost per case".to_owned(),
+            format!("{:.2}", result.cost_per_case.mean),
+        ),
     ];
     if let Some(sla) = &result.sla {
-        rows.push(("SLA met".to_owned(), format!("{:.1}%", sla.met_fraction.mean * 100.0)));
+        rows.push((
+            "SLA met".to_owned(),
+            format!("{:.1}%", sla.met_fraction.mean * 100.0),
+        ));
     }
     for (id, owner) in &result.owners {
         let name = map.owners.get(id).map_or(id.as_str(), |o| o.name.as_str());
         let capacity = map.owners.get(id).map_or(0, |o| o.capacity);
-        rows.push((format!("{name} busy"), format!("{:.1}% (capacity {capacity})", owner.utilization.mean * 100.0)));
+        rows.push((
+            format!("{name} busy"),
+            format!(
+                "{:.1}% (capacity {capacity})",
+                owner.utilization.mean * 100.0
+            ),
+        ));
     }
     rows
 }
@@ -743,7 +899,9 @@ pub fn compare_sentence(scenario: &Scenario, current: &Outcome) -> String {
         }
     }
     for (id, node) in &current.map.nodes {
-        if let (Node::Step { work, .. }, Some(Node::Step { work: old, .. })) = (node, before.map.nodes.get(id)) {
+        if let (Node::Step { work, .. }, Some(Node::Step { work: old, .. })) =
+            (node, before.map.nodes.get(id))
+        {
             if work != old {
                 changes.push(format!("work time of {} changed", node.name()));
             }
@@ -752,7 +910,11 @@ pub fn compare_sentence(scenario: &Scenario, current: &Outcome) -> String {
     if current.map.nodes.len() != before.map.nodes.len() || current.map.flows != before.map.flows {
         changes.push("process changed".to_owned());
     }
-    let what = if changes.is_empty() { "no parameter change".to_owned() } else { changes.join(", ") };
+    let what = if changes.is_empty() {
+        "no parameter change".to_owned()
+    } else {
+        changes.join(", ")
+    };
     format!(
         "{} -> latest ({what}): p90 cycle time {} -> {}, mean {} -> {}",
         scenario.name,

@@ -458,17 +458,35 @@ fn durations_in_files_are_canonicalised() {
 
 fn edit_for(map: &ProcessMap) -> impl Strategy<Value = model::Edit> + use<> {
     use model::Edit;
-    let node_ids: Vec<String> = map.nodes.keys().cloned().chain(["new_node".to_owned()]).collect();
+    let node_ids: Vec<String> = map
+        .nodes
+        .keys()
+        .cloned()
+        .chain(["new_node".to_owned()])
+        .collect();
     let flows = map.flows.len();
     let single = prop_oneof![
-        (proptest::sample::select(node_ids.clone()), proptest::option::of(node()))
+        (
+            proptest::sample::select(node_ids.clone()),
+            proptest::option::of(node())
+        )
             .prop_map(|(id, node)| Edit::Node { id, node }),
-        (0..flows + 2, proptest::sample::select(node_ids.clone()), proptest::sample::select(node_ids))
-            .prop_map(|(index, from, to)| Edit::InsertFlow { index, flow: Flow::new(from, to) }),
+        (
+            0..flows + 2,
+            proptest::sample::select(node_ids.clone()),
+            proptest::sample::select(node_ids)
+        )
+            .prop_map(|(index, from, to)| Edit::InsertFlow {
+                index,
+                flow: Flow::new(from, to)
+            }),
         (0..flows + 2).prop_map(|index| Edit::RemoveFlow { index }),
         (0..flows + 2, text()).prop_map(|(index, label)| Edit::SetFlow {
             index,
-            flow: Flow { label, ..Flow::new("a", "b") }
+            flow: Flow {
+                label,
+                ..Flow::new("a", "b")
+            }
         }),
         text().prop_map(Edit::Title),
         sla().prop_map(Edit::Sla),

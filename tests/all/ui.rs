@@ -296,7 +296,8 @@ fn small_settings(h: &mut Harness<'_, App>, cases: u64) {
     let mut settings = h.state().doc.map().simulation;
     settings.cases = cases;
     settings.replications = 4;
-    h.state_mut().commit("settings", procmap::model::Edit::Simulation(settings));
+    h.state_mut()
+        .commit("settings", procmap::model::Edit::Simulation(settings));
 }
 
 #[test]
@@ -307,7 +308,10 @@ fn simulate_from_the_app_names_the_bottleneck_and_marks_stale_results() {
     h.key_press(K::F5);
     wait_for(&mut h, |app| app.sim.outcome.is_some());
     let outcome = h.state().sim.outcome.clone().expect("results");
-    assert_eq!(outcome.result.bottlenecks.first().map(String::as_str), Some("warehouse"));
+    assert_eq!(
+        outcome.result.bottlenecks.first().map(String::as_str),
+        Some("warehouse")
+    );
     assert!(h.state().show_results);
     // The bottleneck card and the finding are on screen.
     h.get_by_label_contains("Warehouse crew is the bottleneck");
@@ -317,11 +321,14 @@ fn simulate_from_the_app_names_the_bottleneck_and_marks_stale_results() {
     h.get_by_label("Heat on map").click();
     settle(&mut h);
     assert!(h.state().sim.heat);
-    let options = egui_kittest::SnapshotOptions::new().threshold(1.0).max_failed_pixels(200);
+    let options = egui_kittest::SnapshotOptions::new()
+        .threshold(1.0)
+        .max_failed_pixels(200);
     h.run_steps(8);
     h.snapshot_options("results_with_heat", &options);
     // Edit: the results become stale and say so.
-    h.state_mut().commit("Rename map", procmap::model::Edit::Title("Changed".into()));
+    h.state_mut()
+        .commit("Rename map", procmap::model::Edit::Title("Changed".into()));
     settle(&mut h);
     assert!(h.state().sim.is_stale(h.state().doc.revision()));
     h.get_by_label_contains("Stale");
@@ -340,10 +347,18 @@ fn what_if_scenarios_compare_runs() {
     // One more warehouse worker.
     let mut owner = h.state().doc.map().owners["warehouse"].clone();
     owner.capacity += 1;
-    h.state_mut().commit("Change capacity", procmap::model::Edit::Owner { id: "warehouse".into(), owner: Some(owner) });
+    h.state_mut().commit(
+        "Change capacity",
+        procmap::model::Edit::Owner {
+            id: "warehouse".into(),
+            owner: Some(owner),
+        },
+    );
     let before = h.state().sim.outcome.as_ref().map(|o| o.revision);
     h.key_press(K::F5);
-    wait_for(&mut h, |app| app.sim.outcome.as_ref().map(|o| o.revision) != before);
+    wait_for(&mut h, |app| {
+        app.sim.outcome.as_ref().map(|o| o.revision) != before
+    });
     let sentence = procmap::ui::simulation::compare_sentence(
         &h.state().sim.scenarios[0],
         h.state().sim.outcome.as_ref().expect("results"),
@@ -352,7 +367,15 @@ fn what_if_scenarios_compare_runs() {
     h.get_by_label(&sentence);
     // The payment wait dominates this map's cycle time, but the warehouse queue must shrink.
     let old_wait = h.state().sim.scenarios[0].outcome.result.owners["warehouse"].wait_mean;
-    let new_wait = h.state().sim.outcome.as_ref().expect("results").result.owners["warehouse"].wait_mean;
+    let new_wait = h
+        .state()
+        .sim
+        .outcome
+        .as_ref()
+        .expect("results")
+        .result
+        .owners["warehouse"]
+        .wait_mean;
     assert!(new_wait < old_wait * 0.7, "{old_wait} -> {new_wait}");
 }
 
@@ -367,9 +390,16 @@ fn cancel_stops_a_long_simulation() {
     let start = std::time::Instant::now();
     h.get_by_label("Cancel").click();
     wait_for(&mut h, |app| app.sim.running.is_none());
-    assert!(start.elapsed().as_secs_f64() < 2.0, "cancel took {:?}", start.elapsed());
+    assert!(
+        start.elapsed().as_secs_f64() < 2.0,
+        "cancel took {:?}",
+        start.elapsed()
+    );
     assert!(h.state().sim.outcome.is_none());
-    assert_eq!(h.state().sim.message.as_deref(), Some("Simulation cancelled."));
+    assert_eq!(
+        h.state().sim.message.as_deref(),
+        Some("Simulation cancelled.")
+    );
 }
 
 #[test]
@@ -382,5 +412,10 @@ fn an_invalid_map_opens_the_problems_instead_of_running() {
     settle(&mut h);
     assert!(h.state().sim.running.is_none());
     assert!(!h.state().show_results);
-    assert!(h.state().status.as_deref().is_some_and(|s| s.starts_with("Not simulated")));
+    assert!(
+        h.state()
+            .status
+            .as_deref()
+            .is_some_and(|s| s.starts_with("Not simulated"))
+    );
 }

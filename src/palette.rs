@@ -1,0 +1,58 @@
+//! Colours shared by the editor and the printed documentation, as plain RGB so that the report
+//! layer needs no UI crate. The editor converts them to egui colours in `ui::theme`.
+
+/// An sRGB colour.
+pub type Rgb = (u8, u8, u8);
+
+/// Owner colours, assigned in id order; chosen to stay distinct for colour-blind readers
+/// (Okabe-Ito plus a few muted extras).
+pub const OWNERS: [Rgb; 10] = [
+    (0, 114, 178),
+    (230, 159, 0),
+    (0, 158, 115),
+    (204, 121, 167),
+    (86, 180, 233),
+    (213, 94, 0),
+    (140, 120, 200),
+    (120, 140, 60),
+    (170, 100, 80),
+    (90, 90, 90),
+];
+
+/// The colour of the `index`-th owner (in id order).
+#[must_use]
+pub fn owner(index: usize) -> Rgb {
+    OWNERS[index % OWNERS.len()]
+}
+
+/// Steps without an owner (pure delays).
+pub const NO_OWNER: Rgb = (150, 150, 150);
+/// Selection and focus.
+pub const ACCENT: Rgb = (255, 140, 0);
+/// Errors.
+pub const ERROR: Rgb = (220, 50, 47);
+/// Warnings.
+pub const WARNING: Rgb = (200, 150, 0);
+/// Good news.
+pub const GOOD: Rgb = (40, 160, 80);
+/// Services.
+pub const SERVICE: Rgb = (120, 90, 170);
+/// Start nodes.
+pub const START: Rgb = (40, 160, 80);
+/// Steps (borders when there is no owner colour).
+pub const STEP: Rgb = (90, 110, 140);
+/// Decisions.
+pub const DECISION: Rgb = (210, 150, 20);
+/// Parallel splits and joins.
+pub const PARALLEL: Rgb = (60, 130, 200);
+/// End nodes.
+pub const END: Rgb = (200, 60, 60);
+
+/// Mixes `a` towards `b` by `t` in [0, 1].
+#[must_use]
+pub fn mix(a: Rgb, b: Rgb, t: f32) -> Rgb {
+    let t = t.clamp(0.0, 1.0);
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "stays in 0..=255")]
+    let channel = |x: u8, y: u8| (f32::from(x) + (f32::from(y) - f32::from(x)) * t).round() as u8;
+    (channel(a.0, b.0), channel(a.1, b.1), channel(a.2, b.2))
+}
