@@ -51,6 +51,40 @@ pub enum Command {
     },
     /// Simulate a map and report cycle times, SLAs, utilisation and the bottleneck.
     Simulate(SimulateArgs),
+    /// Write the process handbook (PDF), the diagram (SVG) or the handbook as Markdown.
+    Export(ExportArgs),
+}
+
+/// Flags of `procmap export`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("output").required(true).multiple(true).args(["pdf", "svg", "markdown"])))]
+pub struct ExportArgs {
+    /// The map file (.ron).
+    pub file: PathBuf,
+    /// Write the PDF handbook here.
+    #[arg(long)]
+    pub pdf: Option<PathBuf>,
+    /// Write the diagram as SVG here.
+    #[arg(long)]
+    pub svg: Option<PathBuf>,
+    /// Write the handbook as Markdown here (the diagram goes beside it as an .svg).
+    #[arg(long)]
+    pub markdown: Option<PathBuf>,
+    /// Paper size of the PDF.
+    #[arg(long, value_enum, default_value = "a4")]
+    pub paper: PaperArg,
+    /// Simulate first (with the map's settings) and include the results.
+    #[arg(long)]
+    pub simulate: bool,
+}
+
+/// Paper sizes on the command line.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum PaperArg {
+    /// ISO A4.
+    A4,
+    /// US Letter.
+    Letter,
 }
 
 /// Flags of `procmap simulate`; each overrides the document's `simulation` settings.
@@ -95,6 +129,7 @@ pub fn run(command: &Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitC
             files,
         } => fmt(files, *check, *drop_comments, out),
         Command::Simulate(args) => simulate(args, out, err),
+        Command::Export(args) => export(args, out, err),
     };
     // A closed pipe (e.g. `| head`) is not worth a panic: ignore failed writes of the last bytes.
     let _ = out.flush();
@@ -314,6 +349,59 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> io
         out.write_all(crate::report::text::simulation(&map, &result).as_bytes())?;
     }
     Ok(EXIT_OK)
+}
+
+fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    use crate::report::{handbook, markdown, pdf, svg};
+    let map = match mapio::load(&args.file) {
+        Ok(map) => map,
+        Err(error) => return report_load_error(&error, err),
+    };
+    let results = if args.simulate {
+        match sim::simulate(&map, &map.simulation, None, &sim::Control::default()) {
+            Ok(result) => Some(result),
+            Err(error) => {
+                writeln!(err, "{}: not simulated: {error}", args.file.display())?;
+                return Ok(EXIT_INVALID);
+            }
+        }
+    } else {
+        None
+    };
+    let book = handbook::build(&map, results.as_ref(), handbook::today());
+    let mut code = EXIT_OK;
+    let mut write = |path: &Path, bytes: &[u8], what: &str, out: &mut dyn Write| -> io::Result<()> {
+        match mapio::write_atomic(path, bytes) {
+            Ok(()) => writeln!(out, "wrote {what} {}", path.display()),
+            Err(error) => {
+                code = EXIT_IO;
+                writeln!(out, "{error}")
+            }
+        }
+    };
+    if let Some(path) = &args.pdf {
+        let paper = match args.paper {
+            PaperArg::A4 => pdf::Paper::A4,
+            PaperArg::Letter => pdf::Paper::Letter,
+        };
+        match pdf::render(&book, paper) {
+            Ok(bytes) => write(path, &bytes, "PDF", out)?,
+            Err(error) => {
+                writeln!(err, "{error}")?;
+                return Ok(EXIT_IO);
+            }
+        }
+    }
+    if let Some(path) = &args.svg {
+        write(path, svg::diagram(&map).as_bytes(), "SVG", out)?;
+    }
+    if let Some(path) = &args.markdown {
+        let svg_path = path.with_extension("svg");
+        let svg_name = svg_path.file_name().map_or_else(|| "diagram.svg".to_owned(), |n| n.to_string_lossy().into_owned());
+        write(&svg_path, svg::diagram(&map).as_bytes(), "SVG", out)?;
+        write(path, markdown::render(&book, &svg_name).as_bytes(), "Markdown", out)?;
+    }
+    Ok(code)
 }
 
 /// Opens the desktop editor on `file` (or the most recent file, or the bundled sample).

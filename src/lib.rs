@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod model;
+pub mod palette;
 pub mod report;
 pub mod sim;
 pub mod ui;

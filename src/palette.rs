@@ -56,3 +56,28 @@ pub fn mix(a: Rgb, b: Rgb, t: f32) -> Rgb {
     let channel = |x: u8, y: u8| (f32::from(x) + (f32::from(y) - f32::from(x)) * t).round() as u8;
     (channel(a.0, b.0), channel(a.1, b.1), channel(a.2, b.2))
 }
+
+/// The colour of a node kind (borders, pins, overview).
+#[must_use]
+pub fn kind(kind: crate::model::NodeKind) -> Rgb {
+    use crate::model::NodeKind;
+    match kind {
+        NodeKind::Start => START,
+        NodeKind::Step => STEP,
+        NodeKind::Decision => DECISION,
+        NodeKind::Parallel => PARALLEL,
+        NodeKind::End => END,
+    }
+}
+
+/// Card size in canvas units (width, height) of a node kind, or of a service for `None`: the
+/// editor uses it for fitting and the overview, the printed diagram draws boxes this size.
+#[must_use]
+pub fn card_size(kind: Option<crate::model::NodeKind>) -> (f32, f32) {
+    use crate::model::NodeKind;
+    match kind {
+        Some(NodeKind::Step) => (190.0, 100.0),
+        Some(NodeKind::Start | NodeKind::End | NodeKind::Decision | NodeKind::Parallel) => (150.0, 60.0),
+        None => (180.0, 70.0),
+    }
+}

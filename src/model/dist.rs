@@ -77,6 +77,19 @@ impl Dist {
         }
     }
 
+    /// Short text as on a card: "5m / 10m / 30m", "Exp, mean 40m".
+    #[must_use]
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Fixed(d) => format!("{d}"),
+            Self::Exponential { mean } => format!("Exp, mean {mean}"),
+            Self::Uniform { min, max } => format!("{min} to {max}"),
+            Self::Triangular { min, mode, max } => format!("{min} / {mode} / {max}"),
+            Self::Normal { mean, sd } => format!("Normal {mean} ± {sd}"),
+            Self::LogNormal { mean, sd } => format!("LogNormal {mean} ± {sd}"),
+        }
+    }
+
     /// The mean in hours. For `Normal` this is the mean of the truncated distribution.
     #[must_use]
     pub fn mean_hours(&self) -> f64 {

@@ -1,4 +1,10 @@
-//! Reports of a map and its simulation: JSON and text for the CLI. No UI.
+//! Reports of a map and its simulation: the PDF handbook, the SVG diagram, Markdown, and the
+//! text and JSON simulation reports of the CLI. No UI.
 
+pub mod diagram;
+pub mod handbook;
 pub mod json;
+pub mod markdown;
+pub mod pdf;
+pub mod svg;
 pub mod text;

@@ -22,7 +22,7 @@ use egui_snarl::ui::{
 use egui_snarl::{InPin, InPinId, NodeId, OutPin, OutPinId, Snarl};
 
 use super::theme;
-use crate::model::{Dist, Node, NodeKind, Point, ProcessMap};
+use crate::model::{Node, NodeKind, Point, ProcessMap};
 
 /// Maps with more elements than this are windowed (and use the overview when zoomed out).
 pub const WINDOW_LIMIT: usize = 200;
@@ -761,19 +761,6 @@ fn style(dark: bool) -> SnarlStyle {
     }
 }
 
-/// Short text for a distribution, as on a card: "Tri 5m/10m/30m".
-#[must_use]
-pub fn dist_summary(dist: &Dist) -> String {
-    match dist {
-        Dist::Fixed(d) => format!("{d}"),
-        Dist::Exponential { mean } => format!("Exp, mean {mean}"),
-        Dist::Uniform { min, max } => format!("{min} to {max}"),
-        Dist::Triangular { min, mode, max } => format!("{min} / {mode} / {max}"),
-        Dist::Normal { mean, sd } => format!("Normal {mean} ± {sd}"),
-        Dist::LogNormal { mean, sd } => format!("LogNormal {mean} ± {sd}"),
-    }
-}
-
 struct Viewer<'a> {
     map: &'a ProcessMap,
     decor: &'a Decor<'a>,
@@ -1086,7 +1073,7 @@ impl SnarlViewer<Key> for Viewer<'_> {
                     },
                 );
                 ui.label(small(owner_name).color(self.colour(&key)).strong());
-                ui.label(small(format!("work {}", dist_summary(work))));
+                ui.label(small(format!("work {}", work.summary())));
                 if let Some(sla) = sla {
                     ui.label(small(format!(
                         "SLA {} for {:.0}%",
@@ -1099,7 +1086,7 @@ impl SnarlViewer<Key> for Viewer<'_> {
                 }
             }
             (_, Some(Node::Start { arrivals, .. })) => {
-                ui.label(small(format!("every {}", dist_summary(arrivals))));
+                ui.label(small(format!("every {}", arrivals.summary())));
             }
             (Key::Service(id), _) => {
                 if let Some(service) = self.map.services.get(id) {

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use egui::{RichText, Ui};
 
-use super::canvas::{Key, dist_summary};
+use super::canvas::Key;
 use super::theme;
 use crate::analysis::Estimate;
 use crate::model::{DIST_KINDS, Dist, Duration, Edit, Flow, Node, NodeKind, ProcessMap, Sla};
@@ -780,7 +780,7 @@ fn preview(ui: &mut Ui, dist: &Dist) {
     painter.text(
         rect.right_top() + egui::vec2(-4.0, 2.0),
         egui::Align2::RIGHT_TOP,
-        dist_summary(dist),
+        dist.summary(),
         egui::FontId::proportional(10.0),
         ui.visuals().weak_text_color(),
     );

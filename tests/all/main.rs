@@ -5,6 +5,7 @@
 
 mod architecture;
 mod cli;
+mod export;
 mod format;
 mod theory;
 mod ui;

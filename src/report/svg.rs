@@ -1,0 +1,134 @@
+//! The map diagram as SVG, for wikis and slides.
+
+use std::fmt::Write as _;
+
+use super::diagram::{self, Diagram, fit_text};
+use crate::model::ProcessMap;
+use crate::palette::{self, Rgb};
+
+fn colour((r, g, b): Rgb) -> String {
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// Escapes text for XML.
+#[must_use]
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Approximate text width for SVG (DejaVu-like sans at `size`).
+#[allow(clippy::cast_precision_loss, reason = "character counts")]
+fn approx_width(text: &str, size: f32) -> f32 {
+    text.chars().count() as f32 * size * 0.58
+}
+
+/// The diagram of `map` as a standalone SVG document.
+#[must_use]
+pub fn diagram(map: &ProcessMap) -> String {
+    render(&diagram::layout(map), &map.title)
+}
+
+fn render(diagram: &Diagram, title: &str) -> String {
+    let margin = 30.0;
+    let b = diagram.bounds;
+    let (x0, y0, w, h) = (b.x - margin, b.y - margin, b.w + 2.0 * margin, b.h + 2.0 * margin);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0} {y0} {w} {h}" width="{w}" height="{h}" font-family="DejaVu Sans, Verdana, sans-serif">"#
+    );
+    let _ = writeln!(out, "  <title>{}</title>", escape(title));
+    out.push_str(
+        r##"  <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#6e7887"/></marker></defs>
+"##,
+    );
+    let _ = writeln!(out, r##"  <rect x="{x0}" y="{y0}" width="{w}" height="{h}" fill="#ffffff"/>"##);
+    for wire in &diagram.wires {
+        let [a, c1, c2, d] = wire.points;
+        let _ = writeln!(
+            out,
+            r#"  <path d="M {} {} C {} {}, {} {}, {} {}" fill="none" stroke="{}" stroke-width="1.6"{}{}/>"#,
+            a.0,
+            a.1,
+            c1.0,
+            c1.1,
+            c2.0,
+            c2.1,
+            d.0,
+            d.1,
+            colour(wire.colour),
+            if wire.dashed { r#" stroke-dasharray="5 4""# } else { "" },
+            if wire.arrow { r#" marker-end="url(#arrow)""# } else { "" }
+        );
+    }
+    for shape in &diagram.boxes {
+        let a = shape.area;
+        let fill = colour(palette::mix((255, 255, 255), shape.colour, 0.12));
+        let _ = writeln!(
+            out,
+            r#"  <rect x="{}" y="{}" width="{}" height="{}" rx="{}" fill="{fill}" stroke="{}" stroke-width="{}"/>"#,
+            a.x,
+            a.y,
+            a.w,
+            a.h,
+            shape.radius.min(a.h / 2.0),
+            colour(shape.colour),
+            if shape.kind == Some(crate::model::NodeKind::End) { 3 } else { 2 }
+        );
+        let mut x = a.x + 10.0;
+        let top = a.y + 20.0;
+        if let Some(tag) = shape.tag {
+            let tw = approx_width(tag, 8.0) + 8.0;
+            let _ = writeln!(
+                out,
+                r##"  <rect x="{x}" y="{}" width="{tw}" height="12" rx="3" fill="{}"/><text x="{}" y="{}" font-size="8" font-weight="bold" fill="#ffffff">{tag}</text>"##,
+                top - 10.0,
+                colour(shape.colour),
+                x + 4.0,
+                top - 1.0
+            );
+            x += tw + 5.0;
+        }
+        let title = fit_text(&shape.title, a.right() - x - 8.0, |t| approx_width(t, 12.0));
+        let _ = writeln!(
+            out,
+            r##"  <text x="{x}" y="{top}" font-size="12" font-weight="bold" fill="#222222">{}</text>"##,
+            escape(&title)
+        );
+        for (i, line) in shape.lines.iter().enumerate() {
+            #[allow(clippy::cast_precision_loss, reason = "a few lines")]
+            let y = top + 16.0 + 13.0 * i as f32;
+            if y > a.bottom() - 4.0 {
+                break;
+            }
+            let line = fit_text(line, a.w - 20.0, |t| approx_width(t, 10.0));
+            let _ = writeln!(
+                out,
+                r##"  <text x="{}" y="{y}" font-size="10" fill="#444444">{}</text>"##,
+                a.x + 10.0,
+                escape(&line)
+            );
+        }
+    }
+    for wire in &diagram.wires {
+        if let Some(label) = &wire.label {
+            let (mx, my) = wire.middle();
+            let tw = approx_width(label, 10.0) + 10.0;
+            let _ = writeln!(
+                out,
+                r##"  <rect x="{}" y="{}" width="{tw}" height="16" rx="4" fill="#ffffff" stroke="{}"/><text x="{}" y="{}" font-size="10" fill="#222222">{}</text>"##,
+                mx - tw / 2.0,
+                my - 8.0,
+                colour(palette::DECISION),
+                mx - tw / 2.0 + 5.0,
+                my + 4.0,
+                escape(label)
+            );
+        }
+    }
+    out.push_str("</svg>\n");
+    out
+}

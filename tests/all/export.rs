@@ -1,0 +1,134 @@
+//! The documentation exports: every sample becomes a PDF with the expected pages and real text,
+//! a well-formed SVG, and Markdown with its diagram beside it.
+
+use std::path::Path;
+use std::process::Command;
+
+use procmap::report::{handbook, markdown, pdf, svg};
+use procmap::sim::{self, Control};
+
+use super::{parse, samples};
+
+/// Text of a PDF via poppler's pdftotext (installed by .ci/run).
+fn pdf_text(bytes: &[u8]) -> String {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let path = folder.path().join("book.pdf");
+    std::fs::write(&path, bytes).expect("write pdf");
+    let output = Command::new("pdftotext")
+        .args(["-layout", &path.to_string_lossy(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(output.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn page_count(bytes: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(bytes);
+    text.matches("/Type /Page\n").count() + text.matches("/Type /Page ").count() + text.matches("/Type/Page/").count()
+}
+
+#[test]
+fn every_sample_exports_pdf_svg_and_markdown() {
+    for (name, text) in samples() {
+        let map = parse(&text);
+        let book = handbook::build(&map, None, "2026-11-25".into());
+        let bytes = pdf::render(&book, pdf::Paper::A4).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(bytes.starts_with(b"%PDF"), "{name}");
+        let text = pdf_text(&bytes);
+        // Title page, contents and every section title are real text.
+        assert!(text.contains(&map.title), "{name}: no title");
+        for section in &book.sections {
+            assert!(text.contains(&section.title), "{name}: no section {}", section.title);
+        }
+        assert!(text.contains("Contents"));
+        // Every step is in the catalogue, and so is its owner.
+        for node in map.nodes.values() {
+            if let procmap::model::Node::Step { name: step, .. } = node {
+                assert!(text.contains(step.as_str()), "{name}: step {step} missing");
+            }
+        }
+        assert!(text.contains("Page 2 of"), "{name}: no page numbers");
+
+        let svg = svg::diagram(&map);
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert_eq!(svg.matches("<rect").count() >= map.nodes.len(), true);
+        well_formed(&svg);
+
+        let md = markdown::render(&book, "diagram.svg");
+        assert!(md.starts_with(&format!("# {}", map.title)));
+        assert!(md.contains("![") && md.contains("(diagram.svg)"));
+        assert!(md.contains("## 2. Step catalogue"));
+    }
+}
+
+/// A minimal XML well-formedness check: tags balance and attributes are quoted.
+fn well_formed(svg: &str) {
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = svg;
+    while let Some(start) = rest.find('<') {
+        let Some(end) = rest[start..].find('>') else { panic!("unclosed tag") };
+        let tag = &rest[start + 1..start + end];
+        rest = &rest[start + end + 1..];
+        if tag.starts_with('?') || tag.starts_with('!') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(stack.pop().as_deref(), Some(name.trim()), "mismatched </{name}>");
+        } else if !tag.ends_with('/') {
+            let name = tag.split_whitespace().next().unwrap_or_default().to_owned();
+            stack.push(name);
+        }
+        assert_eq!(tag.matches('"').count() % 2, 0, "unbalanced quotes in <{tag}>");
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+}
+
+#[test]
+fn pdf_with_results_has_the_simulation_section() {
+    let map = parse(include_str!("../../samples/change-request.ron"));
+    let mut settings = map.simulation;
+    settings.cases = 3_000;
+    settings.replications = 3;
+    let result = sim::simulate(&map, &settings, None, &Control::default()).expect("simulate");
+    let book = handbook::build(&map, Some(&result), "2026-11-25".into());
+    let bytes = pdf::render(&book, pdf::Paper::Letter).expect("pdf");
+    let text = pdf_text(&bytes);
+    assert!(text.contains("Simulation results"));
+    assert!(text.contains("Change Advisory Board is the bottleneck"), "{text}");
+    assert!(text.contains("Utilisation by owner"));
+    assert!(page_count(&bytes) >= 8, "{} pages", page_count(&bytes));
+}
+
+#[test]
+fn a_large_map_is_split_into_sheets_not_shrunk() {
+    let map = super::generated_map(300);
+    let book = handbook::build(&map, None, "2026-11-25".into());
+    let started = std::time::Instant::now();
+    let bytes = pdf::render(&book, pdf::Paper::A4).expect("pdf");
+    let elapsed = started.elapsed();
+    let text = pdf_text(&bytes);
+    assert!(text.contains("overview"), "no overview page");
+    assert!(text.contains("sheet B1") || text.contains("sheet A2"), "no detail sheets");
+    // A debug build; the release figure is in the bench. Generous, so this is not a timing test.
+    assert!(elapsed.as_secs() < 60, "{elapsed:?}");
+}
+
+#[test]
+fn export_command_writes_all_three() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let out = |name: &str| folder.path().join(name).to_string_lossy().into_owned();
+    let output = Command::new(env!("CARGO_BIN_EXE_procmap"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["export", "samples/employee-onboarding.ron", "--pdf", &out("book.pdf"), "--svg", &out("map.svg"), "--markdown", &out("book.md"), "--paper", "letter"])
+        .output()
+        .expect("run procmap");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    for name in ["book.pdf", "map.svg", "book.md", "book.svg"] {
+        assert!(Path::new(&out(name)).exists(), "{name} missing");
+    }
+    let missing = Command::new(env!("CARGO_BIN_EXE_procmap"))
+        .args(["export", "no/such.ron", "--pdf", &out("x.pdf")])
+        .output()
+        .expect("run procmap");
+    assert_eq!(missing.status.code(), Some(2));
+}
