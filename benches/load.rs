@@ -74,6 +74,25 @@ fn generate(steps: usize) -> String {
     text
 }
 
+/// Exports the handbook of a generated map of `steps` steps; prints the time.
+fn export(steps: usize) {
+    let text = generate(steps);
+    let map = io::from_str(&text, Path::new("generated.ron")).unwrap_or_else(|e| panic!("{e}"));
+    let mut best = f64::INFINITY;
+    let mut size = 0;
+    for _ in 0..3 {
+        let t0 = Instant::now();
+        let book = procmap::report::handbook::build(&map, None, "2026-11-25".into());
+        let pdf = procmap::report::pdf::render(&book, procmap::report::pdf::Paper::A4)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let svg = procmap::report::svg::diagram(&map);
+        let markdown = procmap::report::markdown::render(&book, "map.svg");
+        best = best.min(t0.elapsed().as_secs_f64());
+        size = pdf.len() + svg.len() + markdown.len();
+    }
+    println!("{steps}-step map: PDF + SVG + Markdown export {best:.3} s ({size} bytes)");
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let steps = args
@@ -112,4 +131,5 @@ fn main() {
         best[2],
         best[3]
     );
+    export(300);
 }

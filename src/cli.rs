@@ -370,15 +370,16 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Re
     };
     let book = handbook::build(&map, results.as_ref(), handbook::today());
     let mut code = EXIT_OK;
-    let mut write = |path: &Path, bytes: &[u8], what: &str, out: &mut dyn Write| -> io::Result<()> {
-        match mapio::write_atomic(path, bytes) {
-            Ok(()) => writeln!(out, "wrote {what} {}", path.display()),
-            Err(error) => {
-                code = EXIT_IO;
-                writeln!(out, "{error}")
+    let mut write =
+        |path: &Path, bytes: &[u8], what: &str, out: &mut dyn Write| -> io::Result<()> {
+            match mapio::write_atomic(path, bytes) {
+                Ok(()) => writeln!(out, "wrote {what} {}", path.display()),
+                Err(error) => {
+                    code = EXIT_IO;
+                    writeln!(out, "{error}")
+                }
             }
-        }
-    };
+        };
     if let Some(path) = &args.pdf {
         let paper = match args.paper {
             PaperArg::A4 => pdf::Paper::A4,
@@ -397,9 +398,17 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Re
     }
     if let Some(path) = &args.markdown {
         let svg_path = path.with_extension("svg");
-        let svg_name = svg_path.file_name().map_or_else(|| "diagram.svg".to_owned(), |n| n.to_string_lossy().into_owned());
+        let svg_name = svg_path.file_name().map_or_else(
+            || "diagram.svg".to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         write(&svg_path, svg::diagram(&map).as_bytes(), "SVG", out)?;
-        write(path, markdown::render(&book, &svg_name).as_bytes(), "Markdown", out)?;
+        write(
+            path,
+            markdown::render(&book, &svg_name).as_bytes(),
+            "Markdown",
+            out,
+        )?;
     }
     Ok(code)
 }

@@ -52,7 +52,11 @@ pub const END: Rgb = (200, 60, 60);
 #[must_use]
 pub fn mix(a: Rgb, b: Rgb, t: f32) -> Rgb {
     let t = t.clamp(0.0, 1.0);
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "stays in 0..=255")]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "stays in 0..=255"
+    )]
     let channel = |x: u8, y: u8| (f32::from(x) + (f32::from(y) - f32::from(x)) * t).round() as u8;
     (channel(a.0, b.0), channel(a.1, b.1), channel(a.2, b.2))
 }
@@ -77,7 +81,9 @@ pub fn card_size(kind: Option<crate::model::NodeKind>) -> (f32, f32) {
     use crate::model::NodeKind;
     match kind {
         Some(NodeKind::Step) => (190.0, 100.0),
-        Some(NodeKind::Start | NodeKind::End | NodeKind::Decision | NodeKind::Parallel) => (150.0, 60.0),
+        Some(NodeKind::Start | NodeKind::End | NodeKind::Decision | NodeKind::Parallel) => {
+            (150.0, 60.0)
+        }
         None => (180.0, 70.0),
     }
 }

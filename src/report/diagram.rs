@@ -3,6 +3,7 @@
 //! the editor and the two outputs match each other.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use crate::model::{Node, NodeKind, ProcessMap};
 use crate::palette::{self, Rgb};
@@ -39,7 +40,10 @@ impl Area {
     /// True when the two overlap.
     #[must_use]
     pub fn intersects(&self, other: &Self) -> bool {
-        self.x < other.right() && other.x < self.right() && self.y < other.bottom() && other.y < self.bottom()
+        self.x < other.right()
+            && other.x < self.right()
+            && self.y < other.bottom()
+            && other.y < self.bottom()
     }
 }
 
@@ -107,17 +111,30 @@ fn curve(from: (f32, f32), to: (f32, f32), horizontal: bool) -> [(f32, f32); 4] 
     } else {
         let pull = ((to.1 - from.1).abs() / 2.0).max(30.0);
         let dir = if to.1 >= from.1 { 1.0 } else { -1.0 };
-        [from, (from.0, from.1 + pull * dir), (to.0, to.1 - pull * dir), to]
+        [
+            from,
+            (from.0, from.1 + pull * dir),
+            (to.0, to.1 - pull * dir),
+            to,
+        ]
     }
 }
 
 /// Lays out a map as it is drawn in the editor.
 #[must_use]
 pub fn layout(map: &ProcessMap) -> Diagram {
-    let owner_index: HashMap<&str, usize> = map.owners.keys().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    let owner_index: HashMap<&str, usize> = map
+        .owners
+        .keys()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
     let mut areas: HashMap<(bool, &str), Area> = HashMap::new();
     let mut boxes = Vec::new();
-    #[allow(clippy::cast_possible_truncation, reason = "canvas coordinates fit f32")]
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "canvas coordinates fit f32"
+    )]
     let at = |p: crate::model::Point| (p.x as f32, p.y as f32);
     for (id, node) in &map.nodes {
         let kind = node.kind();
@@ -126,14 +143,20 @@ pub fn layout(map: &ProcessMap) -> Diagram {
         let area = Area { x, y, w, h };
         areas.insert((true, id.as_str()), area);
         let (colour, tag, radius, lines) = match node {
-            Node::Step { owner, work, sla, .. } => {
+            Node::Step {
+                owner, work, sla, ..
+            } => {
                 let colour = owner
                     .as_deref()
                     .and_then(|o| owner_index.get(o))
                     .map_or(palette::NO_OWNER, |&i| palette::owner(i));
                 let mut lines = vec![owner.as_deref().map_or_else(
                     || "no owner (waiting)".to_owned(),
-                    |o| map.owners.get(o).map_or_else(|| o.to_owned(), |x| x.name.clone()),
+                    |o| {
+                        map.owners
+                            .get(o)
+                            .map_or_else(|| o.to_owned(), |x| x.name.clone())
+                    },
                 )];
                 lines.push(format!("work {}", work.summary()));
                 if let Some(sla) = sla {
@@ -141,12 +164,25 @@ pub fn layout(map: &ProcessMap) -> Diagram {
                 }
                 (colour, None, 8.0, lines)
             }
-            Node::Start { arrivals, .. } => (palette::START, Some("START"), 30.0, vec![format!("every {}", arrivals.summary())]),
+            Node::Start { arrivals, .. } => (
+                palette::START,
+                Some("START"),
+                30.0,
+                vec![format!("every {}", arrivals.summary())],
+            ),
             Node::End { .. } => (palette::END, Some("END"), 30.0, Vec::new()),
             Node::Decision { .. } => (palette::DECISION, Some("XOR"), 4.0, Vec::new()),
             Node::Parallel { .. } => (palette::PARALLEL, Some("AND"), 4.0, Vec::new()),
         };
-        boxes.push(BoxShape { area, kind: Some(kind), tag, title: node.name().to_owned(), lines, colour, radius });
+        boxes.push(BoxShape {
+            area,
+            kind: Some(kind),
+            tag,
+            title: node.name().to_owned(),
+            lines,
+            colour,
+            radius,
+        });
     }
     for (id, service) in &map.services {
         let (w, h) = palette::card_size(None);
@@ -175,7 +211,10 @@ pub fn layout(map: &ProcessMap) -> Diagram {
         *outgoing.entry(flow.from.as_str()).or_default() += 1;
     }
     for flow in &map.flows {
-        let (Some(a), Some(b)) = (areas.get(&(true, flow.from.as_str())), areas.get(&(true, flow.to.as_str()))) else {
+        let (Some(a), Some(b)) = (
+            areas.get(&(true, flow.from.as_str())),
+            areas.get(&(true, flow.to.as_str())),
+        ) else {
             continue;
         };
         let from = (a.right(), a.y + a.h / 2.0);
@@ -187,7 +226,7 @@ pub fn layout(map: &ProcessMap) -> Diagram {
             if !label.is_empty() {
                 label.push(' ');
             }
-            label.push_str(&format!("{:.0}%", p * 100.0));
+            let _ = write!(label, "{:.0}%", p * 100.0);
         }
         wires.push(Wire {
             points: curve(from, to, true),
@@ -215,16 +254,34 @@ pub fn layout(map: &ProcessMap) -> Diagram {
     for (id, node) in &map.nodes {
         if let Node::Step { uses, .. } = node {
             for service in uses {
-                if let (Some(a), Some(b)) = (areas.get(&(false, service.as_str())), areas.get(&(true, id.as_str()))) {
-                    wires.push(Wire { points: link(a, b), label: None, colour: palette::SERVICE, dashed: true, arrow: false });
+                if let (Some(a), Some(b)) = (
+                    areas.get(&(false, service.as_str())),
+                    areas.get(&(true, id.as_str())),
+                ) {
+                    wires.push(Wire {
+                        points: link(a, b),
+                        label: None,
+                        colour: palette::SERVICE,
+                        dashed: true,
+                        arrow: false,
+                    });
                 }
             }
         }
     }
     for (id, service) in &map.services {
         for dep in &service.depends_on {
-            if let (Some(a), Some(b)) = (areas.get(&(false, dep.as_str())), areas.get(&(false, id.as_str()))) {
-                wires.push(Wire { points: link(a, b), label: None, colour: palette::SERVICE, dashed: true, arrow: true });
+            if let (Some(a), Some(b)) = (
+                areas.get(&(false, dep.as_str())),
+                areas.get(&(false, id.as_str())),
+            ) {
+                wires.push(Wire {
+                    points: link(a, b),
+                    label: None,
+                    colour: palette::SERVICE,
+                    dashed: true,
+                    arrow: true,
+                });
             }
         }
     }
@@ -235,10 +292,24 @@ pub fn layout(map: &ProcessMap) -> Diagram {
         .reduce(|a, b| {
             let x = a.x.min(b.x);
             let y = a.y.min(b.y);
-            Area { x, y, w: a.right().max(b.right()) - x, h: a.bottom().max(b.bottom()) - y }
+            Area {
+                x,
+                y,
+                w: a.right().max(b.right()) - x,
+                h: a.bottom().max(b.bottom()) - y,
+            }
         })
-        .unwrap_or(Area { x: 0.0, y: 0.0, w: 100.0, h: 100.0 });
-    Diagram { boxes, wires, bounds }
+        .unwrap_or(Area {
+            x: 0.0,
+            y: 0.0,
+            w: 100.0,
+            h: 100.0,
+        });
+    Diagram {
+        boxes,
+        wires,
+        bounds,
+    }
 }
 
 /// Cuts `text` to fit `max_width` as measured by `width`, ending it with "…".

@@ -63,7 +63,11 @@ pub struct Handbook<'a> {
 /// Counts for the title page: (steps, owners, services).
 #[must_use]
 pub fn counts(map: &ProcessMap) -> (usize, usize, usize) {
-    let steps = map.nodes.values().filter(|n| n.kind() == NodeKind::Step).count();
+    let steps = map
+        .nodes
+        .values()
+        .filter(|n| n.kind() == NodeKind::Step)
+        .count();
     (steps, map.owners.len(), map.services.len())
 }
 
@@ -73,13 +77,31 @@ fn percent(x: f64) -> String {
 
 /// Builds the handbook of `map`, with `results` when a simulation was run.
 #[must_use]
-pub fn build<'a>(map: &'a ProcessMap, results: Option<&'a SimResult>, date: String) -> Handbook<'a> {
+pub fn build<'a>(
+    map: &'a ProcessMap,
+    results: Option<&'a SimResult>,
+    date: String,
+) -> Handbook<'a> {
     let estimate = analysis::estimate(map);
     let graph = Graph::new(map);
-    let order: Vec<&str> = graph.flow_order().into_iter().filter_map(|i| graph.ids.get(i).copied()).collect();
-    let owner_name = |id: &str| map.owners.get(id).map_or(id, |o| o.name.as_str()).to_owned();
+    let order: Vec<&str> = graph
+        .flow_order()
+        .into_iter()
+        .filter_map(|i| graph.ids.get(i).copied())
+        .collect();
+    let owner_name = |id: &str| {
+        map.owners
+            .get(id)
+            .map_or(id, |o| o.name.as_str())
+            .to_owned()
+    };
     let node_name = |id: &str| map.nodes.get(id).map_or(id, Node::name).to_owned();
-    let service_name = |id: &str| map.services.get(id).map_or(id, |s| s.name.as_str()).to_owned();
+    let service_name = |id: &str| {
+        map.services
+            .get(id)
+            .map_or(id, |s| s.name.as_str())
+            .to_owned()
+    };
     let mut sections = Vec::new();
 
     // 1. The map.
@@ -95,28 +117,71 @@ pub fn build<'a>(map: &'a ProcessMap, results: Option<&'a SimResult>, date: Stri
         blocks.push(Block::Legend);
     }
     blocks.push(Block::Diagram);
-    sections.push(Section { title: "Process map".into(), blocks });
+    sections.push(Section {
+        title: "Process map".into(),
+        blocks,
+    });
 
     // 2. Step catalogue, in flow order.
     let mut blocks = Vec::new();
     for id in &order {
-        let Some(node) = map.nodes.get(*id) else { continue };
+        let Some(node) = map.nodes.get(*id) else {
+            continue;
+        };
         match node {
-            Node::Step { name, owner, work, sla, uses, notes, .. } => {
+            Node::Step {
+                name,
+                owner,
+                work,
+                sla,
+                uses,
+                notes,
+                ..
+            } => {
                 blocks.push(Block::Heading(name.clone()));
                 let mut fields = vec![
-                    ("Owner".to_owned(), owner.as_deref().map_or_else(|| "none (a waiting time)".to_owned(), owner_name)),
-                    ("Work time".to_owned(), format!("{} (mean {})", work.summary(), model::Duration::from_hours(work.mean_hours()))),
+                    (
+                        "Owner".to_owned(),
+                        owner
+                            .as_deref()
+                            .map_or_else(|| "none (a waiting time)".to_owned(), owner_name),
+                    ),
+                    (
+                        "Work time".to_owned(),
+                        format!(
+                            "{} (mean {})",
+                            work.summary(),
+                            model::Duration::from_hours(work.mean_hours())
+                        ),
+                    ),
                     (
                         "SLA".to_owned(),
-                        sla.map_or_else(|| "none".to_owned(), |s| format!("{} for {} of cases (wait + work)", s.target, percent(s.within))),
+                        sla.map_or_else(
+                            || "none".to_owned(),
+                            |s| {
+                                format!(
+                                    "{} for {} of cases (wait + work)",
+                                    s.target,
+                                    percent(s.within)
+                                )
+                            },
+                        ),
                     ),
                 ];
                 if !uses.is_empty() {
-                    fields.push(("Services".to_owned(), uses.iter().map(|s| service_name(s)).collect::<Vec<_>>().join(", ")));
+                    fields.push((
+                        "Services".to_owned(),
+                        uses.iter()
+                            .map(|s| service_name(s))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ));
                 }
                 if let Some(visits) = estimate.visits.get(*id) {
-                    fields.push(("Visits per case".to_owned(), format!("{visits:.2} (estimate)")));
+                    fields.push((
+                        "Visits per case".to_owned(),
+                        format!("{visits:.2} (estimate)"),
+                    ));
                 }
                 fields.push(("Id".to_owned(), (*id).to_owned()));
                 blocks.push(Block::Fields(fields));
@@ -130,8 +195,14 @@ pub fn build<'a>(map: &'a ProcessMap, results: Option<&'a SimResult>, date: Stri
                     .iter()
                     .filter(|f| f.from == *id)
                     .map(|f| {
-                        let label = if f.label.is_empty() { String::new() } else { format!("\"{}\" ", f.label) };
-                        let p = f.probability.map_or_else(String::new, |p| format!(" ({})", percent(p)));
+                        let label = if f.label.is_empty() {
+                            String::new()
+                        } else {
+                            format!("\"{}\" ", f.label)
+                        };
+                        let p = f
+                            .probability
+                            .map_or_else(String::new, |p| format!(" ({})", percent(p)));
                         format!("{label}to {}{p}", node_name(&f.to))
                     })
                     .collect();
@@ -141,11 +212,20 @@ pub fn build<'a>(map: &'a ProcessMap, results: Option<&'a SimResult>, date: Stri
                     blocks.push(Block::Notes(notes.clone()));
                 }
             }
-            Node::Start { name, arrivals, notes, .. } => {
+            Node::Start {
+                name,
+                arrivals,
+                notes,
+                ..
+            } => {
                 blocks.push(Block::Heading(format!("Start: {name}")));
                 blocks.push(Block::Fields(vec![(
                     "Arrivals".to_owned(),
-                    format!("one every {} ({})", model::Duration::from_hours(arrivals.mean_hours()), arrivals.summary()),
+                    format!(
+                        "one every {} ({})",
+                        model::Duration::from_hours(arrivals.mean_hours()),
+                        arrivals.summary()
+                    ),
                 )]));
                 if !notes.trim().is_empty() {
                     blocks.push(Block::Notes(notes.clone()));
@@ -154,12 +234,17 @@ pub fn build<'a>(map: &'a ProcessMap, results: Option<&'a SimResult>, date: Stri
             Node::Parallel { .. } | Node::End { .. } => {}
         }
     }
-    sections.push(Section { title: "Step catalogue".into(), blocks });
+    sections.push(Section {
+        title: "Step catalogue".into(),
+        blocks,
+    });
 
     // 3. Owners and responsibilities.
     let mut blocks = Vec::new();
     if map.owners.is_empty() {
-        blocks.push(Block::Paragraph("This map has no owners: every step is a waiting time.".into()));
+        blocks.push(Block::Paragraph(
+            "This map has no owners: every step is a waiting time.".into(),
+        ));
     } else {
         let rows = map
             .owners
@@ -174,7 +259,10 @@ pub fn build<'a>(map: &'a ProcessMap, results: Option<&'a SimResult>, date: Stri
                     owner.name.clone(),
                     owner.capacity.to_string(),
                     format!("{:.2}", owner.cost_per_hour),
-                    estimate.owners.get(id).map_or_else(String::new, |l| percent(l.utilization)),
+                    estimate
+                        .owners
+                        .get(id)
+                        .map_or_else(String::new, |l| percent(l.utilization)),
                     steps.join(", "),
                 ]
             })
@@ -201,17 +289,28 @@ pub fn build<'a>(map: &'a ProcessMap, results: Option<&'a SimResult>, date: Stri
                 .filter_map(|id| match map.nodes.get(*id) {
                     Some(Node::Step { name, owner, .. }) => {
                         let mut row = vec![name.clone()];
-                        row.extend(map.owners.keys().map(|o| if owner.as_deref() == Some(o.as_str()) { "R".to_owned() } else { String::new() }));
+                        row.extend(map.owners.keys().map(|o| {
+                            if owner.as_deref() == Some(o.as_str()) {
+                                "R".to_owned()
+                            } else {
+                                String::new()
+                            }
+                        }));
                         Some(row)
                     }
                     _ => None,
                 })
                 .collect();
             blocks.push(Block::Table { columns, rows });
-            blocks.push(Block::Paragraph("R: responsible (the owner does the work of the step).".into()));
+            blocks.push(Block::Paragraph(
+                "R: responsible (the owner does the work of the step).".into(),
+            ));
         }
     }
-    sections.push(Section { title: "Owners and responsibilities".into(), blocks });
+    sections.push(Section {
+        title: "Owners and responsibilities".into(),
+        blocks,
+    });
 
     // 4. Services.
     let mut blocks = Vec::new();
@@ -254,21 +353,41 @@ pub fn build<'a>(map: &'a ProcessMap, results: Option<&'a SimResult>, date: Stri
             let _ = id;
         }
     }
-    sections.push(Section { title: "Services".into(), blocks });
+    sections.push(Section {
+        title: "Services".into(),
+        blocks,
+    });
 
     // 5. Service levels.
     let mut rows = Vec::new();
     if let Some(sla) = map.sla {
-        let simulated = results.and_then(|r| r.sla).map_or_else(String::new, |s| percent(s.met_fraction.mean));
-        rows.push(vec!["Whole case (start to end)".to_owned(), sla.target.to_string(), percent(sla.within), simulated]);
+        let simulated = results
+            .and_then(|r| r.sla)
+            .map_or_else(String::new, |s| percent(s.met_fraction.mean));
+        rows.push(vec![
+            "Whole case (start to end)".to_owned(),
+            sla.target.to_string(),
+            percent(sla.within),
+            simulated,
+        ]);
     }
     for id in &order {
-        if let Some(Node::Step { name, sla: Some(sla), .. }) = map.nodes.get(*id) {
+        if let Some(Node::Step {
+            name,
+            sla: Some(sla),
+            ..
+        }) = map.nodes.get(*id)
+        {
             let simulated = results
                 .and_then(|r| r.steps.get(*id))
                 .and_then(|s| s.sla)
                 .map_or_else(String::new, |s| percent(s.met_fraction.mean));
-            rows.push(vec![name.clone(), sla.target.to_string(), percent(sla.within), simulated]);
+            rows.push(vec![
+                name.clone(),
+                sla.target.to_string(),
+                percent(sla.within),
+                simulated,
+            ]);
         }
     }
     let blocks = if rows.is_empty() {
@@ -284,7 +403,10 @@ pub fn build<'a>(map: &'a ProcessMap, results: Option<&'a SimResult>, date: Stri
             rows,
         }]
     };
-    sections.push(Section { title: "Service levels".into(), blocks });
+    sections.push(Section {
+        title: "Service levels".into(),
+        blocks,
+    });
 
     // 6. Simulation results.
     if let Some(result) = results {
@@ -292,14 +414,49 @@ pub fn build<'a>(map: &'a ProcessMap, results: Option<&'a SimResult>, date: Stri
         let c = &result.cycle_time;
         let mut blocks = vec![Block::Strong(result.finding.clone())];
         let mut fields = vec![
-            ("Runs".to_owned(), format!("{} replications x {} cases after a warm-up of {}, seed {}", s.replications, s.cases, s.warmup, s.seed)),
-            ("Cycle time".to_owned(), format!("mean {} ± {} (95% CI); p50 {}, p90 {}, p95 {}, max {}", hours(c.mean.mean), hours(c.mean.ci95), hours(c.p50), hours(c.p90), hours(c.p95), hours(c.max))),
+            (
+                "Runs".to_owned(),
+                format!(
+                    "{} replications x {} cases after a warm-up of {}, seed {}",
+                    s.replications, s.cases, s.warmup, s.seed
+                ),
+            ),
+            (
+                "Cycle time".to_owned(),
+                format!(
+                    "mean {} ± {} (95% CI); p50 {}, p90 {}, p95 {}, max {}",
+                    hours(c.mean.mean),
+                    hours(c.mean.ci95),
+                    hours(c.p50),
+                    hours(c.p90),
+                    hours(c.p95),
+                    hours(c.max)
+                ),
+            ),
         ];
         if let Some(sla) = &result.sla {
-            fields.push(("SLA".to_owned(), format!("{} of cases within {} (target {}): {}", percent(sla.met_fraction.mean), model::Duration::from_hours(sla.target_hours), percent(sla.within), if sla.met { "met" } else { "missed" })));
+            fields.push((
+                "SLA".to_owned(),
+                format!(
+                    "{} of cases within {} (target {}): {}",
+                    percent(sla.met_fraction.mean),
+                    model::Duration::from_hours(sla.target_hours),
+                    percent(sla.within),
+                    if sla.met { "met" } else { "missed" }
+                ),
+            ));
         }
-        fields.push(("Throughput".to_owned(), format!("{:.2} cases per hour; {:.1} cases in progress on average", result.throughput_per_hour.mean, result.wip_mean.mean)));
-        fields.push(("Cost per case".to_owned(), format!("{:.2}", result.cost_per_case.mean)));
+        fields.push((
+            "Throughput".to_owned(),
+            format!(
+                "{:.2} cases per hour; {:.1} cases in progress on average",
+                result.throughput_per_hour.mean, result.wip_mean.mean
+            ),
+        ));
+        fields.push((
+            "Cost per case".to_owned(),
+            format!("{:.2}", result.cost_per_case.mean),
+        ));
         blocks.push(Block::Fields(fields));
         for warning in &result.warnings {
             blocks.push(Block::Paragraph(warning.clone()));
@@ -313,7 +470,14 @@ pub fn build<'a>(map: &'a ProcessMap, results: Option<&'a SimResult>, date: Stri
             .iter()
             .filter_map(|id| {
                 let o = result.owners.get(id)?;
-                Some(vec![owner_name(id), percent(o.utilization.mean), percent(o.estimated_utilization), format!("{:.1}", o.queue_mean), hours(o.wait_mean), percent(o.wait_share)])
+                Some(vec![
+                    owner_name(id),
+                    percent(o.utilization.mean),
+                    percent(o.estimated_utilization),
+                    format!("{:.1}", o.queue_mean),
+                    hours(o.wait_mean),
+                    percent(o.wait_share),
+                ])
             })
             .collect();
         blocks.push(Block::Table {
@@ -327,24 +491,47 @@ pub fn build<'a>(map: &'a ProcessMap, results: Option<&'a SimResult>, date: Stri
             ],
             rows,
         });
-        sections.push(Section { title: "Simulation results".into(), blocks });
+        sections.push(Section {
+            title: "Simulation results".into(),
+            blocks,
+        });
     }
 
     // 7. Validation appendix.
     let problems = model::validate(map);
     let blocks = if problems.is_empty() {
-        vec![Block::Paragraph("The validator found no problems in this map.".into())]
+        vec![Block::Paragraph(
+            "The validator found no problems in this map.".into(),
+        )]
     } else {
         vec![Block::Bullets(
             problems
                 .iter()
-                .map(|p| format!("{}{}", if p.severity == Severity::Error { "Error: " } else { "Warning: " }, p))
+                .map(|p| {
+                    format!(
+                        "{}{}",
+                        if p.severity == Severity::Error {
+                            "Error: "
+                        } else {
+                            "Warning: "
+                        },
+                        p
+                    )
+                })
                 .collect(),
         )]
     };
-    sections.push(Section { title: "Appendix: validation".into(), blocks });
+    sections.push(Section {
+        title: "Appendix: validation".into(),
+        blocks,
+    });
 
-    Handbook { map, results, date, sections }
+    Handbook {
+        map,
+        results,
+        date,
+        sections,
+    }
 }
 
 /// Today's date as YYYY-MM-DD (UTC), without a calendar crate.
@@ -368,7 +555,11 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, u32::try_from(m).unwrap_or(1), u32::try_from(d).unwrap_or(1))
+    (
+        if m <= 2 { y + 1 } else { y },
+        u32::try_from(m).unwrap_or(1),
+        u32::try_from(d).unwrap_or(1),
+    )
 }
 
 /// Splits Markdown-lite notes into paragraphs and bullet lists (emphasis markers removed).
@@ -389,7 +580,10 @@ pub fn notes_blocks(notes: &str) -> Vec<Block> {
     };
     for line in notes.lines() {
         let trimmed = line.trim();
-        if let Some(item) = trimmed.strip_prefix("- ").or_else(|| trimmed.strip_prefix("* ")) {
+        if let Some(item) = trimmed
+            .strip_prefix("- ")
+            .or_else(|| trimmed.strip_prefix("* "))
+        {
             if !paragraph.trim().is_empty() {
                 blocks.push(Block::Paragraph(paragraph.trim().to_owned()));
                 paragraph.clear();
@@ -424,7 +618,8 @@ mod tests {
 
     #[test]
     fn notes_become_paragraphs_and_lists() {
-        let blocks = notes_blocks("Key the order:\n- check **master** data\n- confirm prices\n\nThen save.");
+        let blocks =
+            notes_blocks("Key the order:\n- check **master** data\n- confirm prices\n\nThen save.");
         assert_eq!(
             blocks,
             vec![

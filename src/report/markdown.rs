@@ -28,7 +28,15 @@ pub fn render(handbook: &Handbook<'_>, svg_name: &str) -> String {
             .title
             .to_lowercase()
             .chars()
-            .filter_map(|c| if c.is_alphanumeric() { Some(c) } else if c == ' ' { Some('-') } else { None })
+            .filter_map(|c| {
+                if c.is_alphanumeric() {
+                    Some(c)
+                } else if c == ' ' {
+                    Some('-')
+                } else {
+                    None
+                }
+            })
             .collect();
         let _ = writeln!(out, "{}. [{}](#{}-{anchor})", i + 1, section.title, i + 1);
     }
@@ -90,7 +98,12 @@ fn write_block(out: &mut String, block: &Block, handbook: &Handbook<'_>, svg_nam
                 for (i, count) in h.counts.iter().enumerate() {
                     #[allow(clippy::cast_precision_loss, reason = "bin index")]
                     let from = i as f64 * h.bin_hours;
-                    let _ = writeln!(out, "| {} | {} | {count} |", hours(from), hours(from + h.bin_hours));
+                    let _ = writeln!(
+                        out,
+                        "| {} | {} | {count} |",
+                        hours(from),
+                        hours(from + h.bin_hours)
+                    );
                 }
                 out.push('\n');
             }

@@ -34,7 +34,12 @@ pub fn diagram(map: &ProcessMap) -> String {
 fn render(diagram: &Diagram, title: &str) -> String {
     let margin = 30.0;
     let b = diagram.bounds;
-    let (x0, y0, w, h) = (b.x - margin, b.y - margin, b.w + 2.0 * margin, b.h + 2.0 * margin);
+    let (x0, y0, w, h) = (
+        b.x - margin,
+        b.y - margin,
+        b.w + 2.0 * margin,
+        b.h + 2.0 * margin,
+    );
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -45,7 +50,10 @@ fn render(diagram: &Diagram, title: &str) -> String {
         r##"  <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#6e7887"/></marker></defs>
 "##,
     );
-    let _ = writeln!(out, r##"  <rect x="{x0}" y="{y0}" width="{w}" height="{h}" fill="#ffffff"/>"##);
+    let _ = writeln!(
+        out,
+        r##"  <rect x="{x0}" y="{y0}" width="{w}" height="{h}" fill="#ffffff"/>"##
+    );
     for wire in &diagram.wires {
         let [a, c1, c2, d] = wire.points;
         let _ = writeln!(
@@ -60,8 +68,16 @@ fn render(diagram: &Diagram, title: &str) -> String {
             d.0,
             d.1,
             colour(wire.colour),
-            if wire.dashed { r#" stroke-dasharray="5 4""# } else { "" },
-            if wire.arrow { r#" marker-end="url(#arrow)""# } else { "" }
+            if wire.dashed {
+                r#" stroke-dasharray="5 4""#
+            } else {
+                ""
+            },
+            if wire.arrow {
+                r#" marker-end="url(#arrow)""#
+            } else {
+                ""
+            }
         );
     }
     for shape in &diagram.boxes {
@@ -76,7 +92,11 @@ fn render(diagram: &Diagram, title: &str) -> String {
             a.h,
             shape.radius.min(a.h / 2.0),
             colour(shape.colour),
-            if shape.kind == Some(crate::model::NodeKind::End) { 3 } else { 2 }
+            if shape.kind == Some(crate::model::NodeKind::End) {
+                3
+            } else {
+                2
+            }
         );
         let mut x = a.x + 10.0;
         let top = a.y + 20.0;

@@ -114,6 +114,7 @@ pub struct App {
     estimate: Estimate,
     checked_revision: u64,
     file_reply: Option<Receiver<FileReply>>,
+    export_reply: Option<Receiver<String>>,
     after_save: Option<Pending>,
     recent: Vec<PathBuf>,
     show_sidebar: bool,
@@ -157,6 +158,7 @@ impl App {
             estimate: analysis::estimate(&ProcessMap::default()),
             checked_revision: 0,
             file_reply: None,
+            export_reply: None,
             after_save: None,
             recent: settings.recent,
             show_sidebar: !settings.hide_sidebar,
@@ -605,6 +607,10 @@ impl App {
             }
             Command::SaveAs => self.save_as_dialog(),
             Command::Quit => self.guard(Pending::Quit, ctx),
+            Command::ExportPdf => self.export(Export::Pdf),
+            Command::ExportSvg => self.export(Export::Svg),
+            Command::ExportMarkdown => self.export(Export::Markdown),
+            Command::Print => self.export(Export::Print),
             Command::Undo => {
                 if let Some(label) = self.doc.undo() {
                     self.status = Some(format!("Undid: {label}"));
@@ -656,6 +662,52 @@ impl App {
             Command::SimulationSettings => self.dialog = Some(Dialog::SimulationSettings),
             Command::Shortcuts => self.dialog = Some(Dialog::Shortcuts),
             Command::About => self.dialog = Some(Dialog::About),
+        }
+    }
+
+    /// Writes documentation off the UI thread: asks where (or, to print, uses a temporary file),
+    /// renders, writes, and reports back in the status bar. Current simulation results are
+    /// included when they match the map.
+    pub fn export(&mut self, kind: Export) {
+        let map = self.doc.map().clone();
+        let results = self
+            .sim
+            .outcome
+            .as_ref()
+            .filter(|o| o.revision == self.doc.revision())
+            .map(|o| o.result.clone());
+        let stem = fresh_id(&map.title, |_| false);
+        let folder = self
+            .doc
+            .path
+            .as_ref()
+            .and_then(|p| p.parent().map(Path::to_owned));
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let message = export_job(&map, results.as_ref(), kind, &stem, folder);
+            let _ = tx.send(message);
+        });
+        self.export_reply = Some(rx);
+        self.status = Some(if kind == Export::Print {
+            "Preparing to print…".into()
+        } else {
+            "Exporting…".into()
+        });
+    }
+
+    fn poll_export(&mut self, ctx: &egui::Context) {
+        let Some(rx) = &self.export_reply else {
+            return;
+        };
+        match rx.try_recv() {
+            Ok(message) => {
+                self.status = Some(message);
+                self.export_reply = None;
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                ctx.request_repaint_after(Duration::from_millis(100));
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.export_reply = None,
         }
     }
 
@@ -836,6 +888,7 @@ impl App {
             egui::Theme::Light
         });
         self.poll_file_dialog(&ctx);
+        self.poll_export(&ctx);
         if self.sim.poll(&ctx) {
             self.show_results = true;
             self.show_problems = true;
@@ -1098,6 +1151,13 @@ impl App {
                 ui.separator();
                 item(ui, self, Command::Save, true);
                 item(ui, self, Command::SaveAs, true);
+                ui.separator();
+                ui.menu_button("Export", |ui| {
+                    item(ui, self, Command::ExportPdf, true);
+                    item(ui, self, Command::ExportSvg, true);
+                    item(ui, self, Command::ExportMarkdown, true);
+                });
+                item(ui, self, Command::Print, true);
                 ui.separator();
                 item(ui, self, Command::Quit, true);
             });
@@ -1483,6 +1543,95 @@ impl App {
             self.dialog = None;
         }
     }
+}
+
+/// What to export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Export {
+    /// The PDF handbook.
+    Pdf,
+    /// The SVG diagram.
+    Svg,
+    /// Markdown with the SVG beside it.
+    Markdown,
+    /// The PDF handbook, opened in the system viewer for printing.
+    Print,
+}
+
+/// Renders and writes an export; returns the message for the status bar. Runs on a worker
+/// thread (the save dialog too).
+fn export_job(
+    map: &ProcessMap,
+    results: Option<&crate::sim::SimResult>,
+    kind: Export,
+    stem: &str,
+    folder: Option<PathBuf>,
+) -> String {
+    use crate::report::{handbook, markdown, pdf, svg};
+    let (extension, filter) = match kind {
+        Export::Pdf | Export::Print => ("pdf", "PDF document"),
+        Export::Svg => ("svg", "SVG image"),
+        Export::Markdown => ("md", "Markdown"),
+    };
+    let path = if kind == Export::Print {
+        std::env::temp_dir().join(format!("procmap-{stem}.pdf"))
+    } else {
+        let mut dialog = rfd::FileDialog::new()
+            .add_filter(filter, &[extension])
+            .set_file_name(format!("{stem}.{extension}"));
+        if let Some(folder) = folder {
+            dialog = dialog.set_directory(folder);
+        }
+        match dialog.save_file() {
+            Some(path) => path,
+            None => return "Export cancelled.".to_owned(),
+        }
+    };
+    let book = handbook::build(map, results, handbook::today());
+    let written = match kind {
+        Export::Pdf | Export::Print => pdf::render(&book, pdf::Paper::A4)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| io::write_atomic(&path, &bytes).map_err(|e| e.to_string())),
+        Export::Svg => {
+            io::write_atomic(&path, svg::diagram(map).as_bytes()).map_err(|e| e.to_string())
+        }
+        Export::Markdown => {
+            let svg_path = path.with_extension("svg");
+            let svg_name = svg_path.file_name().map_or_else(
+                || "diagram.svg".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            io::write_atomic(&svg_path, svg::diagram(map).as_bytes())
+                .and_then(|()| {
+                    io::write_atomic(&path, markdown::render(&book, &svg_name).as_bytes())
+                })
+                .map_err(|e| e.to_string())
+        }
+    };
+    if let Err(error) = written {
+        return format!("Export failed: {error}");
+    }
+    if kind == Export::Print {
+        return match open_in_viewer(&path) {
+            Ok(()) => format!("Opened {} for printing", path.display()),
+            Err(error) => format!("Wrote {} but cannot open a viewer: {error}", path.display()),
+        };
+    }
+    format!("Wrote {}", path.display())
+}
+
+/// Opens a file with the system's default application.
+fn open_in_viewer(path: &Path) -> std::io::Result<()> {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(target_os = "windows") {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    command.arg(path).spawn().map(|_| ())
 }
 
 /// The edit that a new wire between two pins means, if any.

@@ -15,6 +15,14 @@ pub enum Command {
     SaveAs,
     /// Leave the app.
     Quit,
+    /// Write the PDF handbook.
+    ExportPdf,
+    /// Write the diagram as SVG.
+    ExportSvg,
+    /// Write the handbook as Markdown.
+    ExportMarkdown,
+    /// Print the handbook (opens the PDF in the system viewer).
+    Print,
     /// Undo the last change.
     Undo,
     /// Redo the last undone change.
@@ -57,11 +65,15 @@ pub enum Command {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 28] = [
         Self::New,
         Self::Open,
         Self::Save,
         Self::SaveAs,
+        Self::ExportPdf,
+        Self::ExportSvg,
+        Self::ExportMarkdown,
+        Self::Print,
         Self::Quit,
         Self::Undo,
         Self::Redo,
@@ -93,6 +105,10 @@ impl Command {
             Self::Save => "Save",
             Self::SaveAs => "Save As…",
             Self::Quit => "Quit",
+            Self::ExportPdf => "PDF handbook…",
+            Self::ExportSvg => "SVG diagram…",
+            Self::ExportMarkdown => "Markdown…",
+            Self::Print => "Print…",
             Self::Undo => "Undo",
             Self::Redo => "Redo",
             Self::Cut => "Cut",
@@ -133,6 +149,7 @@ impl Command {
             Self::Save => cmd(Key::S),
             Self::SaveAs => cmd_shift(Key::S),
             Self::Quit => cmd(Key::Q),
+            Self::Print => cmd(Key::P),
             Self::Undo => cmd(Key::Z),
             Self::Redo => cmd_shift(Key::Z),
             Self::Cut => cmd(Key::X),
@@ -148,6 +165,9 @@ impl Command {
             Self::ResetZoom => cmd(Key::Num0),
             Self::RunSimulation => plain(Key::F5),
             Self::ToggleTheme
+            | Self::ExportPdf
+            | Self::ExportSvg
+            | Self::ExportMarkdown
             | Self::CancelSimulation
             | Self::SimulationSettings
             | Self::Shortcuts

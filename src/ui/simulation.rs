@@ -633,13 +633,18 @@ fn sort_rows<T>(rows: &mut [T], sort: Sort, key: impl Fn(&T, usize) -> SortKey) 
     });
 }
 
-#[derive(PartialEq, PartialOrd)]
+#[derive(PartialEq)]
 enum SortKey {
     Text(String),
     Number(f64),
 }
 
 impl Eq for SortKey {}
+impl PartialOrd for SortKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 impl Ord for SortKey {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         match (self, other) {

@@ -24,7 +24,9 @@ fn pdf_text(bytes: &[u8]) -> String {
 
 fn page_count(bytes: &[u8]) -> usize {
     let text = String::from_utf8_lossy(bytes);
-    text.matches("/Type /Page\n").count() + text.matches("/Type /Page ").count() + text.matches("/Type/Page/").count()
+    text.matches("/Type /Page\n").count()
+        + text.matches("/Type /Page ").count()
+        + text.matches("/Type/Page/").count()
 }
 
 #[test]
@@ -38,7 +40,11 @@ fn every_sample_exports_pdf_svg_and_markdown() {
         // Title page, contents and every section title are real text.
         assert!(text.contains(&map.title), "{name}: no title");
         for section in &book.sections {
-            assert!(text.contains(&section.title), "{name}: no section {}", section.title);
+            assert!(
+                text.contains(&section.title),
+                "{name}: no section {}",
+                section.title
+            );
         }
         assert!(text.contains("Contents"));
         // Every step is in the catalogue, and so is its owner.
@@ -51,7 +57,7 @@ fn every_sample_exports_pdf_svg_and_markdown() {
 
         let svg = svg::diagram(&map);
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
-        assert_eq!(svg.matches("<rect").count() >= map.nodes.len(), true);
+        assert!(svg.matches("<rect").count() >= map.nodes.len());
         well_formed(&svg);
 
         let md = markdown::render(&book, "diagram.svg");
@@ -66,19 +72,29 @@ fn well_formed(svg: &str) {
     let mut stack: Vec<String> = Vec::new();
     let mut rest = svg;
     while let Some(start) = rest.find('<') {
-        let Some(end) = rest[start..].find('>') else { panic!("unclosed tag") };
+        let Some(end) = rest[start..].find('>') else {
+            panic!("unclosed tag")
+        };
         let tag = &rest[start + 1..start + end];
         rest = &rest[start + end + 1..];
         if tag.starts_with('?') || tag.starts_with('!') {
             continue;
         }
         if let Some(name) = tag.strip_prefix('/') {
-            assert_eq!(stack.pop().as_deref(), Some(name.trim()), "mismatched </{name}>");
+            assert_eq!(
+                stack.pop().as_deref(),
+                Some(name.trim()),
+                "mismatched </{name}>"
+            );
         } else if !tag.ends_with('/') {
             let name = tag.split_whitespace().next().unwrap_or_default().to_owned();
             stack.push(name);
         }
-        assert_eq!(tag.matches('"').count() % 2, 0, "unbalanced quotes in <{tag}>");
+        assert_eq!(
+            tag.matches('"').count() % 2,
+            0,
+            "unbalanced quotes in <{tag}>"
+        );
     }
     assert!(stack.is_empty(), "unclosed: {stack:?}");
 }
@@ -94,7 +110,10 @@ fn pdf_with_results_has_the_simulation_section() {
     let bytes = pdf::render(&book, pdf::Paper::Letter).expect("pdf");
     let text = pdf_text(&bytes);
     assert!(text.contains("Simulation results"));
-    assert!(text.contains("Change Advisory Board is the bottleneck"), "{text}");
+    assert!(
+        text.contains("Change Advisory Board is the bottleneck"),
+        "{text}"
+    );
     assert!(text.contains("Utilisation by owner"));
     assert!(page_count(&bytes) >= 8, "{} pages", page_count(&bytes));
 }
@@ -108,7 +127,10 @@ fn a_large_map_is_split_into_sheets_not_shrunk() {
     let elapsed = started.elapsed();
     let text = pdf_text(&bytes);
     assert!(text.contains("overview"), "no overview page");
-    assert!(text.contains("sheet B1") || text.contains("sheet A2"), "no detail sheets");
+    assert!(
+        text.contains("sheet B1") || text.contains("sheet A2"),
+        "no detail sheets"
+    );
     // A debug build; the release figure is in the bench. Generous, so this is not a timing test.
     assert!(elapsed.as_secs() < 60, "{elapsed:?}");
 }
@@ -119,10 +141,26 @@ fn export_command_writes_all_three() {
     let out = |name: &str| folder.path().join(name).to_string_lossy().into_owned();
     let output = Command::new(env!("CARGO_BIN_EXE_procmap"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["export", "samples/employee-onboarding.ron", "--pdf", &out("book.pdf"), "--svg", &out("map.svg"), "--markdown", &out("book.md"), "--paper", "letter"])
+        .args([
+            "export",
+            "samples/employee-onboarding.ron",
+            "--pdf",
+            &out("book.pdf"),
+            "--svg",
+            &out("map.svg"),
+            "--markdown",
+            &out("book.md"),
+            "--paper",
+            "letter",
+        ])
         .output()
         .expect("run procmap");
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     for name in ["book.pdf", "map.svg", "book.md", "book.svg"] {
         assert!(Path::new(&out(name)).exists(), "{name} missing");
     }

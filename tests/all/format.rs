@@ -456,32 +456,16 @@ fn durations_in_files_are_canonicalised() {
     let _: BTreeMap<String, Owner> = map.owners;
 }
 
-fn edit_for(map: &ProcessMap) -> impl Strategy<Value = model::Edit> + use<> {
+fn edit() -> impl Strategy<Value = model::Edit> {
     use model::Edit;
-    let node_ids: Vec<String> = map
-        .nodes
-        .keys()
-        .cloned()
-        .chain(["new_node".to_owned()])
-        .collect();
-    let flows = map.flows.len();
     let single = prop_oneof![
-        (
-            proptest::sample::select(node_ids.clone()),
-            proptest::option::of(node())
-        )
-            .prop_map(|(id, node)| Edit::Node { id, node }),
-        (
-            0..flows + 2,
-            proptest::sample::select(node_ids.clone()),
-            proptest::sample::select(node_ids)
-        )
-            .prop_map(|(index, from, to)| Edit::InsertFlow {
-                index,
-                flow: Flow::new(from, to)
-            }),
-        (0..flows + 2).prop_map(|index| Edit::RemoveFlow { index }),
-        (0..flows + 2, text()).prop_map(|(index, label)| Edit::SetFlow {
+        (id(), proptest::option::of(node())).prop_map(|(id, node)| Edit::Node { id, node }),
+        (0usize..12, id(), id()).prop_map(|(index, from, to)| Edit::InsertFlow {
+            index,
+            flow: Flow::new(from, to)
+        }),
+        (0usize..12).prop_map(|index| Edit::RemoveFlow { index }),
+        (0usize..12, text()).prop_map(|(index, label)| Edit::SetFlow {
             index,
             flow: Flow {
                 label,
@@ -494,22 +478,28 @@ fn edit_for(map: &ProcessMap) -> impl Strategy<Value = model::Edit> + use<> {
     proptest::collection::vec(single, 1..6).prop_map(Edit::Batch)
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
-
-    #[test]
-    fn apply_then_inverse_restores_the_document(
-        (map, edit) in process_map().prop_flat_map(|map| {
-            let edits = edit_for(&map);
-            (Just(map), edits)
+#[test]
+fn apply_then_inverse_restores_the_document() {
+    // The combined strategy is deep; debug builds need more than a test thread's 2 MB stack.
+    let worker = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(|| {
+            let mut runner =
+                proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(200));
+            runner
+                .run(&(process_map(), edit()), |(map, edit)| {
+                    let mut changed = map.clone();
+                    let inverse = changed.apply(edit);
+                    let redo = changed.clone();
+                    let forward = changed.apply(inverse);
+                    prop_assert_eq!(&changed, &map);
+                    changed.apply(forward);
+                    prop_assert_eq!(&changed, &redo);
+                    Ok(())
+                })
+                .map_err(|e| e.to_string())
         })
-    ) {
-        let mut changed = map.clone();
-        let inverse = changed.apply(edit.clone());
-        let redo = changed.clone();
-        let forward = changed.apply(inverse);
-        prop_assert_eq!(&changed, &map);
-        changed.apply(forward);
-        prop_assert_eq!(&changed, &redo);
-    }
+        .expect("spawn the property test");
+    let outcome = worker.join().expect("the property test thread");
+    assert!(outcome.is_ok(), "{outcome:?}");
 }

@@ -419,3 +419,25 @@ fn an_invalid_map_opens_the_problems_instead_of_running() {
             .is_some_and(|s| s.starts_with("Not simulated"))
     );
 }
+
+#[test]
+fn print_renders_the_handbook_to_a_temporary_pdf() {
+    let mut map = sample();
+    map.title = "Print test map".into();
+    let mut h = harness(map);
+    settle(&mut h);
+    let path = std::env::temp_dir().join("procmap-print_test_map.pdf");
+    let _ = std::fs::remove_file(&path);
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .run(procmap::ui::commands::Command::Print, &ctx);
+    wait_for(&mut h, |app| {
+        app.status
+            .as_deref()
+            .is_some_and(|s| !s.starts_with("Preparing"))
+    });
+    let status = h.state().status.clone().unwrap_or_default();
+    assert!(status.contains("procmap-print_test_map.pdf"), "{status}");
+    let bytes = std::fs::read(&path).expect("the PDF was written");
+    assert!(bytes.starts_with(b"%PDF"));
+}
