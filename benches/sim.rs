@@ -35,6 +35,7 @@ fn main() {
             warmup: 0,
             replications: 1,
             seed: 42,
+            outages: true,
         };
         // Best of three runs, to keep a stray scheduler hiccup out of the figure.
         let mut best: Option<sim::SimResult> = None;

@@ -53,6 +53,17 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Write the process handbook (PDF), the diagram (SVG) or the handbook as Markdown.
     Export(ExportArgs),
+    /// Business impact analysis: what stops when each service is down, and what it costs.
+    Impact {
+        /// The map file (.ron).
+        file: PathBuf,
+        /// Only this service (by id).
+        #[arg(long)]
+        service: Option<String>,
+        /// Print one JSON object instead of the readable report.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Flags of `procmap export`.
@@ -110,6 +121,9 @@ pub struct SimulateArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Keep every service up (compare with a normal run to see what outages cost).
+    #[arg(long)]
+    pub no_outages: bool,
 }
 
 /// Exit code: success.
@@ -130,6 +144,11 @@ pub fn run(command: &Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitC
         } => fmt(files, *check, *drop_comments, out),
         Command::Simulate(args) => simulate(args, out, err),
         Command::Export(args) => export(args, out, err),
+        Command::Impact {
+            file,
+            service,
+            json,
+        } => impact(file, service.as_deref(), *json, out, err),
     };
     // A closed pipe (e.g. `| head`) is not worth a panic: ignore failed writes of the last bytes.
     let _ = out.flush();
@@ -303,6 +322,9 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> io
     if let Some(warmup) = args.warmup {
         settings.warmup = warmup;
     }
+    if args.no_outages {
+        settings.outages = false;
+    }
     if settings.cases == 0 || settings.replications == 0 {
         writeln!(err, "--cases and --replications must be at least 1")?;
         return Ok(EXIT_INVALID);
@@ -347,6 +369,47 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> io
         )?;
     } else {
         out.write_all(crate::report::text::simulation(&map, &result).as_bytes())?;
+    }
+    Ok(EXIT_OK)
+}
+
+fn impact(
+    file: &Path,
+    only: Option<&str>,
+    json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let map = match load_valid(file, err)? {
+        Ok(map) => map,
+        Err(code) => return Ok(code),
+    };
+    if let Some(id) = only {
+        if !map.services.contains_key(id) {
+            let known: Vec<&str> = map.services.keys().map(String::as_str).collect();
+            writeln!(
+                err,
+                "{}: no service '{id}' (services: {})",
+                file.display(),
+                known.join(", ")
+            )?;
+            return Ok(EXIT_INVALID);
+        }
+    }
+    let mut result = crate::analysis::impact(&map);
+    if let Some(id) = only {
+        result.services.retain(|s, _| s == id);
+        result.ranking.retain(|s| s == id);
+    }
+    if json {
+        let value = crate::report::json::impact(&result);
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        )?;
+    } else {
+        out.write_all(crate::report::text::impact(&map, &result).as_bytes())?;
     }
     Ok(EXIT_OK)
 }

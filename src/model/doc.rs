@@ -410,6 +410,9 @@ pub struct Simulation {
     /// Seed of the random streams: the same seed gives the same results.
     #[serde(default = "one_u64")]
     pub seed: u64,
+    /// Simulate service outages (services with availability below 1 go down and come back).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub outages: bool,
 }
 
 impl Default for Simulation {
@@ -419,6 +422,7 @@ impl Default for Simulation {
             warmup: 0,
             replications: default_replications(),
             seed: 1,
+            outages: true,
         }
     }
 }
@@ -500,6 +504,18 @@ mod bare_some {
     ) -> Result<Option<T>, D::Error> {
         T::deserialize(deserializer).map(Some)
     }
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde passes a reference"
+)]
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 fn one() -> u32 {

@@ -312,8 +312,9 @@ pub fn build<'a>(
         blocks,
     });
 
-    // 4. Services.
+    // 4. Services and business impact.
     let mut blocks = Vec::new();
+    let impact = analysis::impact(map);
     if map.services.is_empty() {
         blocks.push(Block::Paragraph("This map has no services.".into()));
     } else {
@@ -345,16 +346,86 @@ pub fn build<'a>(
             ],
             rows,
         });
-        for (id, service) in &map.services {
+        blocks.push(Block::Heading("Criticality ranking".into()));
+        blocks.push(Block::Paragraph(
+            "Criticality is the share of cases that need a service times the chance that it (or something it depends on) is down; the delay is the expected case-hours per week that cases wait for repairs."
+                .into(),
+        ));
+        let rows = impact
+            .ranking
+            .iter()
+            .filter_map(|id| {
+                let s = impact.services.get(id)?;
+                Some(vec![
+                    service_name(id),
+                    percent(s.case_share),
+                    format!("{:.3}%", s.availability_effective * 100.0),
+                    format!("{:.5}", s.criticality),
+                    format!("{:.1}", s.delay_hours_per_week),
+                    s.affected_steps
+                        .iter()
+                        .map(|x| node_name(x))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ])
+            })
+            .collect();
+        blocks.push(Block::Table {
+            columns: vec![
+                ("Service".into(), 0.2),
+                ("Cases".into(), 0.1),
+                ("Effective".into(), 0.13),
+                ("Criticality".into(), 0.13),
+                ("Delay h/week".into(), 0.13),
+                ("Steps that stop".into(), 0.31),
+            ],
+            rows,
+        });
+        if let Some(result) = results.filter(|r| r.settings.outages && !r.services.is_empty()) {
+            blocks.push(Block::Heading("Simulated outage cost".into()));
+            let rows = result
+                .services
+                .iter()
+                .map(|(id, s)| {
+                    vec![
+                        service_name(id),
+                        format!("{:.3}%", s.availability_observed.mean * 100.0),
+                        s.outages.to_string(),
+                        s.cases_delayed.to_string(),
+                        if s.cases_delayed > 0 {
+                            hours(s.delay_mean)
+                        } else {
+                            "-".into()
+                        },
+                        if s.cases_delayed > 0 {
+                            percent(s.sla_missed_when_delayed)
+                        } else {
+                            "-".into()
+                        },
+                    ]
+                })
+                .collect();
+            blocks.push(Block::Table {
+                columns: vec![
+                    ("Service".into(), 0.24),
+                    ("Observed".into(), 0.14),
+                    ("Outages".into(), 0.12),
+                    ("Cases delayed".into(), 0.16),
+                    ("Mean delay".into(), 0.14),
+                    ("SLA missed".into(), 0.2),
+                ],
+                rows,
+            });
+        }
+        for service in map.services.values() {
             if !service.notes.trim().is_empty() {
                 blocks.push(Block::Heading(service.name.clone()));
                 blocks.push(Block::Notes(service.notes.clone()));
             }
-            let _ = id;
         }
     }
     sections.push(Section {
-        title: "Services".into(),
+        title: "Services and business impact".into(),
         blocks,
     });
 

@@ -58,6 +58,23 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> Value {
             )
         })
         .collect();
+    let services: serde_json::Map<String, Value> = result
+        .services
+        .iter()
+        .map(|(id, s)| {
+            (
+                id.clone(),
+                json!({
+                    "availability_observed": s.availability_observed.mean,
+                    "availability_observed_ci95": s.availability_observed.ci95,
+                    "outages": s.outages,
+                    "cases_delayed": s.cases_delayed,
+                    "delay_mean": s.delay_mean,
+                    "sla_missed_when_delayed": s.sla_missed_when_delayed,
+                }),
+            )
+        })
+        .collect();
     let c = &result.cycle_time;
     json!({
         "model": map.title,
@@ -81,6 +98,8 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> Value {
         "cost_per_case": result.cost_per_case.mean,
         "steps": steps,
         "owners": owners,
+        "services": services,
+        "outages": result.settings.outages,
         "bottlenecks": result.bottlenecks,
         "finding": result.finding,
         "unstable": result.unstable,
@@ -90,4 +109,28 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> Value {
         "events": result.events,
         "wall_seconds": result.wall_seconds,
     })
+}
+
+/// The `impact --json` object: `{"services": {"<id>": {...}}, "ranking": [...]}`.
+#[must_use]
+pub fn impact(impact: &crate::analysis::Impact) -> Value {
+    let services: serde_json::Map<String, Value> = impact
+        .services
+        .iter()
+        .map(|(id, s)| {
+            (
+                id.clone(),
+                json!({
+                    "affected_services": s.affected_services,
+                    "affected_steps": s.affected_steps,
+                    "affected_owners": s.affected_owners,
+                    "case_share": s.case_share,
+                    "availability_effective": s.availability_effective,
+                    "criticality": s.criticality,
+                    "delay_hours_per_week": s.delay_hours_per_week,
+                }),
+            )
+        })
+        .collect();
+    json!({"services": services, "ranking": impact.ranking})
 }

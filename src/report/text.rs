@@ -152,6 +152,36 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
             sla
         );
     }
+    if !result.services.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{:<28} {:>9} {:>8} {:>8} {:>8} {:>10}",
+            "Service", "available", "outages", "delayed", "delay", "SLA missed"
+        );
+        for (id, s) in &result.services {
+            let name = map
+                .services
+                .get(id)
+                .map_or(id.as_str(), |x| x.name.as_str());
+            let _ = writeln!(
+                out,
+                "{:<28} {:>9} {:>8} {:>8} {:>8} {:>10}",
+                truncate(name, 28),
+                format!("{:.3}%", s.availability_observed.mean * 100.0),
+                s.outages,
+                s.cases_delayed,
+                hours(s.delay_mean),
+                if s.cases_delayed > 0 {
+                    percent(s.sla_missed_when_delayed)
+                } else {
+                    "-".to_owned()
+                }
+            );
+        }
+        if !result.settings.outages {
+            let _ = writeln!(out, "(outages off: every service was always up)");
+        }
+    }
     let rate = if result.wall_seconds > 0.0 {
         result.events as f64 / result.wall_seconds
     } else {
@@ -175,4 +205,67 @@ fn truncate(text: &str, width: usize) -> String {
         short.push('…');
         short
     }
+}
+
+/// The readable business impact report: the most critical service first.
+#[must_use]
+pub fn impact(map: &ProcessMap, impact: &crate::analysis::Impact) -> String {
+    let mut out = String::new();
+    let service = |id: &str| {
+        map.services
+            .get(id)
+            .map_or(id, |s| s.name.as_str())
+            .to_owned()
+    };
+    let step = |id: &str| {
+        format!(
+            "'{}'",
+            map.nodes.get(id).map_or(id, crate::model::Node::name)
+        )
+    };
+    let _ = writeln!(
+        out,
+        "{}: business impact of {} service(s), most critical first\n",
+        map.title,
+        impact.ranking.len()
+    );
+    for id in &impact.ranking {
+        let Some(s) = impact.services.get(id) else {
+            continue;
+        };
+        let mut sentence = format!("If {} is down: ", service(id));
+        if !s.affected_services.is_empty() {
+            let names: Vec<String> = s.affected_services.iter().map(|x| service(x)).collect();
+            let _ = write!(
+                sentence,
+                "{} {} down too; ",
+                names.join(", "),
+                if names.len() == 1 { "is" } else { "are" }
+            );
+        }
+        if s.affected_steps.is_empty() {
+            sentence.push_str("no step uses it");
+        } else {
+            let names: Vec<String> = s.affected_steps.iter().map(|x| step(x)).collect();
+            let _ = write!(
+                sentence,
+                "{} {}; {:.0}% of cases wait",
+                names.join(", "),
+                if names.len() == 1 { "stops" } else { "stop" },
+                s.case_share * 100.0
+            );
+        }
+        let _ = writeln!(
+            out,
+            "{sentence}; expected {:.1} case-hours of delay per week.",
+            s.delay_hours_per_week
+        );
+        let _ = writeln!(
+            out,
+            "    effective availability {:.3}% (with what it depends on), criticality {:.5}\n",
+            s.availability_effective * 100.0,
+            s.criticality
+        );
+    }
+    out
 }

@@ -20,6 +20,8 @@ use crate::model::{Dist, Node, NodeKind, ProcessMap};
 /// Microseconds per hour.
 pub const US_PER_HOUR: f64 = 3_600_000_000.0;
 const NONE: u32 = u32::MAX;
+/// `Event::case` of a service changing state (`node` is the service index).
+const SERVICE: u32 = u32::MAX - 1;
 /// Simulated time never passes 1,000 years (a guard against runaway models).
 const MAX_TIME_US: u64 = 1_000 * 365 * 24 * 3_600 * 1_000_000;
 
@@ -123,6 +125,8 @@ enum CNode {
         work: Sampler,
         sla_us: u64,
         cost_per_us: f64,
+        /// Base services the step needs (its `uses` and everything they depend on).
+        needs: Box<[u32]>,
     },
     /// Decision: cumulative probabilities with targets; a single entry means a plain pass.
     Route {
@@ -149,14 +153,50 @@ pub struct Model {
     /// Owner ids, in index order.
     pub owner_ids: Vec<String>,
     sla_us: u64,
+    /// Service ids, in index order.
+    pub service_ids: Vec<String>,
+    /// Mean up and down times per service (microseconds); `None` for always-up services.
+    services: Vec<Option<(f64, f64)>>,
+    /// For each service, the services that must all be up for it to be up (itself included).
+    service_closures: Vec<Box<[u32]>>,
 }
 
 impl Model {
     /// Compiles a validated map. Returns `None` when the structure cannot be simulated (the
     /// validator reports why).
     #[must_use]
-    pub fn compile(map: &ProcessMap) -> Option<Self> {
+    pub fn compile(map: &ProcessMap, outages: bool) -> Option<Self> {
         let graph = Graph::new(map);
+        let service_ids: Vec<String> = map.services.keys().cloned().collect();
+        let service_index = |id: &str| {
+            service_ids
+                .binary_search_by(|s| s.as_str().cmp(id))
+                .ok()
+                .and_then(|i| u32::try_from(i).ok())
+        };
+        let closure_of = |id: &str| -> Box<[u32]> {
+            crate::analysis::closure(map, id)
+                .iter()
+                .filter_map(|s| service_index(s))
+                .collect()
+        };
+        let service_closures: Vec<Box<[u32]>> =
+            service_ids.iter().map(|id| closure_of(id)).collect();
+        let services = map
+            .services
+            .values()
+            .map(|s| {
+                let a = s.availability;
+                if !(outages && a > 0.0 && a < 1.0) {
+                    return None;
+                }
+                let repair = s.mean_repair.map_or(
+                    crate::analysis::DEFAULT_REPAIR_HOURS,
+                    crate::model::Duration::as_hours,
+                ) * US_PER_HOUR;
+                Some((repair * a / (1.0 - a), repair))
+            })
+            .collect();
         let owner_ids: Vec<String> = map.owners.keys().cloned().collect();
         let owner_index = |id: &str| owner_ids.binary_search_by(|o| o.as_str().cmp(id)).ok();
         let index = |i: usize| u32::try_from(i).ok();
@@ -173,7 +213,11 @@ impl Model {
                     CNode::Start { next: single()? }
                 }
                 Node::Step {
-                    owner, work, sla, ..
+                    owner,
+                    work,
+                    sla,
+                    uses,
+                    ..
                 } => {
                     let owner = match owner {
                         Some(id) => index(owner_index(id)?)?,
@@ -193,6 +237,13 @@ impl Model {
                         work: Sampler::new(work),
                         sla_us: sla.map_or(u64::MAX, |s| s.target.as_ms() * 1000),
                         cost_per_us: cost_per_hour / US_PER_HOUR,
+                        needs: {
+                            let mut needs: Vec<u32> =
+                                uses.iter().flat_map(|u| closure_of(u).into_vec()).collect();
+                            needs.sort_unstable();
+                            needs.dedup();
+                            needs.into()
+                        },
                     }
                 }
                 Node::Decision { .. } => {
@@ -235,6 +286,9 @@ impl Model {
             step_slas,
             owner_ids,
             sla_us: map.sla.map_or(u64::MAX, |s| s.target.as_ms() * 1000),
+            service_ids,
+            services,
+            service_closures,
         })
     }
 }
@@ -268,6 +322,23 @@ pub struct RepStats {
     pub cancelled: bool,
     /// Measured cases that finished.
     pub measured_done: u64,
+    /// Per service, in [`Model::service_ids`] order.
+    pub services: Vec<ServiceStats>,
+}
+
+/// Per-service figures of one replication (outages).
+#[derive(Clone, Debug, Default)]
+pub struct ServiceStats {
+    /// Time in the window during which the service (with what it needs) was unavailable.
+    pub down_area: f64,
+    /// Outages of the service itself that began in the window.
+    pub outages: u64,
+    /// Measured cases that found it unavailable at a step.
+    pub cases_delayed: u64,
+    /// Sum of those delays (until the step's services were all back).
+    pub delay_sum: f64,
+    /// Delayed measured cases that missed the end-to-end SLA.
+    pub sla_missed: u64,
 }
 
 /// Per-step figures of one replication.
@@ -336,6 +407,8 @@ struct Case {
     start: u64,
     tokens: u32,
     measured: bool,
+    /// Services (bit = index, first 64) that delayed this case.
+    delayed_by: u64,
     /// (join node, tokens arrived) for joins this case is waiting at.
     joins: Vec<(u32, u32)>,
 }
@@ -345,6 +418,8 @@ struct Waiting {
     case: u32,
     node: u32,
     entered: u64,
+    /// The service that blocked it on arrival (`NONE` if it was not blocked).
+    blocked_by: u32,
 }
 
 #[derive(Debug, Default)]
@@ -376,6 +451,14 @@ struct Run<'m> {
     moves: u64,
     max_moves: u64,
     stats: RepStats,
+    /// Per base service: currently down.
+    down: Vec<bool>,
+    /// Per service: unavailable (it or something it needs is down).
+    unavailable: Vec<bool>,
+    service_last: u64,
+    any_down: bool,
+    /// Ownerless steps waiting for services.
+    blocked_delays: Vec<Waiting>,
 }
 
 /// Simulates one replication: `warmup` cases, then `cases` measured ones, until all are done.
@@ -416,8 +499,14 @@ pub fn replicate(
         stats: RepStats {
             steps: vec![StepStats::default(); model.step_ids.len()],
             owners: vec![OwnerStats::default(); model.capacities.len()],
+            services: vec![ServiceStats::default(); model.service_ids.len()],
             ..RepStats::default()
         },
+        down: vec![false; model.service_ids.len()],
+        unavailable: vec![false; model.service_ids.len()],
+        service_last: 0,
+        any_down: false,
+        blocked_delays: Vec::new(),
     };
     run.go(control);
     run.stats
@@ -439,11 +528,20 @@ impl Run<'_> {
         for s in 0..self.model.starts.len() {
             self.schedule_arrival(s);
         }
+        for s in 0..self.model.services.len() {
+            self.schedule_service(s, false);
+        }
         let mut reported = 0;
         while let Some(event) = self.heap.pop() {
             self.stats.events += 1;
             self.now = event.time;
-            if event.case == NONE {
+            if event.case == SERVICE {
+                if self.arrived >= self.total && self.cases.len() == self.free.len() {
+                    // Every case is done: outages no longer matter.
+                    continue;
+                }
+                self.service_change(event.node);
+            } else if event.case == NONE {
                 self.arrival(event.node);
                 if self.arrived - reported >= 4096 {
                     control
@@ -471,6 +569,142 @@ impl Run<'_> {
         }
     }
 
+    /// Schedules the next change of service `s`: going down after an up period (`down` false)
+    /// or coming back after a repair (`down` true). Periods are exponential.
+    fn schedule_service(&mut self, s: usize, down: bool) {
+        let Some(Some((up_mean, down_mean))) = self.model.services.get(s) else {
+            return;
+        };
+        let mean = if down { *down_mean } else { *up_mean };
+        let e: f64 = Exp1.sample(&mut self.rng);
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "clamped"
+        )]
+        let gap = (mean * e).round().clamp(1.0, 4.0e15) as u64;
+        #[allow(clippy::cast_possible_truncation, reason = "service counts fit in u32")]
+        self.schedule(self.now.saturating_add(gap), SERVICE, s as u32, 0);
+    }
+
+    /// A service goes down or comes back up.
+    fn service_change(&mut self, s: u32) {
+        let index = s as usize;
+        let Some(state) = self.down.get_mut(index) else {
+            return;
+        };
+        *state = !*state;
+        let now_down = *state;
+        self.refresh_availability();
+        if now_down && self.measuring {
+            if let Some(stats) = self.stats.services.get_mut(index) {
+                stats.outages += 1;
+            }
+        }
+        self.schedule_service(index, now_down);
+        if !now_down {
+            self.release_blocked();
+        }
+    }
+
+    /// Recomputes which services are unavailable, first adding the time each one was.
+    #[allow(clippy::cast_precision_loss, reason = "time spans fit f64 well enough")]
+    fn refresh_availability(&mut self) {
+        let model = self.model;
+        let span = (self.now - self.service_last) as f64;
+        for (i, closure) in model.service_closures.iter().enumerate() {
+            if self.measuring && self.unavailable.get(i).copied().unwrap_or(false) {
+                if let Some(stats) = self.stats.services.get_mut(i) {
+                    stats.down_area += span;
+                }
+            }
+            let unavailable = closure
+                .iter()
+                .any(|&d| self.down.get(d as usize).copied().unwrap_or(false));
+            if let Some(flag) = self.unavailable.get_mut(i) {
+                *flag = unavailable;
+            }
+        }
+        self.service_last = self.now;
+        self.any_down = self.down.iter().any(|d| *d);
+    }
+
+    /// The first service a step needs that is down, if any.
+    fn blocked(&self, node: u32) -> Option<u32> {
+        if !self.any_down {
+            return None;
+        }
+        let Some(CNode::Step { needs, .. }) = self.model.nodes.get(node as usize) else {
+            return None;
+        };
+        needs
+            .iter()
+            .copied()
+            .find(|&s| self.down.get(s as usize).copied().unwrap_or(false))
+    }
+
+    /// Records the end of a delay caused by an outage.
+    #[allow(clippy::cast_precision_loss, reason = "time spans fit f64 well enough")]
+    fn unblocked(&mut self, w: &mut Waiting) {
+        if w.blocked_by == NONE {
+            return;
+        }
+        let measured = self.cases.get(w.case as usize).is_some_and(|c| c.measured);
+        if measured {
+            if let Some(stats) = self.stats.services.get_mut(w.blocked_by as usize) {
+                stats.delay_sum += (self.now - w.entered) as f64;
+            }
+        }
+        w.blocked_by = NONE;
+    }
+
+    /// After a service came back: starts the work that can start now.
+    fn release_blocked(&mut self) {
+        // Ownerless steps: start every one whose services are all up.
+        let waiting = std::mem::take(&mut self.blocked_delays);
+        for mut w in waiting {
+            if self.blocked(w.node).is_some() {
+                self.blocked_delays.push(w);
+            } else {
+                self.unblocked(&mut w);
+                self.start_work(w.case, w.node, w.entered);
+            }
+        }
+        // Owners: close the delays that ended, then fill free capacity in FIFO order.
+        for o in 0..self.owners.len() {
+            let mut queue = std::mem::take(&mut self.owners[o].queue);
+            for w in &mut queue {
+                if w.blocked_by != NONE && self.blocked(w.node).is_none() {
+                    self.unblocked(w);
+                }
+            }
+            self.owners[o].queue = queue;
+            while self.owners[o].busy < self.owners[o].capacity {
+                let Some(w) = self.take_startable(o) else {
+                    break;
+                };
+                self.start_work(w.case, w.node, w.entered);
+            }
+        }
+    }
+
+    /// Removes and returns the first queued work of owner `o` whose services are all up.
+    fn take_startable(&mut self, o: usize) -> Option<Waiting> {
+        let position = if self.any_down {
+            self.owners
+                .get(o)?
+                .queue
+                .iter()
+                .position(|w| self.blocked(w.node).is_none())?
+        } else {
+            0
+        };
+        self.integrate_owner(o);
+        let mut w = self.owners.get_mut(o)?.queue.remove(position)?;
+        self.unblocked(&mut w);
+        Some(w)
+    }
+
     fn schedule_arrival(&mut self, start: usize) {
         if let Some((_, sampler)) = self.model.starts.get(start) {
             let gap = sampler.sample(&mut self.rng);
@@ -495,6 +729,7 @@ impl Run<'_> {
                 c.start = self.now;
                 c.tokens = 1;
                 c.measured = measured;
+                c.delayed_by = 0;
                 c.joins.clear();
             }
             slot
@@ -505,6 +740,7 @@ impl Run<'_> {
                 start: self.now,
                 tokens: 1,
                 measured,
+                delayed_by: 0,
                 joins: Vec::new(),
             });
             slot
@@ -521,6 +757,10 @@ impl Run<'_> {
     }
 
     fn open_window(&mut self) {
+        self.refresh_availability();
+        for stats in &mut self.stats.services {
+            stats.down_area = 0.0;
+        }
         self.measuring = true;
         self.window_start = self.now;
         self.wip_last = self.now;
@@ -534,6 +774,7 @@ impl Run<'_> {
     }
 
     fn close_window(&mut self) {
+        self.refresh_availability();
         for o in 0..self.owners.len() {
             self.integrate_owner(o);
         }
@@ -580,12 +821,30 @@ impl Run<'_> {
                 CNode::Start { next } => self.stack.push((case, *next)),
                 CNode::Step { owner, .. } => {
                     let owner = *owner;
-                    let free = self
-                        .owners
-                        .get(owner as usize)
-                        .is_none_or(|state| state.busy < state.capacity);
+                    // A step whose services are not all up cannot start; the case waits
+                    // without holding the owner.
+                    let blocked_by = self.blocked(node).unwrap_or(NONE);
+                    if blocked_by != NONE {
+                        if let Some(c) = self.cases.get_mut(case as usize) {
+                            if blocked_by < 64 && c.delayed_by & (1 << blocked_by) == 0 {
+                                c.delayed_by |= 1 << blocked_by;
+                            }
+                        }
+                    }
+                    let free = blocked_by == NONE
+                        && self
+                            .owners
+                            .get(owner as usize)
+                            .is_none_or(|state| state.busy < state.capacity);
                     if free {
                         self.start_work(case, node, self.now);
+                    } else if owner == NONE {
+                        self.blocked_delays.push(Waiting {
+                            case,
+                            node,
+                            entered: self.now,
+                            blocked_by,
+                        });
                     } else {
                         {
                             self.integrate_owner(owner as usize);
@@ -594,6 +853,7 @@ impl Run<'_> {
                                     case,
                                     node,
                                     entered: self.now,
+                                    blocked_by,
                                 });
                                 let len = state.queue.len() as u64;
                                 if self.measuring
@@ -726,11 +986,10 @@ impl Run<'_> {
         }
         if owner != NONE {
             self.integrate_owner(owner as usize);
-            let waiting = self.owners.get_mut(owner as usize).and_then(|state| {
+            if let Some(state) = self.owners.get_mut(owner as usize) {
                 state.busy -= 1;
-                state.queue.pop_front()
-            });
-            if let Some(w) = waiting {
+            }
+            if let Some(w) = self.take_startable(owner as usize) {
                 self.start_work(w.case, w.node, w.entered);
             }
         }
@@ -742,9 +1001,18 @@ impl Run<'_> {
             return;
         };
         c.joins.clear();
-        let (start, measured) = (c.start, c.measured);
+        let (start, measured, delayed_by) = (c.start, c.measured, c.delayed_by);
         if measured {
             let cycle = self.now - start;
+            if delayed_by != 0 {
+                let missed = cycle > self.model.sla_us;
+                for (i, stats) in self.stats.services.iter_mut().enumerate().take(64) {
+                    if delayed_by & (1 << i) != 0 {
+                        stats.cases_delayed += 1;
+                        stats.sla_missed += u64::from(missed);
+                    }
+                }
+            }
             self.stats.cycle.record(cycle);
             #[allow(clippy::cast_precision_loss, reason = "durations fit f64 well enough")]
             let cycle_f = cycle as f64;

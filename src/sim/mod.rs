@@ -165,6 +165,23 @@ pub struct OwnerResult {
     pub busy_cost: f64,
 }
 
+/// Figures for one service (outages; times in hours).
+#[derive(Clone, Debug, Default)]
+pub struct ServiceResult {
+    /// Fraction of the time it was available (it and everything it depends on were up).
+    pub availability_observed: Estimate,
+    /// Outages of the service itself, over all replications.
+    pub outages: u64,
+    /// Measured cases that found it unavailable at a step, over all replications.
+    pub cases_delayed: u64,
+    /// Mean delay of a delayed case until the step's services were back.
+    pub delay_mean: f64,
+    /// Total case-hours of delay it caused, per replication (mean).
+    pub delay_hours: f64,
+    /// Fraction of the delayed cases that missed the end-to-end SLA.
+    pub sla_missed_when_delayed: f64,
+}
+
 /// Everything a simulation run found.
 #[derive(Clone, Debug, Default)]
 pub struct SimResult {
@@ -184,6 +201,8 @@ pub struct SimResult {
     pub steps: BTreeMap<String, StepResult>,
     /// By owner id.
     pub owners: BTreeMap<String, OwnerResult>,
+    /// By service id (outages).
+    pub services: BTreeMap<String, ServiceResult>,
     /// Owner ids ranked by utilisation, busiest first.
     pub bottlenecks: Vec<String>,
     /// One plain sentence naming the bottleneck.
@@ -222,7 +241,8 @@ pub fn simulate(
                 .collect(),
         ));
     }
-    let model = Model::compile(map).ok_or_else(|| SimError::Invalid(Vec::new()))?;
+    let model =
+        Model::compile(map, settings.outages).ok_or_else(|| SimError::Invalid(Vec::new()))?;
     let started = std::time::Instant::now();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(settings.seed);
     let streams: Vec<Xoshiro256PlusPlus> = (0..settings.replications)
@@ -378,7 +398,60 @@ fn aggregate(
         let util = |id: &String| owners.get(id).map_or(0.0, |o| o.utilization.mean);
         util(b).total_cmp(&util(a)).then_with(|| a.cmp(b))
     });
-    let finding = finding(map, &owners, &bottlenecks, &estimate.unstable);
+    let mut services = BTreeMap::new();
+    for (k, id) in model.service_ids.iter().enumerate() {
+        let each = |r: &RepStats| r.services.get(k).cloned().unwrap_or_default();
+        let delayed: u64 = reps.iter().map(|r| each(r).cases_delayed).sum();
+        let delay_sum: f64 = reps.iter().map(|r| each(r).delay_sum).sum();
+        #[allow(clippy::cast_precision_loss, reason = "replication counts")]
+        let replications = reps.len().max(1) as f64;
+        services.insert(
+            id.clone(),
+            ServiceResult {
+                availability_observed: per_rep(&|r| {
+                    1.0 - ratio(each(r).down_area, r.window_us as f64)
+                }),
+                outages: reps.iter().map(|r| each(r).outages).sum(),
+                cases_delayed: delayed,
+                delay_mean: hours(ratio(delay_sum, delayed as f64)),
+                delay_hours: hours(delay_sum) / replications,
+                sla_missed_when_delayed: ratio(
+                    reps.iter().map(|r| each(r).sla_missed).sum::<u64>() as f64,
+                    delayed as f64,
+                ),
+            },
+        );
+    }
+    let mut finding = finding(map, &owners, &bottlenecks, &estimate.unstable);
+    // Outages can cost more waiting than any queue: say so.
+    let max_owner_wait = hours(
+        (0..model.owner_ids.len())
+            .map(|k| {
+                reps.iter()
+                    .filter_map(|r| r.owners.get(k))
+                    .map(|o| o.wait_sum)
+                    .sum::<f64>()
+            })
+            .fold(0.0, f64::max),
+    );
+    if let Some((id, worst)) = services
+        .iter()
+        .max_by(|a, b| a.1.delay_hours.total_cmp(&b.1.delay_hours))
+    {
+        #[allow(clippy::cast_precision_loss, reason = "replication counts")]
+        let total_delay = worst.delay_hours * reps.len().max(1) as f64;
+        if total_delay > max_owner_wait && worst.cases_delayed > 0 {
+            let name = map
+                .services
+                .get(id)
+                .map_or(id.as_str(), |s| s.name.as_str());
+            let _ = write!(
+                finding,
+                " Outages of {name} cause more waiting than any owner: {} delayed cases, {:.1} h each on average.",
+                worst.cases_delayed, worst.delay_mean
+            );
+        }
+    }
     let mut warnings = Vec::new();
     let warmup_hours = ratio(settings.warmup as f64, estimate.arrivals_per_hour);
     let cycle_hours = cycle_time.mean.mean;
@@ -408,6 +481,7 @@ fn aggregate(
         cost_per_case: per_rep(&|r| ratio(r.cost_sum, r.measured_done as f64)),
         steps,
         owners,
+        services,
         bottlenecks,
         finding,
         unstable: estimate.unstable,

@@ -112,6 +112,7 @@ pub struct App {
     problems: Vec<Problem>,
     error_ids: HashSet<String>,
     estimate: Estimate,
+    impact: analysis::Impact,
     checked_revision: u64,
     file_reply: Option<Receiver<FileReply>>,
     export_reply: Option<Receiver<String>>,
@@ -156,6 +157,7 @@ impl App {
             problems: Vec::new(),
             error_ids: HashSet::new(),
             estimate: analysis::estimate(&ProcessMap::default()),
+            impact: analysis::impact(&ProcessMap::default()),
             checked_revision: 0,
             file_reply: None,
             export_reply: None,
@@ -874,6 +876,7 @@ impl App {
             })
             .collect();
         self.estimate = analysis::estimate(map);
+        self.impact = analysis::impact(map);
     }
 
     // --- The frame ---------------------------------------------------------------------------
@@ -963,7 +966,7 @@ impl App {
                 .default_size(250.0)
                 .show(ui, |ui| {
                     egui::ScrollArea::vertical().show(ui, |ui| {
-                        let actions = sidebar::ui(ui, self.doc.map(), &self.estimate);
+                        let actions = sidebar::ui(ui, self.doc.map(), &self.estimate, &self.impact);
                         for action in actions {
                             self.sidebar_action(action);
                         }
@@ -975,9 +978,13 @@ impl App {
                 .resizable(true)
                 .default_size(300.0)
                 .show(ui, |ui| {
-                    let changes =
-                        self.inspector
-                            .ui(ui, self.doc.map(), &self.selection, &self.estimate);
+                    let changes = self.inspector.ui(
+                        ui,
+                        self.doc.map(),
+                        &self.selection,
+                        &self.estimate,
+                        &self.impact,
+                    );
                     for Change { label, edit, merge } in changes {
                         self.doc.commit_merging(label, edit, merge);
                     }
@@ -995,7 +1002,19 @@ impl App {
     }
 
     fn canvas_ui(&mut self, ui: &mut Ui) {
-        let heat = !self.sim.is_stale(self.doc.revision());
+        self.highlight.clear();
+        if let (1, Some(Key::Service(id))) = (self.selection.len(), self.selection.iter().next()) {
+            if let Some(impact) = self.impact.services.get(id) {
+                for key in impact
+                    .affected_steps
+                    .iter()
+                    .chain(&impact.affected_services)
+                {
+                    self.highlight.insert(key.clone(), theme::ERROR);
+                }
+            }
+        }
+        let heat = !self.sim.is_stale(self.doc.revision()) && self.highlight.is_empty();
         let empty_colours = HashMap::new();
         let empty_badges = HashMap::new();
         let empty_figures = HashMap::new();
@@ -1473,6 +1492,9 @@ impl App {
                         ui.end_row();
                         ui.label("Seed");
                         ui.add(egui::DragValue::new(&mut settings.seed));
+                        ui.end_row();
+                        ui.label("Service outages");
+                        ui.checkbox(&mut settings.outages, "include service outages");
                         ui.end_row();
                     });
                     if settings != self.doc.map().simulation {

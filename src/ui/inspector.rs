@@ -118,6 +118,7 @@ impl Inspector {
         map: &ProcessMap,
         selection: &BTreeSet<Key>,
         estimate: &Estimate,
+        impact: &crate::analysis::Impact,
     ) -> Vec<Change> {
         let mut changes = Vec::new();
         egui::ScrollArea::vertical().show(ui, |ui| {
@@ -133,7 +134,7 @@ impl Inspector {
                         self.node_ui(ui, map, id, node, estimate, &mut changes);
                     }
                 }
-                Some(Key::Service(id)) => self.service_ui(ui, map, id, &mut changes),
+                Some(Key::Service(id)) => self.service_ui(ui, map, id, impact, &mut changes),
             }
         });
         changes
@@ -189,6 +190,9 @@ impl Inspector {
                 ui.end_row();
                 ui.label("Seed");
                 ui.add(egui::DragValue::new(&mut settings.seed));
+                ui.end_row();
+                ui.label("Outages");
+                ui.checkbox(&mut settings.outages, "include service outages");
                 ui.end_row();
             });
         if settings != map.simulation {
@@ -550,7 +554,14 @@ impl Inspector {
         result
     }
 
-    fn service_ui(&mut self, ui: &mut Ui, map: &ProcessMap, id: &str, changes: &mut Vec<Change>) {
+    fn service_ui(
+        &mut self,
+        ui: &mut Ui,
+        map: &ProcessMap,
+        id: &str,
+        impact: &crate::analysis::Impact,
+        changes: &mut Vec<Change>,
+    ) {
         let Some(service) = map.services.get(id) else {
             return;
         };
@@ -626,19 +637,37 @@ impl Inspector {
                 }
             }
         }
-        let users: Vec<&str> = map
-            .nodes
-            .values()
-            .filter(|n| matches!(n, Node::Step { uses, .. } if uses.iter().any(|u| u == id)))
-            .map(Node::name)
-            .collect();
-        ui.separator();
-        ui.label(RichText::new("Used by").strong());
-        if users.is_empty() {
-            ui.label(RichText::new("no step yet").weak());
-        }
-        for name in users {
-            ui.label(format!("• {name}"));
+        if let Some(impact) = impact.services.get(id) {
+            ui.separator();
+            ui.label(RichText::new("If it is down").strong());
+            ui.label(format!(
+                "Effective availability {:.3}% (with what it depends on)",
+                impact.availability_effective * 100.0
+            ));
+            if !impact.affected_services.is_empty() {
+                let names: Vec<&str> = impact
+                    .affected_services
+                    .iter()
+                    .map(|s| map.services.get(s).map_or(s.as_str(), |x| x.name.as_str()))
+                    .collect();
+                ui.label(format!("Down too: {}", names.join(", ")));
+            }
+            if impact.affected_steps.is_empty() {
+                ui.label(RichText::new("No step needs it.").weak());
+            } else {
+                ui.label("Steps that stop (highlighted on the map):");
+                for step in &impact.affected_steps {
+                    ui.label(format!(
+                        "• {}",
+                        map.nodes.get(step).map_or(step.as_str(), Node::name)
+                    ));
+                }
+                ui.label(format!(
+                    "{:.0}% of cases need it; about {:.1} case-hours of delay per week from its outages.",
+                    impact.case_share * 100.0,
+                    impact.delay_hours_per_week
+                ));
+            }
         }
         ui.separator();
         ui.label(RichText::new("Notes (Markdown)").strong());

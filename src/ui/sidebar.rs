@@ -29,7 +29,12 @@ pub enum SidebarAction {
 }
 
 /// Shows the sidebar.
-pub fn ui(ui: &mut Ui, map: &ProcessMap, estimate: &Estimate) -> Vec<SidebarAction> {
+pub fn ui(
+    ui: &mut Ui,
+    map: &ProcessMap,
+    estimate: &Estimate,
+    impact: &crate::analysis::Impact,
+) -> Vec<SidebarAction> {
     let mut actions = Vec::new();
     ui.heading("Palette");
     ui.label(
@@ -84,7 +89,7 @@ pub fn ui(ui: &mut Ui, map: &ProcessMap, estimate: &Estimate) -> Vec<SidebarActi
     ui.separator();
     owners_ui(ui, map, estimate, &mut actions);
     ui.separator();
-    services_ui(ui, map, &mut actions);
+    services_ui(ui, map, impact, &mut actions);
     actions
 }
 
@@ -212,7 +217,12 @@ fn owners_ui(ui: &mut Ui, map: &ProcessMap, estimate: &Estimate, actions: &mut V
     }
 }
 
-fn services_ui(ui: &mut Ui, map: &ProcessMap, actions: &mut Vec<SidebarAction>) {
+fn services_ui(
+    ui: &mut Ui,
+    map: &ProcessMap,
+    impact: &crate::analysis::Impact,
+    actions: &mut Vec<SidebarAction>,
+) {
     ui.horizontal(|ui| {
         ui.heading("Services");
         if ui
@@ -230,12 +240,23 @@ fn services_ui(ui: &mut Ui, map: &ProcessMap, actions: &mut Vec<SidebarAction>) 
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 6.0, theme::SERVICE);
+            let (effective, criticality) = impact
+                .services
+                .get(id)
+                .map_or((service.availability, 0.0), |s| {
+                    (s.availability_effective, s.criticality)
+                });
             if ui
                 .selectable_label(
                     false,
-                    format!("{}  {:.2}%", service.name, service.availability * 100.0),
+                    format!("{}  {:.2}%", service.name, effective * 100.0),
                 )
-                .on_hover_text("Select on the canvas")
+                .on_hover_text(format!(
+                    "Effective availability {:.3}% (with its dependencies); criticality {:.4} \
+                     (share of cases that meet it down). Click to select.",
+                    effective * 100.0,
+                    criticality
+                ))
                 .clicked()
             {
                 actions.push(SidebarAction::Select(Key::Service(id.clone())));

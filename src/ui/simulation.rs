@@ -358,6 +358,56 @@ impl SimPanel {
                 owners_table(ui, &outcome, &mut self.owner_sort);
             });
         });
+        if !result.services.is_empty() {
+            ui.add_space(4.0);
+            ui.label(
+                RichText::new(if result.settings.outages {
+                    "Services (outages)"
+                } else {
+                    "Services (outages off)"
+                })
+                .strong(),
+            );
+            egui::Grid::new("services-grid")
+                .striped(true)
+                .num_columns(6)
+                .show(ui, |ui| {
+                    for title in [
+                        "Service",
+                        "Available",
+                        "Outages",
+                        "Cases delayed",
+                        "Mean delay",
+                        "SLA missed when delayed",
+                    ] {
+                        ui.strong(title);
+                    }
+                    ui.end_row();
+                    for (id, s) in &result.services {
+                        ui.label(
+                            outcome
+                                .map
+                                .services
+                                .get(id)
+                                .map_or(id.as_str(), |x| x.name.as_str()),
+                        );
+                        ui.label(format!("{:.3}%", s.availability_observed.mean * 100.0));
+                        ui.label(s.outages.to_string());
+                        ui.label(s.cases_delayed.to_string());
+                        ui.label(if s.cases_delayed > 0 {
+                            hours(s.delay_mean)
+                        } else {
+                            "-".to_owned()
+                        });
+                        ui.label(if s.cases_delayed > 0 {
+                            format!("{:.0}%", s.sla_missed_when_delayed * 100.0)
+                        } else {
+                            "-".to_owned()
+                        });
+                        ui.end_row();
+                    }
+                });
+        }
         if !self.scenarios.is_empty() {
             ui.separator();
             self.scenarios_ui(ui, &outcome, current);

@@ -259,3 +259,73 @@ fn simulate_text_report_leads_with_the_finding_and_refuses_invalid_maps() {
     assert!(err.contains("'gone', which is not a node"), "{err}");
     assert!(err.contains("not simulated"), "{err}");
 }
+
+#[test]
+fn impact_reports_every_service_and_json_has_the_keys() {
+    let output = procmap(&["impact", "samples/it-incident.ron"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(
+        text.contains("If Database is down: Service desk tool (ITSM) is down too;"),
+        "{text}"
+    );
+    assert!(text.contains("100% of cases wait"), "{text}");
+    let output = procmap(&["impact", "samples/it-incident.ron", "--json"]);
+    let json: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let db = &json["services"]["db"];
+    for key in [
+        "affected_services",
+        "affected_steps",
+        "case_share",
+        "availability_effective",
+        "criticality",
+        "delay_hours_per_week",
+    ] {
+        assert!(db.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(json["ranking"].as_array().map(Vec::len), Some(5));
+    let output = procmap(&["impact", "samples/it-incident.ron", "--service", "nope"]);
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn simulate_reports_services_and_no_outages_removes_their_cost() {
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "simulate",
+            "samples/it-incident.ron",
+            "--cases",
+            "4000",
+            "--replications",
+            "4",
+            "--json",
+        ];
+        args.extend(extra);
+        let output = procmap(&args);
+        assert_eq!(output.status.code(), Some(0));
+        serde_json::from_slice::<serde_json::Value>(&output.stdout)
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let with = run(&[]);
+    let without = run(&["--no-outages"]);
+    let itsm = &with["services"]["itsm"];
+    for key in [
+        "availability_observed",
+        "outages",
+        "cases_delayed",
+        "delay_mean",
+        "sla_missed_when_delayed",
+    ] {
+        assert!(itsm.get(key).is_some(), "missing {key}");
+    }
+    assert!(itsm["cases_delayed"].as_u64().unwrap_or(0) > 0);
+    assert_eq!(without["services"]["itsm"]["cases_delayed"], 0);
+    let mean = |v: &serde_json::Value| v["cycle_time"]["mean"].as_f64().unwrap_or(0.0);
+    assert!(
+        mean(&with) > mean(&without),
+        "outages must cost time: {} vs {}",
+        mean(&with),
+        mean(&without)
+    );
+}

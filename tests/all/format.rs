@@ -77,7 +77,8 @@ fn reference_document_loads_exactly_and_checks_clean() {
             cases: 10_000,
             warmup: 500,
             replications: 10,
-            seed: 7
+            seed: 7,
+            outages: true
         }
     );
     match &map.nodes["check"] {
@@ -382,6 +383,7 @@ fn process_map() -> impl Strategy<Value = ProcessMap> {
                     warmup: sim.1,
                     replications: sim.2,
                     seed: sim.3,
+                    outages: sim.3 % 2 == 0,
                 },
             },
         )
@@ -432,7 +434,7 @@ proptest! {
             let problems = model::validate(&map);
             let _ = procmap::analysis::estimate(&map);
             if !model::has_errors(&problems) {
-                let settings = Simulation { cases: 50, warmup: 5, replications: 1, seed };
+                let settings = Simulation { cases: 50, warmup: 5, replications: 1, seed, outages: true };
                 let result = procmap::sim::simulate(&map, &settings, Some(1), &procmap::sim::Control::default());
                 prop_assert!(result.is_ok(), "{:?}", result.err());
             }

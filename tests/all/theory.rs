@@ -14,6 +14,7 @@ fn run(map: &ProcessMap, cases: u64, warmup: u64, replications: u32, seed: u64) 
         warmup,
         replications,
         seed,
+        outages: true,
     };
     sim::simulate(map, &settings, None, &Control::default()).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -262,6 +263,7 @@ fn same_seed_same_result_on_any_thread_count() {
         warmup: 200,
         replications: 4,
         seed: 99,
+        outages: true,
     };
     let json = |threads| {
         let result = sim::simulate(&map, &settings, Some(threads), &Control::default())
@@ -399,6 +401,7 @@ fn cancel_stops_the_run() {
         warmup: 0,
         replications: 2,
         seed: 1,
+        outages: true,
     };
     let started = std::time::Instant::now();
     let outcome = sim::simulate(&single_queue("1h", "30m", 1), &settings, None, &control);
@@ -408,4 +411,94 @@ fn cancel_stops_the_run() {
         "cancel took {:?}",
         started.elapsed()
     );
+}
+
+fn outage_map(services: &str, uses: &str) -> ProcessMap {
+    parse(&format!(
+        r#"ProcessMap(format: 1, title: "outages",
+            services: {{{services}}},
+            nodes: {{
+                "in": Start(name: "In", arrivals: Exponential(mean: "10m")),
+                "work": Step(name: "Work", work: Fixed("1s"), uses: [{uses}]),
+                "out": End(name: "Out"),
+            }},
+            flows: [Flow(from: "in", to: "work"), Flow(from: "work", to: "out")],
+        )"#
+    ))
+}
+
+#[test]
+fn arrivals_see_time_averages_and_repairs_are_memoryless() {
+    // One service up 90% of the time, repairs of 1 h on average. Poisson arrivals find it down
+    // 10% of the time (PASTA), and wait the residual repair time, which is again 1 h.
+    let map = outage_map(
+        r#""app": Service(name: "App", availability: 0.9, mean_repair: "1h")"#,
+        r#""app""#,
+    );
+    let result = run(&map, 50_000, 1_000, 4, 21);
+    let app = &result.services["app"];
+    // About 830 outages per replication: the share found down has a relative sd near
+    // sqrt(2 / 3300) (clustered arrivals), so 0.1 +- 0.01 is about 4 sd.
+    #[allow(clippy::cast_precision_loss)]
+    let share = app.cases_delayed as f64 / result.cases_measured as f64;
+    assert!((share - 0.1).abs() < 0.01, "share delayed {share}");
+    assert!(
+        (app.delay_mean - 1.0).abs() < 0.1,
+        "mean delay {}",
+        app.delay_mean
+    );
+    close("availability", app.availability_observed, 0.9, 4.0, 0.005);
+    #[allow(clippy::cast_precision_loss)]
+    let per_replication = app.outages as f64 / 4.0;
+    assert!(
+        (per_replication - 833.0).abs() < 120.0,
+        "outages {per_replication}"
+    );
+    // Without outages nothing waits.
+    let settings = Simulation {
+        cases: 10_000,
+        warmup: 0,
+        replications: 2,
+        seed: 21,
+        outages: false,
+    };
+    let calm =
+        sim::simulate(&map, &settings, None, &Control::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(calm.services["app"].cases_delayed, 0);
+    assert!((calm.cycle_time.mean.mean - 1.0 / 3600.0).abs() < 1e-9);
+}
+
+#[test]
+fn a_chain_of_services_multiplies_availability() {
+    let map = outage_map(
+        r#""front": Service(name: "Front", availability: 0.95, mean_repair: "1h", depends_on: ["back"]),
+           "back": Service(name: "Back", availability: 0.9, mean_repair: "1h")"#,
+        r#""front""#,
+    );
+    let result = run(&map, 50_000, 1_000, 4, 22);
+    close(
+        "effective availability",
+        result.services["front"].availability_observed,
+        0.95 * 0.9,
+        4.0,
+        0.006,
+    );
+    close(
+        "back availability",
+        result.services["back"].availability_observed,
+        0.9,
+        4.0,
+        0.006,
+    );
+    let delayed = result.services["front"].cases_delayed + result.services["back"].cases_delayed;
+    #[allow(clippy::cast_precision_loss)]
+    let share = delayed as f64 / result.cases_measured as f64;
+    assert!(
+        (share - (1.0 - 0.95 * 0.9)).abs() < 0.012,
+        "share delayed {share}"
+    );
+    // The analysis agrees.
+    let impact = procmap::analysis::impact(&map);
+    assert!((impact.services["front"].availability_effective - 0.855).abs() < 1e-12);
+    assert!((impact.services["back"].case_share - 1.0).abs() < 1e-9);
 }

@@ -441,3 +441,13 @@ fn print_renders_the_handbook_to_a_temporary_pdf() {
     let bytes = std::fs::read(&path).expect("the PDF was written");
     assert!(bytes.starts_with(b"%PDF"));
 }
+
+#[test]
+fn selecting_a_service_shows_its_impact_and_highlights_what_stops() {
+    let mut h = harness(parse(include_str!("../../samples/it-incident.ron")));
+    settle(&mut h);
+    h.state_mut().select([Key::Service("db".into())]);
+    settle(&mut h);
+    h.get_by_label("Steps that stop (highlighted on the map):");
+    h.get_by_label_contains("Down too: Service desk tool (ITSM)");
+}
