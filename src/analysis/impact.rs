@@ -64,9 +64,13 @@ fn reach_probability(map: &ProcessMap, graph: &Graph<'_>, targets: &BTreeSet<usi
             *v = 1.0;
         }
     }
+    // A node's value depends on its successors: sweep against the flow so that values settle in
+    // one or two sweeps on maps without loops.
+    let mut order = graph.flow_order();
+    order.reverse();
     for _ in 0..10_000 {
         let mut change: f64 = 0.0;
-        for i in 0..n {
+        for &i in &order {
             if targets.contains(&i) {
                 continue;
             }
