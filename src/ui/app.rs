@@ -1079,6 +1079,7 @@ impl App {
             .fixed_pos(rect.right_bottom() - egui::vec2(10.0, 10.0))
             .pivot(egui::Align2::RIGHT_BOTTOM)
             .order(egui::Order::Middle)
+            .interactable(false)
             .show(ui.ctx(), |ui| {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
                     ui.label(RichText::new("Owners").small().strong());
