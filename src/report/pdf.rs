@@ -97,6 +97,10 @@ enum Op {
         points: [(f32, f32); 3],
         colour: Rgb,
     },
+    /// Clip what follows to an area, until `Unclip`.
+    Clip(Area),
+    /// End the last clip.
+    Unclip,
 }
 
 struct PageOps {
@@ -465,7 +469,7 @@ impl Layout<'_> {
             );
             self.pages.push(page);
         } else {
-            let scale = 0.8;
+            let scale = 0.7;
             let overlap = 40.0;
             let tile = (avail.0 / scale, avail.1 / scale);
             let cols = ((b.w - overlap) / (tile.0 - overlap)).ceil().max(1.0);
@@ -523,11 +527,12 @@ impl Layout<'_> {
             for r in 0..rows {
                 for c in 0..cols {
                     let t = tile_area(r, c);
+                    // The last sheets of a row or column reach past the map: draw their used part.
                     let area = Area {
                         x: origin.0 + (t.x - b.x) * overview,
                         y: origin.1 + (t.y - b.y) * overview,
-                        w: t.w * overview,
-                        h: t.h * overview,
+                        w: (t.right().min(b.right()) - t.x).max(0.0) * overview,
+                        h: (t.bottom().min(b.bottom()) - t.y).max(0.0) * overview,
                     };
                     page.ops.push(Op::Rect {
                         area,
@@ -563,6 +568,12 @@ impl Layout<'_> {
                         colour: TEXT,
                         text: format!("{title}: sheet {} (row {}, column {} of {rows} x {cols}); dashed lines mark the overlap with the next sheets", sheet(r, c), r + 1, c + 1),
                     });
+                    page.ops.push(Op::Clip(Area {
+                        x: origin.0,
+                        y: origin.1,
+                        w: avail.0,
+                        h: avail.1,
+                    }));
                     draw_diagram(
                         &mut page.ops,
                         diagram,
@@ -572,6 +583,7 @@ impl Layout<'_> {
                         origin,
                         Some(t),
                     );
+                    page.ops.push(Op::Unclip);
                     // Overlap marks: where the next sheet to the right and below begins.
                     let mark = |x: f32| origin.0 + (x - t.x) * scale;
                     let mark_y = |y: f32| origin.1 + (y - t.y) * scale;
@@ -1334,6 +1346,7 @@ fn write(
             ));
         let mut page = document.start_page_with(settings);
         let mut surface = page.surface();
+        let mut clips = 0_usize;
         for op in &page_ops.ops {
             match op {
                 Op::Text {
@@ -1417,7 +1430,23 @@ fn write(
                     surface.set_fill(Some(fill(*colour)));
                     surface.draw_path(&path);
                 }
+                Op::Clip(area) => {
+                    if let Some(path) = rounded_rect(*area, 0.0) {
+                        surface.push_clip_path(&path, &FillRule::NonZero);
+                        clips += 1;
+                    }
+                }
+                Op::Unclip => {
+                    if clips > 0 {
+                        surface.pop();
+                        clips -= 1;
+                    }
+                }
             }
+        }
+        // Every clip must be closed before the surface ends (krilla panics otherwise).
+        for _ in 0..clips {
+            surface.pop();
         }
         surface.finish();
         if index == 0 {
