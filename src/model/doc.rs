@@ -349,6 +349,28 @@ impl Node {
     }
 }
 
+/// The text shown on each flow (same order as `map.flows`): its label, and its probability when
+/// it leaves a Decision with several ways out ("yes 80%"); empty when there is nothing to show.
+#[must_use]
+pub fn flow_captions(map: &ProcessMap) -> Vec<String> {
+    let mut outgoing: BTreeMap<&str, usize> = BTreeMap::new();
+    for flow in &map.flows {
+        *outgoing.entry(flow.from.as_str()).or_default() += 1;
+    }
+    map.flows
+        .iter()
+        .map(|flow| {
+            let choice = matches!(map.nodes.get(&flow.from), Some(Node::Decision { .. }))
+                && outgoing.get(flow.from.as_str()).copied().unwrap_or(0) > 1;
+            match (choice, flow.probability) {
+                (true, Some(p)) if flow.label.is_empty() => format!("{:.0}%", p * 100.0),
+                (true, Some(p)) => format!("{} {:.0}%", flow.label, p * 100.0),
+                _ => flow.label.clone(),
+            }
+        })
+        .collect()
+}
+
 /// A sequence flow from one node to another.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -14,6 +14,7 @@ mod validate;
 pub use dist::{DIST_KINDS, Dist};
 pub use doc::{
     FORMAT_VERSION, Flow, Node, NodeKind, Owner, Point, ProcessMap, Service, Simulation, Sla,
+    flow_captions,
 };
 pub use duration::{Duration, DurationError, MAX_MS};
 pub use edit::{Edit, Fragment};

@@ -3,7 +3,6 @@
 //! the editor and the two outputs match each other.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use crate::model::{Node, NodeKind, ProcessMap};
 use crate::palette::{self, Rgb};
@@ -206,11 +205,8 @@ pub fn layout(map: &ProcessMap) -> Diagram {
     }
 
     let mut wires = Vec::new();
-    let mut outgoing: HashMap<&str, usize> = HashMap::new();
-    for flow in &map.flows {
-        *outgoing.entry(flow.from.as_str()).or_default() += 1;
-    }
-    for flow in &map.flows {
+    let captions = crate::model::flow_captions(map);
+    for (flow, caption) in map.flows.iter().zip(captions) {
         let (Some(a), Some(b)) = (
             areas.get(&(true, flow.from.as_str())),
             areas.get(&(true, flow.to.as_str())),
@@ -219,15 +215,7 @@ pub fn layout(map: &ProcessMap) -> Diagram {
         };
         let from = (a.right(), a.y + a.h / 2.0);
         let to = (b.x, b.y + b.h / 2.0);
-        let choice = matches!(map.nodes.get(&flow.from), Some(Node::Decision { .. }))
-            && outgoing.get(flow.from.as_str()).copied().unwrap_or(0) > 1;
-        let mut label = flow.label.clone();
-        if let (true, Some(p)) = (choice, flow.probability) {
-            if !label.is_empty() {
-                label.push(' ');
-            }
-            let _ = write!(label, "{:.0}%", p * 100.0);
-        }
+        let label = caption;
         wires.push(Wire {
             points: curve(from, to, true),
             label: (!label.is_empty()).then_some(label),

@@ -1481,23 +1481,7 @@ impl App {
                 Dialog::SimulationSettings => {
                     ui.heading("Simulation settings");
                     let mut settings = self.doc.map().simulation;
-                    egui::Grid::new("sim-settings-dialog").num_columns(2).show(ui, |ui| {
-                        ui.label("Cases measured per replication");
-                        ui.add(egui::DragValue::new(&mut settings.cases).range(1..=100_000_000).speed(100));
-                        ui.end_row();
-                        ui.label("Warm-up cases (not measured)");
-                        ui.add(egui::DragValue::new(&mut settings.warmup).range(0..=10_000_000).speed(10));
-                        ui.end_row();
-                        ui.label("Replications");
-                        ui.add(egui::DragValue::new(&mut settings.replications).range(1..=1000));
-                        ui.end_row();
-                        ui.label("Seed");
-                        ui.add(egui::DragValue::new(&mut settings.seed));
-                        ui.end_row();
-                        ui.label("Service outages");
-                        ui.checkbox(&mut settings.outages, "include service outages");
-                        ui.end_row();
-                    });
+                    super::inspector::simulation_settings_ui(ui, "sim-settings-dialog", &mut settings);
                     if settings != self.doc.map().simulation {
                         self.doc.commit_merging("Change simulation settings", Edit::Simulation(settings), Some("map.simulation".into()));
                     }

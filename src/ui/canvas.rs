@@ -11,7 +11,6 @@
 //! document edits; the canvas never changes the document itself.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::fmt::Write as _;
 
 use egui::emath::TSTransform;
 use egui::{Color32, CornerRadius, Id, LayerId, Pos2, Rect, Sense, Stroke, Ui, Vec2, pos2, vec2};
@@ -640,33 +639,22 @@ impl Derived {
             })
             .collect();
         let mut neighbours: HashMap<Key, Vec<Key>> = HashMap::new();
-        let mut outgoing: HashMap<&str, usize> = HashMap::new();
         for flow in &map.flows {
             let (a, b) = (Key::Node(flow.from.clone()), Key::Node(flow.to.clone()));
             neighbours.entry(a.clone()).or_default().push(b.clone());
             neighbours.entry(b).or_default().push(a);
-            *outgoing.entry(flow.from.as_str()).or_default() += 1;
         }
         let labels = map
             .flows
             .iter()
-            .filter_map(|flow| {
-                let is_choice = matches!(map.nodes.get(&flow.from), Some(Node::Decision { .. }))
-                    && outgoing.get(flow.from.as_str()).copied().unwrap_or(0) > 1;
-                let mut text = flow.label.clone();
-                if let (true, Some(p)) = (is_choice, flow.probability) {
-                    if !text.is_empty() {
-                        text.push(' ');
-                    }
-                    let _ = write!(text, "{:.0}%", p * 100.0);
-                }
-                (!text.is_empty()).then(|| {
-                    (
-                        Key::Node(flow.from.clone()),
-                        Key::Node(flow.to.clone()),
-                        text,
-                    )
-                })
+            .zip(crate::model::flow_captions(map))
+            .filter(|(_, text)| !text.is_empty())
+            .map(|(flow, text)| {
+                (
+                    Key::Node(flow.from.clone()),
+                    Key::Node(flow.to.clone()),
+                    text,
+                )
             })
             .collect();
         let centre = |id: &str| {

@@ -168,33 +168,7 @@ impl Inspector {
         ui.separator();
         ui.label(RichText::new("Simulation").strong());
         let mut settings = map.simulation;
-        egui::Grid::new("sim-settings")
-            .num_columns(2)
-            .show(ui, |ui| {
-                ui.label("Cases");
-                ui.add(
-                    egui::DragValue::new(&mut settings.cases)
-                        .range(1..=100_000_000)
-                        .speed(100),
-                );
-                ui.end_row();
-                ui.label("Warm-up cases");
-                ui.add(
-                    egui::DragValue::new(&mut settings.warmup)
-                        .range(0..=10_000_000)
-                        .speed(10),
-                );
-                ui.end_row();
-                ui.label("Replications");
-                ui.add(egui::DragValue::new(&mut settings.replications).range(1..=1000));
-                ui.end_row();
-                ui.label("Seed");
-                ui.add(egui::DragValue::new(&mut settings.seed));
-                ui.end_row();
-                ui.label("Outages");
-                ui.checkbox(&mut settings.outages, "include service outages");
-                ui.end_row();
-            });
+        simulation_settings_ui(ui, "sim-settings", &mut settings);
         if settings != map.simulation {
             changes.push(Change {
                 label: "Change simulation settings".into(),
@@ -683,6 +657,36 @@ impl Inspector {
             changes.push(change("Edit notes", set(new)));
         }
     }
+}
+
+/// The simulation settings as a form (the inspector's map page and the Simulate > Settings
+/// dialog share it).
+pub fn simulation_settings_ui(ui: &mut Ui, id: &str, settings: &mut crate::model::Simulation) {
+    egui::Grid::new(id).num_columns(2).show(ui, |ui| {
+        ui.label("Cases measured per replication");
+        ui.add(
+            egui::DragValue::new(&mut settings.cases)
+                .range(1..=100_000_000)
+                .speed(100),
+        );
+        ui.end_row();
+        ui.label("Warm-up cases (not measured)");
+        ui.add(
+            egui::DragValue::new(&mut settings.warmup)
+                .range(0..=10_000_000)
+                .speed(10),
+        );
+        ui.end_row();
+        ui.label("Replications");
+        ui.add(egui::DragValue::new(&mut settings.replications).range(1..=1000));
+        ui.end_row();
+        ui.label("Seed");
+        ui.add(egui::DragValue::new(&mut settings.seed));
+        ui.end_row();
+        ui.label("Service outages");
+        ui.checkbox(&mut settings.outages, "include service outages");
+        ui.end_row();
+    });
 }
 
 /// The same mean in another distribution kind, with a sensible spread.
