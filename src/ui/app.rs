@@ -948,7 +948,7 @@ impl App {
                     if self.show_results {
                         egui::ScrollArea::vertical().show(ui, |ui| {
                             let revision = self.doc.revision();
-                            if let Some(id) = self.sim.results_ui(ui, revision, self.doc.map()) {
+                            if let Some(id) = self.sim.results_ui(ui, revision) {
                                 let key = Key::Node(id);
                                 if element_pos(self.doc.map(), &key).is_some() {
                                     self.select_and_centre(key);

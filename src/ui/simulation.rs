@@ -80,6 +80,7 @@ pub struct SimPanel {
     pub message: Option<String>,
     step_sort: Sort,
     owner_sort: Sort,
+    export_reply: Option<Receiver<String>>,
 }
 
 impl SimPanel {
@@ -130,8 +131,52 @@ impl SimPanel {
         }
     }
 
+    /// Writes the scenarios and the latest results to a file the user picks (CSV comparison,
+    /// or JSON with every figure, by the extension), off the UI thread.
+    pub fn export_scenarios(&mut self) {
+        let Some(current) = self.outcome.clone() else {
+            return;
+        };
+        let scenarios = self.scenarios.clone();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let message = match rfd::FileDialog::new()
+                .add_filter("CSV comparison", &["csv"])
+                .add_filter("JSON results", &["json"])
+                .set_file_name("scenarios.csv")
+                .save_file()
+            {
+                None => "Export cancelled.".to_owned(),
+                Some(path) => {
+                    let json = path
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+                    let text = if json {
+                        scenarios_json(&scenarios, &current)
+                    } else {
+                        comparison_csv(&scenarios, &current)
+                    };
+                    match crate::model::io::write_atomic(&path, text.as_bytes()) {
+                        Ok(()) => format!("Wrote {}", path.display()),
+                        Err(error) => format!("Export failed: {error}"),
+                    }
+                }
+            };
+            let _ = tx.send(message);
+        });
+        self.export_reply = Some(rx);
+    }
+
     /// Picks up a finished run. Returns true when new results arrived.
     pub fn poll(&mut self, ctx: &egui::Context) -> bool {
+        if let Some(rx) = &self.export_reply {
+            if let Ok(message) = rx.try_recv() {
+                self.message = Some(message);
+                self.export_reply = None;
+            } else {
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            }
+        }
         let Some(running) = &self.running else {
             return false;
         };
@@ -278,12 +323,7 @@ impl SimPanel {
     }
 
     /// The results panel. Returns the id of a step the user clicked in a table.
-    pub fn results_ui(
-        &mut self,
-        ui: &mut Ui,
-        revision: u64,
-        current: &ProcessMap,
-    ) -> Option<String> {
+    pub fn results_ui(&mut self, ui: &mut Ui, revision: u64) -> Option<String> {
         let mut clicked = None;
         if let Some(message) = &self.message {
             ui.label(RichText::new(message).color(theme::WARNING));
@@ -410,30 +450,31 @@ impl SimPanel {
         }
         if !self.scenarios.is_empty() {
             ui.separator();
-            self.scenarios_ui(ui, &outcome, current);
+            self.scenarios_ui(ui, &outcome);
         }
         clicked
     }
 
-    fn scenarios_ui(&mut self, ui: &mut Ui, current: &Outcome, map: &ProcessMap) {
+    fn scenarios_ui(&mut self, ui: &mut Ui, current: &Outcome) {
         ui.horizontal(|ui| {
             ui.label(RichText::new("What-if scenarios").strong());
             if ui.button("Copy comparison CSV").clicked() {
                 ui.ctx().copy_text(comparison_csv(&self.scenarios, current));
             }
             if ui.button("Copy scenarios JSON").clicked() {
-                let all: Vec<serde_json::Value> = self
-                    .scenarios
-                    .iter()
-                    .map(|s| serde_json::json!({"name": s.name, "results": crate::report::json::simulation(&s.outcome.map, &s.outcome.result)}))
-                    .collect();
-                ui.ctx().copy_text(serde_json::to_string_pretty(&all).unwrap_or_default());
+                ui.ctx().copy_text(scenarios_json(&self.scenarios, current));
+            }
+            if ui
+                .button("Export…")
+                .on_hover_text("Save the comparison as CSV, or every figure as JSON")
+                .clicked()
+            {
+                self.export_scenarios();
             }
             if ui.button("Clear").clicked() {
                 self.scenarios.clear();
             }
         });
-        let _ = map;
         for scenario in &self.scenarios {
             ui.label(compare_sentence(scenario, current));
         }
@@ -978,6 +1019,17 @@ pub fn compare_sentence(scenario: &Scenario, current: &Outcome) -> String {
         hours(before.result.cycle_time.mean.mean),
         hours(current.result.cycle_time.mean.mean)
     )
+}
+
+/// Every scenario and the latest run with all their figures, as JSON.
+#[must_use]
+pub fn scenarios_json(scenarios: &[Scenario], current: &Outcome) -> String {
+    let mut all: Vec<serde_json::Value> = scenarios
+        .iter()
+        .map(|s| serde_json::json!({"name": s.name, "results": crate::report::json::simulation(&s.outcome.map, &s.outcome.result)}))
+        .collect();
+    all.push(serde_json::json!({"name": "latest", "results": crate::report::json::simulation(&current.map, &current.result)}));
+    serde_json::to_string_pretty(&all).unwrap_or_default()
 }
 
 /// The comparison table as CSV.

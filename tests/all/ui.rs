@@ -364,6 +364,18 @@ fn what_if_scenarios_compare_runs() {
         h.state().sim.outcome.as_ref().expect("results"),
     );
     assert!(sentence.contains("+1 Warehouse crew"), "{sentence}");
+    let csv = procmap::ui::simulation::comparison_csv(
+        &h.state().sim.scenarios,
+        h.state().sim.outcome.as_ref().expect("results"),
+    );
+    assert!(csv.starts_with("figure,Scenario 1,latest\n"), "{csv}");
+    assert!(csv.contains("Warehouse crew busy,"), "{csv}");
+    let json = procmap::ui::simulation::scenarios_json(
+        &h.state().sim.scenarios,
+        h.state().sim.outcome.as_ref().expect("results"),
+    );
+    let parsed: serde_json::Value = serde_json::from_str(&json).expect("scenarios JSON");
+    assert_eq!(parsed.as_array().map(Vec::len), Some(2));
     h.get_by_label(&sentence);
     // The payment wait dominates this map's cycle time, but the warehouse queue must shrink.
     let old_wait = h.state().sim.scenarios[0].outcome.result.owners["warehouse"].wait_mean;
