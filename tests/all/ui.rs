@@ -5,7 +5,7 @@ use std::path::Path;
 
 use egui::{Key as K, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
 use procmap::model::{Node, ProcessMap, io};
 use procmap::ui::App;
@@ -462,4 +462,60 @@ fn selecting_a_service_shows_its_impact_and_highlights_what_stops() {
     settle(&mut h);
     h.get_by_label("Steps that stop (highlighted on the map):");
     h.get_by_label_contains("Down too: Service desk tool (ITSM)");
+}
+
+#[test]
+fn typing_a_name_commits_on_enter_and_a_drag_is_one_undo_step() {
+    let mut h = harness(sample());
+    settle(&mut h);
+    h.state_mut().select([Key::Node("check".into())]);
+    settle(&mut h);
+    let text_input =
+        |n: &egui_kittest::Node<'_>| n.accesskit_node().role() == egui::accesskit::Role::TextInput;
+    let field = h
+        .get_all_by_value("Check credit")
+        .find(text_input)
+        .expect("the name field");
+    field.focus();
+    field.type_text(" (manual)");
+    settle(&mut h);
+    h.key_press(K::Enter);
+    settle(&mut h);
+    assert_eq!(
+        h.state().doc.map().nodes["check"].name(),
+        "Check credit (manual)"
+    );
+    // An invalid duration is shown, not committed.
+    let max = h
+        .get_all_by_value("30m")
+        .find(text_input)
+        .expect("the max field");
+    max.focus();
+    max.type_text("x");
+    settle(&mut h);
+    h.key_press(K::Enter);
+    settle(&mut h);
+    h.get_by_label_contains("cannot read '30mx'");
+    assert!(
+        matches!(&h.state().doc.map().nodes["check"], Node::Step { work, .. } if work.summary() == "5m / 10m / 30m")
+    );
+    // Moving two nodes with the mouse arrives as one action: one undo puts both back.
+    let before = h.state().doc.map().clone();
+    let depth = h.state().doc.undo_len();
+    h.state_mut().apply_action(Action::Move(vec![
+        (
+            Key::Node("enter".into()),
+            procmap::model::Point::new(300.0, 40.0),
+        ),
+        (
+            Key::Node("order".into()),
+            procmap::model::Point::new(10.0, 40.0),
+        ),
+    ]));
+    settle(&mut h);
+    assert_eq!(h.state().doc.undo_len(), depth + 1);
+    assert_ne!(*h.state().doc.map(), before);
+    h.key_press_modifiers(Modifiers::COMMAND, K::Z);
+    settle(&mut h);
+    assert_eq!(*h.state().doc.map(), before);
 }
