@@ -129,6 +129,7 @@ pub struct App {
     quit_requested: bool,
     title_sent: String,
     highlight: HashMap<String, Color32>,
+    applied_dark: Option<bool>,
 }
 
 impl App {
@@ -174,6 +175,7 @@ impl App {
             quit_requested: false,
             title_sent: String::new(),
             highlight: HashMap::new(),
+            applied_dark: None,
         };
         app.offer_recovery();
         app
@@ -885,11 +887,14 @@ impl App {
     /// tests call it through `egui_kittest`.
     pub fn ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
-        ctx.set_theme(if self.dark {
-            egui::Theme::Dark
-        } else {
-            egui::Theme::Light
-        });
+        if self.applied_dark != Some(self.dark) {
+            ctx.set_theme(if self.dark {
+                egui::Theme::Dark
+            } else {
+                egui::Theme::Light
+            });
+            self.applied_dark = Some(self.dark);
+        }
         self.poll_file_dialog(&ctx);
         self.poll_export(&ctx);
         if self.sim.poll(&ctx) {

@@ -79,3 +79,42 @@ pub fn run(file: Option<&Path>) -> anyhow::Result<()> {
     )
     .map_err(|e| anyhow::anyhow!("cannot open the Procmap window: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starts_on_the_file_else_a_recent_one_else_the_sample() {
+        let folder = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let good = folder.path().join("good.ron");
+        let bad = folder.path().join("bad.ron");
+        let map = ProcessMap {
+            title: "Mine".into(),
+            ..ProcessMap::default()
+        };
+        io::save(&map, &good).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&bad, "ProcessMap(").unwrap_or_else(|e| panic!("{e}"));
+
+        let (map, path, error) = initial_map(Some(&good), &[]);
+        assert_eq!(
+            (map.title.as_str(), path.as_deref(), error),
+            ("Mine", Some(good.as_path()), None)
+        );
+
+        let (map, path, error) = initial_map(Some(&bad), std::slice::from_ref(&good));
+        assert_eq!(map.title, "Order to cash");
+        assert!(path.is_none());
+        assert!(error.is_some_and(|e| e.contains("bad.ron:1:")));
+
+        let missing = folder.path().join("gone.ron");
+        let (map, path, _) = initial_map(None, &[missing, good.clone()]);
+        assert_eq!((map.title.as_str(), path), ("Mine", Some(good)));
+
+        let (map, path, error) = initial_map(None, &[]);
+        assert_eq!(
+            (map.title.as_str(), path, error),
+            ("Order to cash", None, None)
+        );
+    }
+}
