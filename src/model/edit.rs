@@ -279,12 +279,24 @@ pub struct Fragment {
     pub nodes: BTreeMap<String, Node>,
     /// Flows whose both ends are in `nodes`.
     pub flows: Vec<Flow>,
+    /// Services by their original id.
+    #[serde(default)]
+    pub services: BTreeMap<String, Service>,
+}
+
+/// What a paste added: the new ids of nodes and of services.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pasted {
+    /// New node ids.
+    pub nodes: Vec<String>,
+    /// New service ids.
+    pub services: Vec<String>,
 }
 
 impl Fragment {
-    /// Copies the given nodes and the flows between them.
+    /// Copies the given nodes and services, and the flows between the nodes.
     #[must_use]
-    pub fn copy(map: &ProcessMap, ids: &BTreeSet<String>) -> Self {
+    pub fn copy(map: &ProcessMap, ids: &BTreeSet<String>, service_ids: &BTreeSet<String>) -> Self {
         Self {
             nodes: ids
                 .iter()
@@ -296,23 +308,60 @@ impl Fragment {
                 .filter(|f| ids.contains(&f.from) && ids.contains(&f.to))
                 .cloned()
                 .collect(),
+            services: service_ids
+                .iter()
+                .filter_map(|id| map.services.get(id).map(|s| (id.clone(), s.clone())))
+                .collect(),
         }
     }
 
-    /// The edit that pastes this fragment into `map`, shifted by `offset`, with fresh ids; also
-    /// returns the new ids.
+    /// True when there is nothing to paste.
     #[must_use]
-    pub fn paste(&self, map: &ProcessMap, offset: (f64, f64)) -> (Edit, Vec<String>) {
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty() && self.services.is_empty()
+    }
+
+    /// The edit that pastes this fragment into `map`, shifted by `offset`, with fresh ids.
+    /// References between pasted elements (flows, services used, dependencies) follow the new
+    /// ids; references to elements that were not copied keep pointing at the originals.
+    #[must_use]
+    pub fn paste(&self, map: &ProcessMap, offset: (f64, f64)) -> (Edit, Pasted) {
+        let shift = |at: Point| Point::new(at.x + offset.0, at.y + offset.1);
+        let mut edits = Vec::new();
+        // Services first, so that steps can be pointed at the copies.
+        let mut taken: BTreeSet<String> = map.services.keys().cloned().collect();
+        let mut new_services = BTreeMap::new();
+        for old in self.services.keys() {
+            let id = fresh_id(old, |candidate| taken.contains(candidate));
+            taken.insert(id.clone());
+            new_services.insert(old.clone(), id);
+        }
+        let service_id = |old: &String| {
+            new_services
+                .get(old)
+                .cloned()
+                .unwrap_or_else(|| old.clone())
+        };
+        for (old, service) in &self.services {
+            let mut service = service.clone();
+            service.at = shift(service.at);
+            service.depends_on = service.depends_on.iter().map(service_id).collect();
+            edits.push(Edit::Service {
+                id: service_id(old),
+                service: Some(service),
+            });
+        }
         let mut taken: BTreeSet<String> = map.nodes.keys().cloned().collect();
         let mut renamed = BTreeMap::new();
-        let mut edits = Vec::new();
         for (old, node) in &self.nodes {
             let id = fresh_id(old, |candidate| taken.contains(candidate));
             taken.insert(id.clone());
             renamed.insert(old.clone(), id.clone());
             let mut node = node.clone();
-            let at = node.at();
-            node.set_at(Point::new(at.x + offset.0, at.y + offset.1));
+            node.set_at(shift(node.at()));
+            if let Node::Step { uses, .. } = &mut node {
+                *uses = uses.iter().map(service_id).collect();
+            }
             edits.push(Edit::Node {
                 id,
                 node: Some(node),
@@ -330,7 +379,11 @@ impl Fragment {
                 });
             }
         }
-        (Edit::Batch(edits), renamed.into_values().collect())
+        let pasted = Pasted {
+            nodes: renamed.into_values().collect(),
+            services: new_services.into_values().collect(),
+        };
+        (Edit::Batch(edits), pasted)
     }
 }
 
@@ -376,11 +429,11 @@ mod tests {
     fn paste_gets_fresh_ids_and_keeps_inner_flows() {
         let mut map = sample();
         let ids: BTreeSet<String> = ["a".to_owned(), "b".to_owned()].into();
-        let fragment = Fragment::copy(&map, &ids);
+        let fragment = Fragment::copy(&map, &ids, &BTreeSet::new());
         assert_eq!(fragment.flows, vec![Flow::new("a", "b")]);
-        let (edit, new_ids) = fragment.paste(&map, (40.0, 40.0));
+        let (edit, pasted) = fragment.paste(&map, (40.0, 40.0));
         map.apply(edit);
-        assert_eq!(new_ids, vec!["a_2".to_owned(), "b_2".to_owned()]);
+        assert_eq!(pasted.nodes, vec!["a_2".to_owned(), "b_2".to_owned()]);
         assert!(map.flows.contains(&Flow::new("a_2", "b_2")));
         assert_eq!(map.nodes.len(), 6);
     }

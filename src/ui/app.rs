@@ -580,15 +580,33 @@ impl App {
         }
     }
 
+    fn selected_services(&self) -> BTreeSet<String> {
+        self.selection
+            .iter()
+            .filter_map(|k| match k {
+                Key::Service(id) => Some(id.clone()),
+                Key::Node(_) => None,
+            })
+            .collect()
+    }
+
     fn copy_selection(&mut self, ctx: &egui::Context) {
-        let fragment = Fragment::copy(self.doc.map(), &self.selected_nodes());
-        if fragment.nodes.is_empty() {
+        let fragment = Fragment::copy(
+            self.doc.map(),
+            &self.selected_nodes(),
+            &self.selected_services(),
+        );
+        if fragment.is_empty() {
             return;
         }
         if let Ok(text) = ron::to_string(&fragment) {
             ctx.copy_text(text);
         }
-        self.status = Some(format!("Copied {} node(s)", fragment.nodes.len()));
+        self.status = Some(format!(
+            "Copied {} node(s) and {} service(s)",
+            fragment.nodes.len(),
+            fragment.services.len()
+        ));
         self.clipboard = Some(fragment);
         self.paste_count = 0;
     }
@@ -596,9 +614,15 @@ impl App {
     fn paste(&mut self, fragment: &Fragment) {
         self.paste_count += 1;
         let offset = 40.0 * f64::from(self.paste_count);
-        let (edit, ids) = fragment.paste(self.doc.map(), (offset, offset));
+        let (edit, pasted) = fragment.paste(self.doc.map(), (offset, offset));
         self.commit("Paste", edit);
-        self.select(ids.into_iter().map(Key::Node));
+        self.select(
+            pasted
+                .nodes
+                .into_iter()
+                .map(Key::Node)
+                .chain(pasted.services.into_iter().map(Key::Service)),
+        );
     }
 
     /// Runs a command.
@@ -638,8 +662,12 @@ impl App {
                 }
             }
             Command::Duplicate => {
-                let fragment = Fragment::copy(self.doc.map(), &self.selected_nodes());
-                if !fragment.nodes.is_empty() {
+                let fragment = Fragment::copy(
+                    self.doc.map(),
+                    &self.selected_nodes(),
+                    &self.selected_services(),
+                );
+                if !fragment.is_empty() {
                     self.paste_count = 0;
                     self.paste(&fragment);
                 }
@@ -850,11 +878,12 @@ impl App {
                 self.delete_selection();
             }
             Action::Duplicate(key) => {
-                if let Key::Node(id) = key {
-                    let fragment = Fragment::copy(map, &[id].into());
-                    self.paste_count = 0;
-                    self.paste(&fragment);
-                }
+                let fragment = match key {
+                    Key::Node(id) => Fragment::copy(map, &[id].into(), &BTreeSet::new()),
+                    Key::Service(id) => Fragment::copy(map, &BTreeSet::new(), &[id].into()),
+                };
+                self.paste_count = 0;
+                self.paste(&fragment);
             }
             Action::Select(key) => self.select([key]),
         }

@@ -191,6 +191,19 @@ fn delete_copy_paste_duplicate_and_select_all() {
     settle(&mut h);
     assert_eq!(h.state().doc.map().nodes.len(), count);
     assert_eq!(h.state().doc.map().flows.len(), sample().flows.len());
+    // Services came back too, and the pasted steps use the pasted services.
+    let map = h.state().doc.map();
+    assert_eq!(map.services.len(), sample().services.len());
+    assert!(
+        map.services
+            .values()
+            .any(|s| s.name == "ERP" && s.depends_on.iter().all(|d| map.services.contains_key(d)))
+    );
+    assert!(
+        procmap::model::validate(map)
+            .iter()
+            .all(|p| p.severity != procmap::model::Severity::Error)
+    );
 }
 
 #[test]
