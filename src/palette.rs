@@ -87,3 +87,36 @@ pub fn card_size(kind: Option<crate::model::NodeKind>) -> (f32, f32) {
         None => (180.0, 70.0),
     }
 }
+
+/// The colour of every node as the editor and the printed diagram draw it: steps in their
+/// owner's colour (grey without one), other nodes in their kind's colour.
+pub struct NodeColours<'a> {
+    owners: std::collections::HashMap<&'a str, Rgb>,
+}
+
+impl<'a> NodeColours<'a> {
+    /// Assigns owner colours in id order.
+    #[must_use]
+    pub fn new(map: &'a crate::model::ProcessMap) -> Self {
+        Self {
+            owners: map
+                .owners
+                .keys()
+                .enumerate()
+                .map(|(i, id)| (id.as_str(), owner(i)))
+                .collect(),
+        }
+    }
+
+    /// The colour of `node`.
+    #[must_use]
+    pub fn of(&self, node: &crate::model::Node) -> Rgb {
+        match node {
+            crate::model::Node::Step { owner: Some(o), .. } => {
+                self.owners.get(o.as_str()).copied().unwrap_or(NO_OWNER)
+            }
+            crate::model::Node::Step { .. } => NO_OWNER,
+            other => kind(other.kind()),
+        }
+    }
+}

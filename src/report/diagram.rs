@@ -122,12 +122,7 @@ fn curve(from: (f32, f32), to: (f32, f32), horizontal: bool) -> [(f32, f32); 4] 
 /// Lays out a map as it is drawn in the editor.
 #[must_use]
 pub fn layout(map: &ProcessMap) -> Diagram {
-    let owner_index: HashMap<&str, usize> = map
-        .owners
-        .keys()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
+    let colours = palette::NodeColours::new(map);
     let mut areas: HashMap<(bool, &str), Area> = HashMap::new();
     let mut boxes = Vec::new();
     #[allow(
@@ -145,10 +140,7 @@ pub fn layout(map: &ProcessMap) -> Diagram {
             Node::Step {
                 owner, work, sla, ..
             } => {
-                let colour = owner
-                    .as_deref()
-                    .and_then(|o| owner_index.get(o))
-                    .map_or(palette::NO_OWNER, |&i| palette::owner(i));
+                let colour = colours.of(node);
                 let mut lines = vec![owner.as_deref().map_or_else(
                     || "no owner (waiting)".to_owned(),
                     |o| {

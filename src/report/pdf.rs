@@ -429,6 +429,23 @@ impl Layout<'_> {
         self.y += 10.0;
     }
 
+    /// A landscape page for the drawing, with its heading.
+    fn landscape_page(&self, width: f32, height: f32, heading: String) -> PageOps {
+        PageOps {
+            width,
+            height,
+            ops: vec![Op::Text {
+                x: MARGIN,
+                y: MARGIN + HEADER + 8.0,
+                size: 11.0,
+                bold: true,
+                colour: TEXT,
+                text: heading,
+            }],
+            section: self.section,
+        }
+    }
+
     /// The diagram on landscape pages: one page when it stays readable, else an overview page
     /// and numbered sheets with overlap.
     fn diagram_pages(&mut self, diagram: &Diagram, title: &str) {
@@ -440,20 +457,7 @@ impl Layout<'_> {
             .min(1.0);
         let origin = (MARGIN, MARGIN + HEADER + 20.0);
         if fit >= 0.55 {
-            let mut page = PageOps {
-                width: w,
-                height: h,
-                ops: Vec::new(),
-                section: self.section,
-            };
-            page.ops.push(Op::Text {
-                x: MARGIN,
-                y: MARGIN + HEADER + 8.0,
-                size: 11.0,
-                bold: true,
-                colour: TEXT,
-                text: format!("{title}: process map"),
-            });
+            let mut page = self.landscape_page(w, h, format!("{title}: process map"));
             let offset = (
                 origin.0 + (avail.0 - b.w * fit) / 2.0,
                 origin.1 + (avail.1 - b.h * fit) / 2.0,
@@ -497,23 +501,14 @@ impl Layout<'_> {
                 }
             };
             // Overview with the sheet grid.
-            let mut page = PageOps {
-                width: w,
-                height: h,
-                ops: Vec::new(),
-                section: self.section,
-            };
-            page.ops.push(Op::Text {
-                x: MARGIN,
-                y: MARGIN + HEADER + 8.0,
-                size: 11.0,
-                bold: true,
-                colour: TEXT,
-                text: format!(
+            let mut page = self.landscape_page(
+                w,
+                h,
+                format!(
                     "{title}: overview ({} sheets follow, {rows} rows x {cols} columns)",
                     rows * cols
                 ),
-            });
+            );
             let overview = (avail.0 / b.w).min(avail.1 / b.h);
             draw_diagram(
                 &mut page.ops,
@@ -554,20 +549,7 @@ impl Layout<'_> {
             for r in 0..rows {
                 for c in 0..cols {
                     let t = tile_area(r, c);
-                    let mut page = PageOps {
-                        width: w,
-                        height: h,
-                        ops: Vec::new(),
-                        section: self.section,
-                    };
-                    page.ops.push(Op::Text {
-                        x: MARGIN,
-                        y: MARGIN + HEADER + 8.0,
-                        size: 11.0,
-                        bold: true,
-                        colour: TEXT,
-                        text: format!("{title}: sheet {} (row {}, column {} of {rows} x {cols}); dashed lines mark the overlap with the next sheets", sheet(r, c), r + 1, c + 1),
-                    });
+                    let mut page = self.landscape_page(w, h, format!("{title}: sheet {} (row {}, column {} of {rows} x {cols}); dashed lines mark the overlap with the next sheets", sheet(r, c), r + 1, c + 1));
                     page.ops.push(Op::Clip(Area {
                         x: origin.0,
                         y: origin.1,

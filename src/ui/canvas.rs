@@ -356,12 +356,7 @@ impl Canvas {
         let mut viewer = Viewer {
             map,
             decor,
-            owner_index: map
-                .owners
-                .keys()
-                .enumerate()
-                .map(|(i, id)| (id.as_str(), i))
-                .collect(),
+            colours: crate::palette::NodeColours::new(map),
             actions: Vec::new(),
             view: self.view,
             pending_view: self.pending_view.take(),
@@ -667,22 +662,14 @@ impl Derived {
             .iter()
             .filter_map(|f| Some((centre(&f.from)?, centre(&f.to)?)))
             .collect();
-        let owner_index: HashMap<&str, usize> = map
-            .owners
-            .keys()
-            .enumerate()
-            .map(|(i, id)| (id.as_str(), i))
-            .collect();
+        let colours = crate::palette::NodeColours::new(map);
         let fills = rects
             .iter()
             .map(|(key, _): &(Key, Rect)| match key {
-                Key::Node(id) => match map.nodes.get(id) {
-                    Some(Node::Step { owner: Some(o), .. }) => owner_index
-                        .get(o.as_str())
-                        .map_or(theme::NO_OWNER, |&i| theme::owner_colour(i)),
-                    Some(node) => theme::kind_colour(node.kind()),
-                    None => theme::NO_OWNER,
-                },
+                Key::Node(id) => map
+                    .nodes
+                    .get(id)
+                    .map_or(theme::NO_OWNER, |node| theme::rgb(colours.of(node))),
                 Key::Service(_) => theme::SERVICE,
             })
             .collect();
@@ -752,7 +739,7 @@ fn style(dark: bool) -> SnarlStyle {
 struct Viewer<'a> {
     map: &'a ProcessMap,
     decor: &'a Decor<'a>,
-    owner_index: HashMap<&'a str, usize>,
+    colours: crate::palette::NodeColours<'a>,
     actions: Vec<Action>,
     view: TSTransform,
     pending_view: Option<TSTransform>,
@@ -771,17 +758,8 @@ impl Viewer<'_> {
         if let Some(colour) = self.decor.highlight.get(key.id()) {
             return *colour;
         }
-        match self.node(key) {
-            Some(Node::Step {
-                owner: Some(owner), ..
-            }) => self
-                .owner_index
-                .get(owner.as_str())
-                .map_or(theme::NO_OWNER, |&i| theme::owner_colour(i)),
-            Some(Node::Step { .. }) => theme::NO_OWNER,
-            Some(node) => theme::kind_colour(node.kind()),
-            None => theme::SERVICE,
-        }
+        self.node(key)
+            .map_or(theme::SERVICE, |node| theme::rgb(self.colours.of(node)))
     }
 
     fn add_menu(&mut self, ui: &mut Ui, at: Pos2, from: Option<&Key>, to: Option<&Key>) {

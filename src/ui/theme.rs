@@ -10,6 +10,12 @@ const fn colour(rgb: Rgb) -> Color32 {
     Color32::from_rgb(rgb.0, rgb.1, rgb.2)
 }
 
+/// An egui colour from the shared palette.
+#[must_use]
+pub const fn rgb(value: Rgb) -> Color32 {
+    colour(value)
+}
+
 /// The colour of the `index`-th owner (in id order).
 #[must_use]
 pub fn owner_colour(index: usize) -> Color32 {
