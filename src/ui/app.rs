@@ -611,11 +611,11 @@ impl App {
         self.paste_count = 0;
     }
 
-    fn paste(&mut self, fragment: &Fragment) {
+    fn paste(&mut self, fragment: &Fragment, label: &str) {
         self.paste_count += 1;
         let offset = 40.0 * f64::from(self.paste_count);
         let (edit, pasted) = fragment.paste(self.doc.map(), (offset, offset));
-        self.commit("Paste", edit);
+        self.commit(label, edit);
         self.select(
             pasted
                 .nodes
@@ -658,7 +658,7 @@ impl App {
             Command::Copy => self.copy_selection(ctx),
             Command::Paste => {
                 if let Some(fragment) = self.clipboard.clone() {
-                    self.paste(&fragment);
+                    self.paste(&fragment, "Paste");
                 }
             }
             Command::Duplicate => {
@@ -669,7 +669,7 @@ impl App {
                 );
                 if !fragment.is_empty() {
                     self.paste_count = 0;
-                    self.paste(&fragment);
+                    self.paste(&fragment, "Duplicate");
                 }
             }
             Command::Delete => self.delete_selection(),
@@ -793,7 +793,7 @@ impl App {
                     egui::Event::Cut => self.run(Command::Cut, ctx),
                     egui::Event::Paste(text) => {
                         if let Ok(fragment) = ron::from_str::<Fragment>(&text) {
-                            self.paste(&fragment);
+                            self.paste(&fragment, "Paste");
                         } else {
                             self.run(Command::Paste, ctx);
                         }
@@ -883,7 +883,7 @@ impl App {
                     Key::Service(id) => Fragment::copy(map, &BTreeSet::new(), &[id].into()),
                 };
                 self.paste_count = 0;
-                self.paste(&fragment);
+                self.paste(&fragment, "Duplicate");
             }
             Action::Select(key) => self.select([key]),
         }
