@@ -15,7 +15,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use super::Control;
 use super::stats::LogHistogram;
 use crate::model::graph::Graph;
-use crate::model::{Dist, Node, NodeKind, ProcessMap};
+use crate::model::{Dist, Node, ProcessMap};
 
 /// Microseconds per hour.
 pub const US_PER_HOUR: f64 = 3_600_000_000.0;
@@ -277,7 +277,6 @@ impl Model {
             }
             nodes.push(compiled);
         }
-        debug_assert!(graph.kind(0).is_none_or(|k| NodeKind::ALL.contains(&k)));
         Some(Self {
             nodes,
             capacities: map.owners.values().map(|o| o.capacity.max(1)).collect(),
