@@ -89,7 +89,7 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> Value {
             "p90": c.p90,
             "p95": c.p95,
             "max": c.max,
-            "histogram": {"bin_hours": c.histogram.bin_hours, "counts": c.histogram.counts},
+            "histogram": {"bin_hours": c.histogram.bin_hours, "counts": c.histogram.counts, "beyond": c.histogram.beyond},
         },
         "sla": sla_json(result.sla.as_ref()),
         "throughput_per_hour": result.throughput_per_hour.mean,

@@ -105,6 +105,17 @@ fn write_block(out: &mut String, block: &Block, handbook: &Handbook<'_>, svg_nam
                         hours(from + h.bin_hours)
                     );
                 }
+                if h.beyond > 0 {
+                    #[allow(clippy::cast_precision_loss, reason = "bin count")]
+                    let upper = h.bin_hours * h.counts.len() as f64;
+                    let _ = writeln!(
+                        out,
+                        "| {} | {} | {} |",
+                        hours(upper),
+                        hours(result.cycle_time.max),
+                        h.beyond
+                    );
+                }
                 out.push('\n');
             }
         }

@@ -748,6 +748,16 @@ impl Layout<'_> {
             });
         }
         self.y += h + 10.0;
+        if histogram.beyond > 0 {
+            let note = format!(
+                "{} slowest cases (over {}) are not drawn; the longest took {}.",
+                histogram.beyond,
+                hours(f64::from(span)),
+                hours(result.cycle_time.max)
+            );
+            self.lines(&note, 0.0, 8.5, false, MUTED);
+            self.y += 4.0;
+        }
     }
 
     fn utilisation(&mut self, handbook: &Handbook<'_>) {

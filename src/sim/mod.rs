@@ -102,8 +102,8 @@ pub struct CycleTime {
     pub p95: f64,
     /// Longest.
     pub max: f64,
-    /// Histogram for plotting: `counts[i]` cases between `i * bin_hours` and `(i+1) * bin_hours`
-    /// (the last bin also holds the few beyond the 99.5th percentile).
+    /// Histogram for plotting: `counts[i]` cases between `i * bin_hours` and `(i+1) * bin_hours`,
+    /// up to the 99.5th percentile; `beyond` counts the rest.
     pub histogram: Histogram,
 }
 
@@ -114,6 +114,8 @@ pub struct Histogram {
     pub bin_hours: f64,
     /// Count per bin.
     pub counts: Vec<u64>,
+    /// Cases longer than the last bin (the slowest 0.5% or so), not drawn.
+    pub beyond: u64,
 }
 
 /// Result against an SLA.
@@ -306,9 +308,13 @@ fn aggregate(
         p90: p(0.9),
         p95: p(0.95),
         max: hours(cycle.max() as f64),
-        histogram: Histogram {
-            bin_hours: hours(upper as f64) / f64::from(bins),
-            counts: cycle.bins(upper, bins.try_into().unwrap_or(40)),
+        histogram: {
+            let (counts, beyond) = cycle.bins(upper, bins.try_into().unwrap_or(40));
+            Histogram {
+                bin_hours: hours(upper as f64) / f64::from(bins),
+                counts,
+                beyond,
+            }
         },
     };
     let sla = map.sla.map(|sla| {

@@ -113,8 +113,8 @@ impl LogHistogram {
         self.max
     }
 
-    /// Counts in `bins` equal-width bins from 0 to `upper` (values above go in the last bin).
-    /// Bucket counts are assigned by their midpoint.
+    /// Counts in `bins` equal-width bins from 0 to `upper`, and the count of values above
+    /// `upper`. Bucket counts are assigned by their midpoint.
     #[must_use]
     #[allow(
         clippy::cast_precision_loss,
@@ -122,8 +122,9 @@ impl LogHistogram {
         clippy::cast_sign_loss,
         reason = "bin arithmetic on small positive numbers"
     )]
-    pub fn bins(&self, upper: u64, bins: usize) -> Vec<u64> {
+    pub fn bins(&self, upper: u64, bins: usize) -> (Vec<u64>, u64) {
         let mut out = vec![0; bins.max(1)];
+        let mut beyond = 0;
         let width = (upper.max(1) as f64) / out.len() as f64;
         for (index, &count) in self.counts.iter().enumerate() {
             if count == 0 {
@@ -131,10 +132,14 @@ impl LogHistogram {
             }
             let (low, w) = bucket_range(index);
             let mid = (low + w / 2).min(self.max);
+            if mid > upper {
+                beyond += count;
+                continue;
+            }
             let bin = ((mid as f64 / width) as usize).min(out.len() - 1);
             out[bin] += count;
         }
-        out
+        (out, beyond)
     }
 }
 
@@ -225,7 +230,10 @@ mod tests {
             assert!((got - exact).abs() / exact < 0.005, "{q}: {got}");
         }
         assert_eq!(h.max(), 100_000_000);
-        assert_eq!(h.bins(100_000_000, 10).iter().sum::<u64>(), 100_000);
+        let (bins, beyond) = h.bins(100_000_000, 10);
+        assert_eq!(bins.iter().sum::<u64>() + beyond, 100_000);
+        let (_, beyond) = h.bins(50_000_000, 10);
+        assert!((49_000..=51_000).contains(&beyond), "{beyond}");
     }
 
     #[test]

@@ -629,6 +629,20 @@ fn histogram_ui(ui: &mut Ui, result: &SimResult) {
             }
             plot.vline(VLine::new("p90", result.cycle_time.p90).color(theme::ACCENT));
         });
+    if histogram.beyond > 0 {
+        #[allow(clippy::cast_precision_loss, reason = "bin count")]
+        let upper = histogram.bin_hours * histogram.counts.len() as f64;
+        ui.label(
+            RichText::new(format!(
+                "{} slowest cases (over {}) not drawn; the longest took {}.",
+                histogram.beyond,
+                hours(upper),
+                hours(result.cycle_time.max)
+            ))
+            .small()
+            .weak(),
+        );
+    }
 }
 
 fn utilisation_ui(ui: &mut Ui, outcome: &Outcome) {
