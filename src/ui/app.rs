@@ -849,7 +849,32 @@ impl App {
             } => {
                 self.add_element(kind, at, connect_from.as_ref(), connect_to.as_ref());
             }
-            Action::Move(moves) => {
+            Action::Move(mut moves) => {
+                // Dragging one element of a selection the canvas does not know about (made by
+                // Select All, Find or Paste) moves the whole selection by the same amount.
+                if let [(dragged, to)] = moves.as_slice() {
+                    if self.selection.len() > 1 && self.selection.contains(dragged) {
+                        if let Some(from) = element_pos(map, dragged) {
+                            let (dx, dy) = (to.x - f64::from(from.x), to.y - f64::from(from.y));
+                            let others: Vec<(Key, Point)> = self
+                                .selection
+                                .iter()
+                                .filter(|k| *k != dragged)
+                                .filter_map(|k| {
+                                    let at = element_pos(map, k)?;
+                                    Some((
+                                        k.clone(),
+                                        Point::new(
+                                            (f64::from(at.x) + dx).round(),
+                                            (f64::from(at.y) + dy).round(),
+                                        ),
+                                    ))
+                                })
+                                .collect();
+                            moves.extend(others);
+                        }
+                    }
+                }
                 let nodes: Vec<(String, Point)> = moves
                     .iter()
                     .filter_map(|(k, p)| match k {
@@ -1079,6 +1104,8 @@ impl App {
             .ui(ui, self.doc.map(), self.doc.revision(), &decor);
         if let Some(keys) = self.canvas.take_snarl_selection(ui.ctx()) {
             self.selection = keys.into_iter().collect();
+        } else if let Some(hit) = self.canvas.plain_click(ui.ctx()) {
+            self.selection = hit.into_iter().collect();
         }
         for action in actions {
             self.apply_action(action);

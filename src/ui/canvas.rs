@@ -374,6 +374,39 @@ impl Canvas {
         actions
     }
 
+    /// A plain click (no Shift or Ctrl) on the canvas this frame: `Some(Some(key))` on an element,
+    /// `Some(None)` on the background. Snarl 0.12 selects only with Shift, so the editor handles
+    /// plain clicks itself.
+    pub fn plain_click(&self, ctx: &egui::Context) -> Option<Option<Key>> {
+        if self.overview {
+            return None;
+        }
+        let (clicked, pos, modifiers) = ctx.input(|i| {
+            (
+                i.pointer.primary_clicked(),
+                i.pointer.interact_pos(),
+                i.modifiers,
+            )
+        });
+        if !clicked || modifiers.shift || modifiers.command || egui::Popup::is_any_open(ctx) {
+            return None;
+        }
+        let pos = pos.filter(|p| self.rect.contains(*p))?;
+        // Only clicks that reached the canvas, not a window or menu floating over it.
+        let layer = ctx.layer_id_at(pos)?;
+        if layer.order != egui::Order::Background && layer.order != egui::Order::Middle {
+            return None;
+        }
+        let at = self.view.inverse() * pos;
+        let hit = self
+            .rects
+            .iter()
+            .filter(|(key, rect)| self.index.contains_key(*key) && rect.contains(at))
+            .map(|(key, _)| key.clone())
+            .max();
+        Some(hit)
+    }
+
     /// Elements selected in the snarl, when the user changed the selection there this frame.
     pub fn take_snarl_selection(&mut self, ctx: &egui::Context) -> Option<Vec<Key>> {
         if self.overview {

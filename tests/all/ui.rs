@@ -532,3 +532,77 @@ fn typing_a_name_commits_on_enter_and_a_drag_is_one_undo_step() {
     settle(&mut h);
     assert_eq!(*h.state().doc.map(), before);
 }
+
+#[test]
+fn dragging_one_element_of_a_selection_moves_them_all() {
+    let mut h = harness(sample());
+    settle(&mut h);
+    h.state_mut().select([
+        Key::Node("pick".into()),
+        Key::Node("ship".into()),
+        Key::Service("wms".into()),
+    ]);
+    settle(&mut h);
+    let before = h.state().doc.map().clone();
+    let at = before.nodes["pick"].at();
+    h.state_mut().apply_action(Action::Move(vec![(
+        Key::Node("pick".into()),
+        procmap::model::Point::new(at.x + 100.0, at.y + 50.0),
+    )]));
+    settle(&mut h);
+    let map = h.state().doc.map();
+    for id in ["pick", "ship"] {
+        let (old, new) = (before.nodes[id].at(), map.nodes[id].at());
+        assert_eq!((new.x - old.x, new.y - old.y), (100.0, 50.0), "{id}");
+    }
+    let (old, new) = (before.services["wms"].at, map.services["wms"].at);
+    assert_eq!((new.x - old.x, new.y - old.y), (100.0, 50.0));
+    assert_eq!(map.nodes["check"].at(), before.nodes["check"].at());
+    h.key_press_modifiers(Modifiers::COMMAND, K::Z);
+    settle(&mut h);
+    assert_eq!(*h.state().doc.map(), before);
+}
+
+#[test]
+fn a_plain_click_selects_the_node_under_the_pointer_and_the_background_clears() {
+    let mut h = harness(sample());
+    h.run_steps(6);
+    // "Check credit" is drawn at (440, 0) on the canvas: click inside its card.
+    let view = h.state().canvas.view;
+    let pos = view * egui::pos2(440.0 + 60.0, 0.0 + 30.0);
+    h.event(egui::Event::PointerMoved(pos));
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.step();
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run_steps(3);
+    assert_eq!(h.state().selection, [Key::Node("check".into())].into());
+    h.get_by_label_contains("id: check");
+    // A click on empty canvas clears the selection.
+    let empty = view * egui::pos2(440.0 + 60.0, 220.0);
+    h.event(egui::Event::PointerMoved(empty));
+    h.event(egui::Event::PointerButton {
+        pos: empty,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.step();
+    h.event(egui::Event::PointerButton {
+        pos: empty,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run_steps(3);
+    assert!(h.state().selection.is_empty());
+}
