@@ -415,7 +415,8 @@ fn impact(
 }
 
 fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
-    use crate::report::{handbook, markdown, pdf, svg};
+    use crate::report::export::{self, Format};
+    use crate::report::{handbook, pdf};
     let map = match mapio::load(&args.file) {
         Ok(map) => map,
         Err(error) => return report_load_error(&error, err),
@@ -432,48 +433,32 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Re
         None
     };
     let book = handbook::build(&map, results.as_ref(), handbook::today());
-    let mut code = EXIT_OK;
-    let mut write =
-        |path: &Path, bytes: &[u8], what: &str, out: &mut dyn Write| -> io::Result<()> {
-            match mapio::write_atomic(path, bytes) {
-                Ok(()) => writeln!(out, "wrote {what} {}", path.display()),
-                Err(error) => {
-                    code = EXIT_IO;
-                    writeln!(out, "{error}")
+    let paper = match args.paper {
+        PaperArg::A4 => pdf::Paper::A4,
+        PaperArg::Letter => pdf::Paper::Letter,
+    };
+    let targets = [
+        (Format::Pdf, &args.pdf),
+        (Format::Svg, &args.svg),
+        (Format::Markdown, &args.markdown),
+    ];
+    for (format, path) in targets {
+        let Some(path) = path else {
+            continue;
+        };
+        match export::export(&book, &map, format, path, paper) {
+            Ok(written) => {
+                for file in written {
+                    writeln!(out, "wrote {} {}", file.what, file.path.display())?;
                 }
             }
-        };
-    if let Some(path) = &args.pdf {
-        let paper = match args.paper {
-            PaperArg::A4 => pdf::Paper::A4,
-            PaperArg::Letter => pdf::Paper::Letter,
-        };
-        match pdf::render(&book, paper) {
-            Ok(bytes) => write(path, &bytes, "PDF", out)?,
             Err(error) => {
                 writeln!(err, "{error}")?;
                 return Ok(EXIT_IO);
             }
         }
     }
-    if let Some(path) = &args.svg {
-        write(path, svg::diagram(&map).as_bytes(), "SVG", out)?;
-    }
-    if let Some(path) = &args.markdown {
-        let svg_path = path.with_extension("svg");
-        let svg_name = svg_path.file_name().map_or_else(
-            || "diagram.svg".to_owned(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        write(&svg_path, svg::diagram(&map).as_bytes(), "SVG", out)?;
-        write(
-            path,
-            markdown::render(&book, &svg_name).as_bytes(),
-            "Markdown",
-            out,
-        )?;
-    }
-    Ok(code)
+    Ok(EXIT_OK)
 }
 
 /// Opens the desktop editor on `file` (or the most recent file, or the bundled sample).

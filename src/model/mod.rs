@@ -4,19 +4,21 @@
 //! rules of a valid map, used by every other module.
 
 mod dist;
-mod doc;
 mod duration;
 pub mod edit;
+mod element;
 pub mod graph;
 pub mod io;
+mod map;
 mod validate;
 
 pub use dist::{DIST_KINDS, Dist};
-pub use doc::{
+pub use duration::{Duration, DurationError, MAX_MS};
+pub use edit::{Edit, Fragment};
+pub use element::{ElementKind, ElementRef, Link, LinkSide};
+pub use io::LoadError;
+pub use map::{
     FORMAT_VERSION, Flow, Node, NodeKind, Owner, Point, ProcessMap, Service, Simulation, Sla,
     flow_captions,
 };
-pub use duration::{Duration, DurationError, MAX_MS};
-pub use edit::{Edit, Fragment};
-pub use io::LoadError;
 pub use validate::{Problem, Severity, Subject, has_errors, validate};

@@ -47,7 +47,8 @@ impl Control {
         self.done.load(Ordering::Relaxed)
     }
 
-    /// Marks the run as over (for progress watchers).
+    /// Marks the run as over (for progress watchers). [`simulate`] does this itself when it
+    /// returns, whatever the outcome.
     pub fn finish(&self) {
         self.finished.store(true, Ordering::Relaxed);
     }
@@ -65,6 +66,9 @@ pub enum SimError {
     /// The map has validation errors; it is never simulated.
     #[error("the map has {} error(s); first: {}", .0.len(), .0.first().map(ToString::to_string).unwrap_or_default())]
     Invalid(Vec<Problem>),
+    /// A valid map the engine could not compile (a bug: validation should have caught it).
+    #[error("the map passed validation but cannot be simulated (please report this map)")]
+    Compile,
     /// The user cancelled.
     #[error("cancelled")]
     Cancelled,
@@ -234,6 +238,17 @@ pub fn simulate(
     threads: Option<usize>,
     control: &Control,
 ) -> Result<SimResult, SimError> {
+    let outcome = run(map, settings, threads, control);
+    control.finish();
+    outcome
+}
+
+fn run(
+    map: &ProcessMap,
+    settings: &Simulation,
+    threads: Option<usize>,
+    control: &Control,
+) -> Result<SimResult, SimError> {
     let problems = model::validate(map);
     if model::has_errors(&problems) {
         return Err(SimError::Invalid(
@@ -243,8 +258,7 @@ pub fn simulate(
                 .collect(),
         ));
     }
-    let model =
-        Model::compile(map, settings.outages).ok_or_else(|| SimError::Invalid(Vec::new()))?;
+    let model = Model::compile(map, settings.outages).ok_or(SimError::Compile)?;
     let started = std::time::Instant::now();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(settings.seed);
     let streams: Vec<Xoshiro256PlusPlus> = (0..settings.replications)
@@ -254,7 +268,7 @@ pub fn simulate(
             stream
         })
         .collect();
-    let run = || -> Vec<RepStats> {
+    let replicate = || -> Vec<RepStats> {
         streams
             .into_par_iter()
             .map(|stream| {
@@ -267,8 +281,8 @@ pub fn simulate(
             .num_threads(count.max(1))
             .build()
             .map_err(|e| SimError::Threads(e.to_string()))?
-            .install(run),
-        None => run(),
+            .install(replicate),
+        None => replicate(),
     };
     if control.is_cancelled() || reps.iter().any(|r| r.cancelled) {
         return Err(SimError::Cancelled);
@@ -558,4 +572,19 @@ fn finding(
         );
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simulate_marks_its_control_finished_and_names_compile_failures() {
+        let control = Control::default();
+        let map = ProcessMap::default();
+        let outcome = simulate(&map, &map.simulation, Some(1), &control);
+        assert!(control.is_finished(), "finished even when refused");
+        assert!(outcome.is_err());
+        assert!(!SimError::Compile.to_string().contains("0 error"));
+    }
 }

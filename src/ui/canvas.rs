@@ -21,7 +21,7 @@ use egui_snarl::ui::{
 use egui_snarl::{InPin, InPinId, NodeId, OutPin, OutPinId, Snarl};
 
 use super::theme;
-use crate::model::{Node, NodeKind, Point, ProcessMap};
+use crate::model::{ElementKind, ElementRef, Link, LinkSide, Node, NodeKind, Point, ProcessMap};
 
 /// Maps with more elements than this are windowed (and use the overview when zoomed out).
 pub const WINDOW_LIMIT: usize = 200;
@@ -30,75 +30,42 @@ pub const OVERVIEW_SCALE: f32 = 0.45;
 const MIN_SCALE: f32 = 0.05;
 const MAX_SCALE: f32 = 2.0;
 
-/// An element on the canvas: a process node or a service, by id.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Key {
-    /// A node of `ProcessMap::nodes`.
-    Node(String),
-    /// A service of `ProcessMap::services`.
-    Service(String),
-}
-
-impl Key {
-    /// The id without its kind.
-    #[must_use]
-    pub fn id(&self) -> &str {
-        match self {
-            Self::Node(id) | Self::Service(id) => id,
-        }
-    }
-}
-
 /// What the user did on the canvas, for the app to turn into edits.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// Draw a flow (or a service link) from an output pin to an input pin.
-    Connect {
-        /// Source element.
-        from: Key,
-        /// Target element.
-        to: Key,
-        /// Target input pin (0: flow or service dependency, 1: services a step uses).
-        to_pin: usize,
-    },
-    /// Remove the link between two elements.
-    Disconnect {
-        /// Source element.
-        from: Key,
-        /// Target element.
-        to: Key,
-        /// Target input pin.
-        to_pin: usize,
-    },
-    /// Remove every link leaving an output pin.
-    DropOutputs(Key),
-    /// Remove every link entering an input pin.
-    DropInputs(Key, usize),
+    /// Draw a link (a flow, a service used by a step, a service dependency).
+    Connect(Link),
+    /// Remove a link.
+    Disconnect(Link),
+    /// A wire drawn between pins that do not connect (a flow pin to a service pin).
+    Refused,
+    /// Remove every link on one side of an element.
+    DropLinks(ElementRef, LinkSide),
     /// Add a new element at a canvas position, optionally connected from an existing one.
     Add {
-        /// The kind to add; `None` adds a service.
-        kind: Option<NodeKind>,
+        /// The kind to add.
+        kind: ElementKind,
         /// Canvas position.
         at: Point,
         /// Connect from this element's output to the new element.
-        connect_from: Option<Key>,
+        connect_from: Option<ElementRef>,
         /// Connect the new element's output to this element.
-        connect_to: Option<Key>,
+        connect_to: Option<ElementRef>,
     },
     /// Elements were dragged to new positions (sent once, when the mouse is released).
-    Move(Vec<(Key, Point)>),
+    Move(Vec<(ElementRef, Point)>),
     /// Delete an element (from its context menu).
-    Delete(Key),
+    Delete(ElementRef),
     /// Duplicate an element (from its context menu).
-    Duplicate(Key),
+    Duplicate(ElementRef),
     /// Clicked an element in the overview.
-    Select(Key),
+    Select(ElementRef),
 }
 
 /// Everything the canvas shows besides the map: selection, owner colours, highlights.
 pub struct Decor<'a> {
     /// Selected elements (drawn with an accent border).
-    pub selection: &'a BTreeSet<Key>,
+    pub selection: &'a BTreeSet<ElementRef>,
     /// Elements with validation errors (drawn with a red mark).
     pub errors: &'a HashSet<String>,
     /// Optional colour per node id (heat, impact highlights).
@@ -113,10 +80,10 @@ pub struct Decor<'a> {
 
 /// The canvas state that lives between frames.
 pub struct Canvas {
-    snarl: Snarl<Key>,
-    index: HashMap<Key, NodeId>,
+    snarl: Snarl<ElementRef>,
+    index: HashMap<ElementRef, NodeId>,
     built_revision: u64,
-    built_keys: BTreeSet<Key>,
+    built_keys: BTreeSet<ElementRef>,
     generation: u64,
     /// Canvas-to-screen transform, as last shown.
     pub view: TSTransform,
@@ -125,8 +92,8 @@ pub struct Canvas {
     first_view_pending: bool,
     /// Screen rectangle of the canvas, as last shown.
     pub rect: Rect,
-    last_snarl_selection: Vec<Key>,
-    rects: HashMap<Key, Rect>,
+    last_snarl_selection: Vec<ElementRef>,
+    rects: HashMap<ElementRef, Rect>,
     /// True while the painter overview is shown instead of the snarl.
     pub overview: bool,
     derived: Derived,
@@ -167,26 +134,30 @@ fn to_point(p: Pos2) -> Point {
 
 /// Canvas position of an element, if it exists.
 #[must_use]
-pub fn element_pos(map: &ProcessMap, key: &Key) -> Option<Pos2> {
+pub fn element_pos(map: &ProcessMap, key: &ElementRef) -> Option<Pos2> {
     match key {
-        Key::Node(id) => map.nodes.get(id).map(|n| to_pos(n.at())),
-        Key::Service(id) => map.services.get(id).map(|s| to_pos(s.at)),
+        ElementRef::Node(id) => map.nodes.get(id).map(|n| to_pos(n.at())),
+        ElementRef::Service(id) => map.services.get(id).map(|s| to_pos(s.at)),
     }
 }
 
-fn element_size(map: &ProcessMap, key: &Key) -> Vec2 {
+fn element_size(map: &ProcessMap, key: &ElementRef) -> Vec2 {
     match key {
-        Key::Node(id) => theme::card_size(map.nodes.get(id).map(Node::kind)),
-        Key::Service(_) => theme::card_size(None),
+        ElementRef::Node(id) => theme::card_size(map.nodes.get(id).map(Node::kind)),
+        ElementRef::Service(_) => theme::card_size(None),
     }
 }
 
 /// Every element of a map.
-fn all_keys(map: &ProcessMap) -> impl Iterator<Item = Key> + '_ {
+fn all_keys(map: &ProcessMap) -> impl Iterator<Item = ElementRef> + '_ {
     map.nodes
         .keys()
-        .map(|id| Key::Node(id.clone()))
-        .chain(map.services.keys().map(|id| Key::Service(id.clone())))
+        .map(|id| ElementRef::Node(id.clone()))
+        .chain(
+            map.services
+                .keys()
+                .map(|id| ElementRef::Service(id.clone())),
+        )
 }
 
 /// The bounding box of every element, in canvas units.
@@ -346,7 +317,7 @@ impl Canvas {
             return self.overview_ui(ui, decor);
         }
         // A large map gets a window of the elements near the viewport.
-        let wanted: BTreeSet<Key> = if large {
+        let wanted: BTreeSet<ElementRef> = if large {
             self.derived.window(self.view.inverse() * self.rect)
         } else {
             self.derived.rects.iter().map(|(k, _)| k.clone()).collect()
@@ -377,7 +348,7 @@ impl Canvas {
     /// A plain click (no Shift or Ctrl) on the canvas this frame: `Some(Some(key))` on an element,
     /// `Some(None)` on the background. Snarl 0.12 selects only with Shift, so the editor handles
     /// plain clicks itself.
-    pub fn plain_click(&self, ctx: &egui::Context) -> Option<Option<Key>> {
+    pub fn plain_click(&self, ctx: &egui::Context) -> Option<Option<ElementRef>> {
         if self.overview {
             return None;
         }
@@ -408,11 +379,11 @@ impl Canvas {
     }
 
     /// Elements selected in the snarl, when the user changed the selection there this frame.
-    pub fn take_snarl_selection(&mut self, ctx: &egui::Context) -> Option<Vec<Key>> {
+    pub fn take_snarl_selection(&mut self, ctx: &egui::Context) -> Option<Vec<ElementRef>> {
         if self.overview {
             return None;
         }
-        let mut keys: Vec<Key> = egui_snarl::ui::get_selected_nodes(self.snarl_id(), ctx)
+        let mut keys: Vec<ElementRef> = egui_snarl::ui::get_selected_nodes(self.snarl_id(), ctx)
             .into_iter()
             .filter_map(|id| self.snarl.get_node(id).cloned())
             .collect();
@@ -425,13 +396,13 @@ impl Canvas {
     }
 
     /// Brings the snarl in line with the document and the wanted set of elements.
-    fn sync(&mut self, map: &ProcessMap, revision: u64, wanted: BTreeSet<Key>) {
+    fn sync(&mut self, map: &ProcessMap, revision: u64, wanted: BTreeSet<ElementRef>) {
         if revision == self.built_revision && wanted == self.built_keys {
             return;
         }
         let changed_doc = revision != self.built_revision;
         // Remove what is no longer wanted (or no longer exists).
-        let gone: Vec<Key> = self
+        let gone: Vec<ElementRef> = self
             .index
             .keys()
             .filter(|k| !wanted.contains(*k) || element_pos(map, k).is_none())
@@ -465,11 +436,11 @@ impl Canvas {
         for (from, to) in wires {
             self.snarl.disconnect(from, to);
         }
-        let pin = |index: &HashMap<Key, NodeId>, key: Key| index.get(&key).copied();
+        let pin = |index: &HashMap<ElementRef, NodeId>, key: ElementRef| index.get(&key).copied();
         for flow in &map.flows {
             if let (Some(a), Some(b)) = (
-                pin(&self.index, Key::Node(flow.from.clone())),
-                pin(&self.index, Key::Node(flow.to.clone())),
+                pin(&self.index, ElementRef::Node(flow.from.clone())),
+                pin(&self.index, ElementRef::Node(flow.to.clone())),
             ) {
                 self.snarl.connect(
                     OutPinId { node: a, output: 0 },
@@ -481,8 +452,8 @@ impl Canvas {
             if let Node::Step { uses, .. } = node {
                 for service in uses {
                     if let (Some(a), Some(b)) = (
-                        pin(&self.index, Key::Service(service.clone())),
-                        pin(&self.index, Key::Node(id.clone())),
+                        pin(&self.index, ElementRef::Service(service.clone())),
+                        pin(&self.index, ElementRef::Node(id.clone())),
                     ) {
                         self.snarl.connect(
                             OutPinId { node: a, output: 0 },
@@ -495,8 +466,8 @@ impl Canvas {
         for (id, service) in &map.services {
             for dep in &service.depends_on {
                 if let (Some(a), Some(b)) = (
-                    pin(&self.index, Key::Service(dep.clone())),
-                    pin(&self.index, Key::Service(id.clone())),
+                    pin(&self.index, ElementRef::Service(dep.clone())),
+                    pin(&self.index, ElementRef::Service(id.clone())),
                 ) {
                     self.snarl.connect(
                         OutPinId { node: a, output: 0 },
@@ -514,7 +485,7 @@ impl Canvas {
         if ui.ctx().input(|i| i.pointer.any_down()) {
             return;
         }
-        let moves: Vec<(Key, Point)> = self
+        let moves: Vec<(ElementRef, Point)> = self
             .index
             .iter()
             .filter_map(|(key, &id)| {
@@ -647,10 +618,10 @@ impl Canvas {
 #[derive(Default)]
 struct Derived {
     revision: u64,
-    rects: Vec<(Key, Rect)>,
-    neighbours: HashMap<Key, Vec<Key>>,
+    rects: Vec<(ElementRef, Rect)>,
+    neighbours: HashMap<ElementRef, Vec<ElementRef>>,
     /// (from, to, text) of flows that carry a label or a decision probability.
-    labels: Vec<(Key, Key, String)>,
+    labels: Vec<(ElementRef, ElementRef, String)>,
     /// Flow lines between element centres, for the overview.
     segments: Vec<(Pos2, Pos2)>,
     /// Overview fill per element, in `rects` order.
@@ -659,16 +630,19 @@ struct Derived {
 
 impl Derived {
     fn new(map: &ProcessMap, revision: u64) -> Self {
-        let rects: Vec<(Key, Rect)> = all_keys(map)
+        let rects: Vec<(ElementRef, Rect)> = all_keys(map)
             .filter_map(|key| {
                 let pos = element_pos(map, &key)?;
                 let size = element_size(map, &key);
                 Some((key, Rect::from_min_size(pos, size)))
             })
             .collect();
-        let mut neighbours: HashMap<Key, Vec<Key>> = HashMap::new();
+        let mut neighbours: HashMap<ElementRef, Vec<ElementRef>> = HashMap::new();
         for flow in &map.flows {
-            let (a, b) = (Key::Node(flow.from.clone()), Key::Node(flow.to.clone()));
+            let (a, b) = (
+                ElementRef::Node(flow.from.clone()),
+                ElementRef::Node(flow.to.clone()),
+            );
             neighbours.entry(a.clone()).or_default().push(b.clone());
             neighbours.entry(b).or_default().push(a);
         }
@@ -679,8 +653,8 @@ impl Derived {
             .filter(|(_, text)| !text.is_empty())
             .map(|(flow, text)| {
                 (
-                    Key::Node(flow.from.clone()),
-                    Key::Node(flow.to.clone()),
+                    ElementRef::Node(flow.from.clone()),
+                    ElementRef::Node(flow.to.clone()),
                     text,
                 )
             })
@@ -698,12 +672,12 @@ impl Derived {
         let colours = crate::palette::NodeColours::new(map);
         let fills = rects
             .iter()
-            .map(|(key, _): &(Key, Rect)| match key {
-                Key::Node(id) => map
+            .map(|(key, _): &(ElementRef, Rect)| match key {
+                ElementRef::Node(id) => map
                     .nodes
                     .get(id)
                     .map_or(theme::NO_OWNER, |node| theme::rgb(colours.of(node))),
-                Key::Service(_) => theme::SERVICE,
+                ElementRef::Service(_) => theme::SERVICE,
             })
             .collect();
         Self {
@@ -718,15 +692,15 @@ impl Derived {
 
     /// The elements a windowed snarl should hold: those overlapping the visible canvas
     /// rectangle (with a margin), plus their flow neighbours so wires leaving the screen show.
-    fn window(&self, visible: Rect) -> BTreeSet<Key> {
+    fn window(&self, visible: Rect) -> BTreeSet<ElementRef> {
         let area = visible.expand2(visible.size() * 0.25);
-        let inside: Vec<&Key> = self
+        let inside: Vec<&ElementRef> = self
             .rects
             .iter()
             .filter(|(_, rect)| area.intersects(*rect))
             .map(|(key, _)| key)
             .collect();
-        let mut keys: BTreeSet<Key> = inside.iter().map(|k| (*k).clone()).collect();
+        let mut keys: BTreeSet<ElementRef> = inside.iter().map(|k| (*k).clone()).collect();
         for key in inside {
             if let Some(next) = self.neighbours.get(key) {
                 keys.extend(next.iter().cloned());
@@ -776,18 +750,18 @@ struct Viewer<'a> {
     actions: Vec<Action>,
     view: TSTransform,
     pending_view: Option<TSTransform>,
-    rects: &'a mut HashMap<Key, Rect>,
+    rects: &'a mut HashMap<ElementRef, Rect>,
 }
 
 impl Viewer<'_> {
-    fn node(&self, key: &Key) -> Option<&Node> {
+    fn node(&self, key: &ElementRef) -> Option<&Node> {
         match key {
-            Key::Node(id) => self.map.nodes.get(id),
-            Key::Service(_) => None,
+            ElementRef::Node(id) => self.map.nodes.get(id),
+            ElementRef::Service(_) => None,
         }
     }
 
-    fn colour(&self, key: &Key) -> Color32 {
+    fn colour(&self, key: &ElementRef) -> Color32 {
         if let Some(colour) = self.decor.highlight.get(key.id()) {
             return *colour;
         }
@@ -795,12 +769,27 @@ impl Viewer<'_> {
             .map_or(theme::SERVICE, |node| theme::rgb(self.colours.of(node)))
     }
 
-    fn add_menu(&mut self, ui: &mut Ui, at: Pos2, from: Option<&Key>, to: Option<&Key>) {
+    fn add_menu(
+        &mut self,
+        ui: &mut Ui,
+        at: Pos2,
+        from: Option<&ElementRef>,
+        to: Option<&ElementRef>,
+    ) {
         ui.label(egui::RichText::new("Add").weak());
-        for kind in NodeKind::ALL {
-            if ui.button(kind.label()).clicked() {
+        for kind in ElementKind::ALL {
+            // Services are not in the flow: offer them only on the empty canvas.
+            let linked = from.is_some() || to.is_some();
+            if kind == ElementKind::Service && linked {
+                continue;
+            }
+            let label = match kind {
+                ElementKind::Node(kind) => kind.label(),
+                ElementKind::Service => "Service",
+            };
+            if ui.button(label).clicked() {
                 self.actions.push(Action::Add {
-                    kind: Some(kind),
+                    kind,
                     at: to_point(at),
                     connect_from: from.cloned(),
                     connect_to: to.cloned(),
@@ -808,15 +797,27 @@ impl Viewer<'_> {
                 ui.close();
             }
         }
-        if from.is_none() && to.is_none() && ui.button("Service").clicked() {
-            self.actions.push(Action::Add {
-                kind: None,
-                at: to_point(at),
-                connect_from: None,
-                connect_to: None,
-            });
-            ui.close();
-        }
+    }
+}
+
+/// What a wire from `from`'s output to input pin `to_pin` of `to` means. The pins: a node's
+/// input 0 takes flows and a step's input 1 the services it uses; a service's input 0 takes the
+/// services it depends on; every output is "flows out" (nodes) or "is needed by" (services).
+pub fn link_between(from: &ElementRef, to: &ElementRef, to_pin: usize) -> Option<Link> {
+    match (from, to, to_pin) {
+        (ElementRef::Node(from), ElementRef::Node(to), 0) => Some(Link::Flow {
+            from: from.clone(),
+            to: to.clone(),
+        }),
+        (ElementRef::Service(service), ElementRef::Node(step), 1) => Some(Link::Uses {
+            service: service.clone(),
+            step: step.clone(),
+        }),
+        (ElementRef::Service(on), ElementRef::Service(service), 0) => Some(Link::DependsOn {
+            service: service.clone(),
+            on: on.clone(),
+        }),
+        _ => None,
     }
 }
 
@@ -830,15 +831,15 @@ fn service_pin() -> PinInfo {
         .with_wire_color(theme::SERVICE.gamma_multiply(0.45))
 }
 
-impl SnarlViewer<Key> for Viewer<'_> {
-    fn title(&mut self, key: &Key) -> String {
+impl SnarlViewer<ElementRef> for Viewer<'_> {
+    fn title(&mut self, key: &ElementRef) -> String {
         match key {
-            Key::Node(id) => self
+            ElementRef::Node(id) => self
                 .map
                 .nodes
                 .get(id)
                 .map_or_else(String::new, |n| n.name().to_owned()),
-            Key::Service(id) => self
+            ElementRef::Service(id) => self
                 .map
                 .services
                 .get(id)
@@ -852,7 +853,7 @@ impl SnarlViewer<Key> for Viewer<'_> {
         node: NodeId,
         _inputs: &[InPin],
         _outputs: &[OutPin],
-        snarl: &Snarl<Key>,
+        snarl: &Snarl<ElementRef>,
     ) -> egui::Frame {
         let Some(key) = snarl.get_node(node) else {
             return default;
@@ -910,7 +911,7 @@ impl SnarlViewer<Key> for Viewer<'_> {
         _inputs: &[InPin],
         _outputs: &[OutPin],
         ui: &mut Ui,
-        snarl: &mut Snarl<Key>,
+        snarl: &mut Snarl<ElementRef>,
     ) {
         let Some(key) = snarl.get_node(node).cloned() else {
             return;
@@ -963,7 +964,7 @@ impl SnarlViewer<Key> for Viewer<'_> {
         });
     }
 
-    fn has_on_hover_popup(&mut self, key: &Key) -> bool {
+    fn has_on_hover_popup(&mut self, key: &ElementRef) -> bool {
         self.decor.figures.contains_key(key.id())
     }
 
@@ -973,7 +974,7 @@ impl SnarlViewer<Key> for Viewer<'_> {
         _inputs: &[InPin],
         _outputs: &[OutPin],
         ui: &mut Ui,
-        snarl: &mut Snarl<Key>,
+        snarl: &mut Snarl<ElementRef>,
     ) {
         if let Some(figures) = snarl
             .get_node(node)
@@ -983,7 +984,7 @@ impl SnarlViewer<Key> for Viewer<'_> {
         }
     }
 
-    fn inputs(&mut self, key: &Key) -> usize {
+    fn inputs(&mut self, key: &ElementRef) -> usize {
         match self.node(key).map(Node::kind) {
             Some(NodeKind::Start) => 0,
             Some(NodeKind::Step) => 2,
@@ -991,7 +992,7 @@ impl SnarlViewer<Key> for Viewer<'_> {
         }
     }
 
-    fn outputs(&mut self, key: &Key) -> usize {
+    fn outputs(&mut self, key: &ElementRef) -> usize {
         match self.node(key).map(Node::kind) {
             Some(NodeKind::End) => 0,
             _ => 1,
@@ -1002,11 +1003,11 @@ impl SnarlViewer<Key> for Viewer<'_> {
         &mut self,
         pin: &InPin,
         _ui: &mut Ui,
-        snarl: &mut Snarl<Key>,
+        snarl: &mut Snarl<ElementRef>,
     ) -> impl SnarlPin + 'static {
         let key = snarl.get_node(pin.id.node).cloned();
         match key {
-            Some(Key::Service(_)) => service_pin(),
+            Some(ElementRef::Service(_)) => service_pin(),
             Some(_) if pin.id.input == 1 => service_pin(),
             Some(key) => flow_pin(
                 self.node(&key)
@@ -1020,10 +1021,10 @@ impl SnarlViewer<Key> for Viewer<'_> {
         &mut self,
         pin: &OutPin,
         _ui: &mut Ui,
-        snarl: &mut Snarl<Key>,
+        snarl: &mut Snarl<ElementRef>,
     ) -> impl SnarlPin + 'static {
         match snarl.get_node(pin.id.node).cloned() {
-            Some(Key::Service(_)) => service_pin(),
+            Some(ElementRef::Service(_)) => service_pin(),
             Some(key) => flow_pin(
                 self.node(&key)
                     .map_or(theme::NO_OWNER, |n| theme::kind_colour(n.kind())),
@@ -1032,9 +1033,9 @@ impl SnarlViewer<Key> for Viewer<'_> {
         }
     }
 
-    fn has_body(&mut self, key: &Key) -> bool {
+    fn has_body(&mut self, key: &ElementRef) -> bool {
         matches!(self.node(key), Some(Node::Step { .. } | Node::Start { .. }))
-            || matches!(key, Key::Service(_))
+            || matches!(key, ElementRef::Service(_))
     }
 
     fn show_body(
@@ -1043,7 +1044,7 @@ impl SnarlViewer<Key> for Viewer<'_> {
         _inputs: &[InPin],
         _outputs: &[OutPin],
         ui: &mut Ui,
-        snarl: &mut Snarl<Key>,
+        snarl: &mut Snarl<ElementRef>,
     ) {
         let Some(key) = snarl.get_node(node).cloned() else {
             return;
@@ -1087,7 +1088,7 @@ impl SnarlViewer<Key> for Viewer<'_> {
             (_, Some(Node::Start { arrivals, .. })) => {
                 ui.label(small(format!("every {}", arrivals.summary())));
             }
-            (Key::Service(id), _) => {
+            (ElementRef::Service(id), _) => {
                 if let Some(service) = self.map.services.get(id) {
                     let text = if service.availability >= 1.0 {
                         "always up".to_owned()
@@ -1101,54 +1102,64 @@ impl SnarlViewer<Key> for Viewer<'_> {
         });
     }
 
-    fn final_node_rect(&mut self, node: NodeId, rect: Rect, _ui: &mut Ui, snarl: &mut Snarl<Key>) {
+    fn final_node_rect(
+        &mut self,
+        node: NodeId,
+        rect: Rect,
+        _ui: &mut Ui,
+        snarl: &mut Snarl<ElementRef>,
+    ) {
         if let Some(key) = snarl.get_node(node) {
             self.rects.insert(key.clone(), rect);
         }
     }
 
-    fn connect(&mut self, from: &OutPin, to: &InPin, snarl: &mut Snarl<Key>) {
+    fn connect(&mut self, from: &OutPin, to: &InPin, snarl: &mut Snarl<ElementRef>) {
         if let (Some(a), Some(b)) = (snarl.get_node(from.id.node), snarl.get_node(to.id.node)) {
-            self.actions.push(Action::Connect {
-                from: a.clone(),
-                to: b.clone(),
-                to_pin: to.id.input,
-            });
+            self.actions
+                .push(link_between(a, b, to.id.input).map_or(Action::Refused, Action::Connect));
         }
     }
 
-    fn disconnect(&mut self, from: &OutPin, to: &InPin, snarl: &mut Snarl<Key>) {
+    fn disconnect(&mut self, from: &OutPin, to: &InPin, snarl: &mut Snarl<ElementRef>) {
         if let (Some(a), Some(b)) = (snarl.get_node(from.id.node), snarl.get_node(to.id.node)) {
-            self.actions.push(Action::Disconnect {
-                from: a.clone(),
-                to: b.clone(),
-                to_pin: to.id.input,
-            });
+            if let Some(link) = link_between(a, b, to.id.input) {
+                self.actions.push(Action::Disconnect(link));
+            }
         }
     }
 
-    fn drop_outputs(&mut self, pin: &OutPin, snarl: &mut Snarl<Key>) {
-        if let Some(key) = snarl.get_node(pin.id.node) {
-            self.actions.push(Action::DropOutputs(key.clone()));
-        }
-    }
-
-    fn drop_inputs(&mut self, pin: &InPin, snarl: &mut Snarl<Key>) {
+    fn drop_outputs(&mut self, pin: &OutPin, snarl: &mut Snarl<ElementRef>) {
         if let Some(key) = snarl.get_node(pin.id.node) {
             self.actions
-                .push(Action::DropInputs(key.clone(), pin.id.input));
+                .push(Action::DropLinks(key.clone(), LinkSide::Outgoing));
         }
     }
 
-    fn has_graph_menu(&mut self, _pos: Pos2, _snarl: &mut Snarl<Key>) -> bool {
+    fn drop_inputs(&mut self, pin: &InPin, snarl: &mut Snarl<ElementRef>) {
+        if let Some(key) = snarl.get_node(pin.id.node) {
+            let side = match (key, pin.id.input) {
+                (ElementRef::Node(_), 0) => LinkSide::IncomingFlows,
+                (ElementRef::Node(_), _) => LinkSide::UsedServices,
+                (ElementRef::Service(_), _) => LinkSide::Dependencies,
+            };
+            self.actions.push(Action::DropLinks(key.clone(), side));
+        }
+    }
+
+    fn has_graph_menu(&mut self, _pos: Pos2, _snarl: &mut Snarl<ElementRef>) -> bool {
         true
     }
 
-    fn show_graph_menu(&mut self, pos: Pos2, ui: &mut Ui, _snarl: &mut Snarl<Key>) {
+    fn show_graph_menu(&mut self, pos: Pos2, ui: &mut Ui, _snarl: &mut Snarl<ElementRef>) {
         self.add_menu(ui, pos, None, None);
     }
 
-    fn has_dropped_wire_menu(&mut self, _src_pins: AnyPins, _snarl: &mut Snarl<Key>) -> bool {
+    fn has_dropped_wire_menu(
+        &mut self,
+        _src_pins: AnyPins,
+        _snarl: &mut Snarl<ElementRef>,
+    ) -> bool {
         true
     }
 
@@ -1157,12 +1168,12 @@ impl SnarlViewer<Key> for Viewer<'_> {
         pos: Pos2,
         ui: &mut Ui,
         src_pins: AnyPins,
-        snarl: &mut Snarl<Key>,
+        snarl: &mut Snarl<ElementRef>,
     ) {
         match src_pins {
             AnyPins::Out(pins) => {
                 let from = pins.first().and_then(|p| snarl.get_node(p.node)).cloned();
-                if matches!(from, Some(Key::Service(_))) {
+                if matches!(from, Some(ElementRef::Service(_))) {
                     ui.label("Drop a service wire on a step's \"uses\" pin.");
                     return;
                 }
@@ -1173,7 +1184,7 @@ impl SnarlViewer<Key> for Viewer<'_> {
                     .first()
                     .filter(|p| p.input == 0)
                     .and_then(|p| snarl.get_node(p.node))
-                    .filter(|k| matches!(k, Key::Node(_)))
+                    .filter(|k| matches!(k, ElementRef::Node(_)))
                     .cloned();
                 if to.is_none() {
                     ui.label("Drag from a service's \"provides\" pin instead.");
@@ -1184,7 +1195,7 @@ impl SnarlViewer<Key> for Viewer<'_> {
         }
     }
 
-    fn has_node_menu(&mut self, _key: &Key) -> bool {
+    fn has_node_menu(&mut self, _key: &ElementRef) -> bool {
         true
     }
 
@@ -1194,7 +1205,7 @@ impl SnarlViewer<Key> for Viewer<'_> {
         _inputs: &[InPin],
         _outputs: &[OutPin],
         ui: &mut Ui,
-        snarl: &mut Snarl<Key>,
+        snarl: &mut Snarl<ElementRef>,
     ) {
         let Some(key) = snarl.get_node(node).cloned() else {
             return;
@@ -1209,7 +1220,7 @@ impl SnarlViewer<Key> for Viewer<'_> {
         }
     }
 
-    fn current_transform(&mut self, to_global: &mut TSTransform, _snarl: &mut Snarl<Key>) {
+    fn current_transform(&mut self, to_global: &mut TSTransform, _snarl: &mut Snarl<ElementRef>) {
         if let Some(view) = self.pending_view.take() {
             *to_global = view;
         }

@@ -4,7 +4,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 /// Something the user can ask for from a menu or the keyboard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Command {
+pub enum UiCommand {
     /// A new, empty map.
     New,
     /// Open a map file.
@@ -63,7 +63,7 @@ pub enum Command {
     About,
 }
 
-impl Command {
+impl UiCommand {
     /// Every command, in menu order.
     pub const ALL: [Self; 28] = [
         Self::New,
@@ -131,8 +131,8 @@ impl Command {
         }
     }
 
-    /// The keyboard shortcut, if any. Shift variants come first in [`Command::ALL`] matching
-    /// (see [`Command::keyboard_order`]) because egui ignores extra Shift when matching.
+    /// The keyboard shortcut, if any. Shift variants come first in [`UiCommand::ALL`] matching
+    /// (see [`UiCommand::keyboard_order`]) because egui ignores extra Shift when matching.
     #[must_use]
     pub fn shortcut(self) -> Option<KeyboardShortcut> {
         let cmd = |key| Some(KeyboardShortcut::new(Modifiers::COMMAND, key));

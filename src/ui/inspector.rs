@@ -6,9 +6,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use egui::{RichText, Ui};
 
-use super::canvas::Key;
 use super::theme;
 use crate::analysis::Estimate;
+use crate::model::ElementRef;
 use crate::model::{DIST_KINDS, Dist, Duration, Edit, Flow, Node, NodeKind, ProcessMap, Sla};
 
 /// A change the inspector asks for: label for the undo menu, the edit, and a merge key so that
@@ -116,7 +116,7 @@ impl Inspector {
         &mut self,
         ui: &mut Ui,
         map: &ProcessMap,
-        selection: &BTreeSet<Key>,
+        selection: &BTreeSet<ElementRef>,
         estimate: &Estimate,
         impact: &crate::analysis::Impact,
     ) -> Vec<Change> {
@@ -129,12 +129,12 @@ impl Inspector {
             }
             match selection.iter().next() {
                 None => self.map_ui(ui, map, &mut changes),
-                Some(Key::Node(id)) => {
+                Some(ElementRef::Node(id)) => {
                     if let Some(node) = map.nodes.get(id) {
                         self.node_ui(ui, map, id, node, estimate, &mut changes);
                     }
                 }
-                Some(Key::Service(id)) => self.service_ui(ui, map, id, impact, &mut changes),
+                Some(ElementRef::Service(id)) => self.service_ui(ui, map, id, impact, &mut changes),
             }
         });
         changes

@@ -1,11 +1,13 @@
-//! The desktop editor (eframe/egui). It edits the document only through [`doc::Document`]
-//! commits; the canvas is a view of the document, never the other way round.
+//! The desktop editor (eframe/egui). It edits the document only through [`history::Document`]
+//! commits; the canvas is a view of the document, never the other way round. Work that takes
+//! long runs as a [`job::Job`] off the UI thread.
 
 pub mod app;
 pub mod canvas;
 pub mod commands;
-pub mod doc;
+pub mod history;
 pub mod inspector;
+pub mod job;
 pub mod sidebar;
 pub mod simulation;
 pub mod theme;
@@ -25,8 +27,11 @@ fn initial_map(
     let sample =
         || io::from_str(app::DEFAULT_SAMPLE, Path::new("order-to-cash.ron")).unwrap_or_default();
     if let Some(path) = file {
-        return match io::load(path) {
-            Ok(map) => (map, Some(path.to_owned()), None),
+        return match crate::interop::open(path) {
+            Ok(opened) => {
+                let path = opened.format.native.then(|| path.to_owned());
+                (opened.map, path, None)
+            }
             Err(error) => (
                 sample(),
                 None,

@@ -3,21 +3,21 @@
 
 use egui::{RichText, Ui};
 
-use super::canvas::Key;
 use super::inspector::Change;
 use super::theme;
 use crate::analysis::Estimate;
-use crate::model::{Edit, NodeKind, Owner, ProcessMap, edit::fresh_id};
+use crate::model::ElementRef;
+use crate::model::{Edit, ElementKind, Owner, ProcessMap, edit::fresh_id};
 
-/// A palette entry being dragged onto the canvas (`None` = a service).
+/// A palette entry being dragged onto the canvas.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PaletteItem(pub Option<NodeKind>);
+pub struct PaletteItem(pub ElementKind);
 
 /// What the user asked for in the sidebar.
 #[allow(clippy::large_enum_variant, reason = "a handful per frame at most")]
 pub enum SidebarAction {
     /// Add an element at the centre of the view.
-    Add(Option<NodeKind>),
+    Add(ElementKind),
     /// Commit a change.
     Change(Change),
     /// Delete an owner (the app asks first when steps use it).
@@ -25,7 +25,7 @@ pub enum SidebarAction {
     /// Delete a service.
     DeleteService(String),
     /// Select an element.
-    Select(Key),
+    Select(ElementRef),
 }
 
 /// Shows the sidebar.
@@ -46,12 +46,12 @@ pub fn ui(
         .num_columns(3)
         .spacing([6.0, 6.0])
         .show(ui, |ui| {
-            let items = NodeKind::ALL
-                .iter()
-                .map(|k| (Some(*k), k.label()))
-                .chain([(None, "Service")]);
-            for (n, (kind, label)) in items.enumerate() {
-                let colour = kind.map_or(theme::SERVICE, theme::kind_colour);
+            for (n, kind) in ElementKind::ALL.into_iter().enumerate() {
+                let label = kind.label();
+                let colour = match kind {
+                    ElementKind::Node(kind) => theme::kind_colour(kind),
+                    ElementKind::Service => theme::SERVICE,
+                };
                 let response = ui.add(
                     egui::Button::new(label)
                         .stroke(egui::Stroke::new(1.5, colour))
@@ -230,7 +230,7 @@ fn services_ui(
             .on_hover_text("Add an IT or business service")
             .clicked()
         {
-            actions.push(SidebarAction::Add(None));
+            actions.push(SidebarAction::Add(ElementKind::Service));
         }
     });
     if map.services.is_empty() {
@@ -259,7 +259,7 @@ fn services_ui(
                 ))
                 .clicked()
             {
-                actions.push(SidebarAction::Select(Key::Service(id.clone())));
+                actions.push(SidebarAction::Select(ElementRef::Service(id.clone())));
             }
             if ui
                 .small_button("🗑")

@@ -4,25 +4,21 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
-use std::time::Instant;
 
 use egui::{Color32, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use egui_plot::{Bar, BarChart, HLine, Plot, VLine};
 
+use super::job::{Job, Poll, poll_slot};
 use super::theme;
 use crate::model::{self, Duration, Node, Problem, ProcessMap, Severity};
 use crate::report::text::hours;
-use crate::sim::{self, Control, SimError, SimResult};
+use crate::sim::{self, SimError, SimResult};
 
 /// A simulation in progress.
 pub struct Running {
-    control: Arc<Control>,
-    rx: Receiver<Result<SimResult, SimError>>,
+    job: Job<Result<SimResult, SimError>>,
     total_cases: u64,
-    started: Instant,
     revision: u64,
     map: ProcessMap,
 }
@@ -80,7 +76,7 @@ pub struct SimPanel {
     pub message: Option<String>,
     step_sort: Sort,
     owner_sort: Sort,
-    export_reply: Option<Receiver<String>>,
+    export_job: Option<Job<String>>,
 }
 
 impl SimPanel {
@@ -99,24 +95,17 @@ impl SimPanel {
         }
         self.cancel();
         let settings = map.simulation;
-        let control = Arc::new(Control::default());
-        let (tx, rx) = channel();
         let worker_map = map.clone();
-        let worker_control = Arc::clone(&control);
         // Leave a core for the window so it stays responsive.
         let threads =
             std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
-        std::thread::spawn(move || {
-            let result = sim::simulate(&worker_map, &settings, Some(threads), &worker_control);
-            worker_control.finish();
-            let _ = tx.send(result);
+        let job = Job::spawn("simulation", move |control| {
+            sim::simulate(&worker_map, &settings, Some(threads), control)
         });
         self.running = Some(Running {
-            control,
-            rx,
+            job,
             total_cases: settings.cases.saturating_add(settings.warmup)
                 * u64::from(settings.replications),
-            started: Instant::now(),
             revision,
             map: map.clone(),
         });
@@ -127,7 +116,7 @@ impl SimPanel {
     /// Asks the running simulation to stop.
     pub fn cancel(&mut self) {
         if let Some(running) = &self.running {
-            running.control.cancel();
+            running.job.cancel();
         }
     }
 
@@ -138,9 +127,9 @@ impl SimPanel {
             return;
         };
         let scenarios = self.scenarios.clone();
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let message = match rfd::FileDialog::new()
+        self.export_job = Some(Job::spawn(
+            "scenario-export",
+            move |_| match rfd::FileDialog::new()
                 .add_filter("CSV comparison", &["csv"])
                 .add_filter("JSON results", &["json"])
                 .set_file_name("scenarios.csv")
@@ -161,29 +150,24 @@ impl SimPanel {
                         Err(error) => format!("Export failed: {error}"),
                     }
                 }
-            };
-            let _ = tx.send(message);
-        });
-        self.export_reply = Some(rx);
+            },
+        ));
     }
 
     /// Picks up a finished run. Returns true when new results arrived.
     pub fn poll(&mut self, ctx: &egui::Context) -> bool {
-        if let Some(rx) = &self.export_reply {
-            if let Ok(message) = rx.try_recv() {
-                self.message = Some(message);
-                self.export_reply = None;
-            } else {
-                ctx.request_repaint_after(std::time::Duration::from_millis(100));
-            }
+        match poll_slot(&mut self.export_job, ctx) {
+            Some(Poll::Done(message)) => self.message = Some(message),
+            Some(Poll::Lost) => self.message = Some("Export failed unexpectedly.".to_owned()),
+            Some(Poll::Running) | None => {}
         }
         let Some(running) = &self.running else {
             return false;
         };
-        match running.rx.try_recv() {
-            Ok(Ok(result)) => {
-                let running = self.running.take();
-                if let Some(running) = running {
+        match running.job.poll(ctx) {
+            Poll::Running => false,
+            Poll::Done(Ok(result)) => {
+                if let Some(running) = self.running.take() {
                     self.outcome = Some(Outcome {
                         result,
                         revision: running.revision,
@@ -192,7 +176,7 @@ impl SimPanel {
                 }
                 true
             }
-            Ok(Err(error)) => {
+            Poll::Done(Err(error)) => {
                 self.running = None;
                 self.message = Some(match error {
                     SimError::Cancelled => "Simulation cancelled.".to_owned(),
@@ -200,11 +184,7 @@ impl SimPanel {
                 });
                 false
             }
-            Err(std::sync::mpsc::TryRecvError::Empty) => {
-                ctx.request_repaint_after(std::time::Duration::from_millis(100));
-                false
-            }
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+            Poll::Lost => {
                 self.running = None;
                 self.message = Some("Simulation stopped unexpectedly.".to_owned());
                 false
@@ -217,9 +197,9 @@ impl SimPanel {
     pub fn progress(&self) -> Option<(f32, f64)> {
         let running = self.running.as_ref()?;
         #[allow(clippy::cast_precision_loss, reason = "a fraction for display")]
-        let done =
-            (running.control.cases_done() as f64 / running.total_cases.max(1) as f64).min(1.0);
-        let elapsed = running.started.elapsed().as_secs_f64();
+        let done = (running.job.control().cases_done() as f64 / running.total_cases.max(1) as f64)
+            .min(1.0);
+        let elapsed = running.job.elapsed_seconds();
         let left = if done > 0.01 {
             elapsed * (1.0 - done) / done
         } else {

@@ -7,10 +7,11 @@ use egui::{Key as K, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
+use procmap::model::ElementRef;
 use procmap::model::{Node, ProcessMap, io};
 use procmap::ui::App;
 use procmap::ui::app::{Dialog, Pending, Persisted};
-use procmap::ui::canvas::{Action, Key};
+use procmap::ui::canvas::{Action, link_between};
 
 use super::parse;
 
@@ -52,7 +53,7 @@ fn add_a_step_set_owner_and_sla_connect_undo_redo_and_save() {
         "{:?}",
         map.nodes.keys().collect::<Vec<_>>()
     );
-    assert!(h.state().selection.contains(&Key::Node(id.clone())));
+    assert!(h.state().selection.contains(&ElementRef::Node(id.clone())));
 
     // Set its owner in the inspector.
     h.get_by_value("(none: a pure delay)").click();
@@ -72,11 +73,15 @@ fn add_a_step_set_owner_and_sla_connect_undo_redo_and_save() {
 
     // Connect it after "Post payment" (the canvas sends the same action when a wire is drawn).
     let flows = h.state().doc.map().flows.len();
-    h.state_mut().apply_action(Action::Connect {
-        from: Key::Node("post".into()),
-        to: Key::Node(id.clone()),
-        to_pin: 0,
-    });
+    let wire = link_between(
+        &ElementRef::Node("post".into()),
+        &ElementRef::Node(id.clone()),
+        0,
+    );
+    assert!(wire.is_some(), "output to flow input is a flow");
+    if let Some(link) = wire {
+        h.state_mut().apply_action(Action::Connect(link));
+    }
     settle(&mut h);
     assert_eq!(h.state().doc.map().flows.len(), flows + 1);
 
@@ -155,8 +160,10 @@ fn delete_copy_paste_duplicate_and_select_all() {
     let mut h = harness(sample());
     settle(&mut h);
     let count = h.state().doc.map().nodes.len();
-    h.state_mut()
-        .select([Key::Node("pick".into()), Key::Node("ship".into())]);
+    h.state_mut().select([
+        ElementRef::Node("pick".into()),
+        ElementRef::Node("ship".into()),
+    ]);
     settle(&mut h);
     // Duplicate keeps the flow between the two copies and gives fresh ids.
     h.key_press_modifiers(Modifiers::COMMAND, K::D);
@@ -181,13 +188,13 @@ fn delete_copy_paste_duplicate_and_select_all() {
     );
     let ctx = h.ctx.clone();
     h.state_mut()
-        .run(procmap::ui::commands::Command::Copy, &ctx);
+        .run(procmap::ui::commands::UiCommand::Copy, &ctx);
     h.key_press(K::Delete);
     settle(&mut h);
     assert!(h.state().doc.map().nodes.is_empty());
     assert!(h.state().doc.map().flows.is_empty());
     h.state_mut()
-        .run(procmap::ui::commands::Command::Paste, &ctx);
+        .run(procmap::ui::commands::UiCommand::Paste, &ctx);
     settle(&mut h);
     assert_eq!(h.state().doc.map().nodes.len(), count);
     assert_eq!(h.state().doc.map().flows.len(), sample().flows.len());
@@ -218,7 +225,10 @@ fn find_selects_by_name_or_owner() {
     h.get_by_role_and_label(egui::accesskit::Role::Button, "Label and hand to carrier")
         .click();
     settle(&mut h);
-    assert_eq!(h.state().selection, [Key::Node("ship".into())].into());
+    assert_eq!(
+        h.state().selection,
+        [ElementRef::Node("ship".into())].into()
+    );
 }
 
 #[test]
@@ -232,7 +242,10 @@ fn problems_panel_lists_errors_and_selects_the_node() {
     let problem = "node 'check': owner 'credits' is not defined (did you mean 'credit'?)";
     h.get_by_label(problem).click();
     settle(&mut h);
-    assert_eq!(h.state().selection, [Key::Node("check".into())].into());
+    assert_eq!(
+        h.state().selection,
+        [ElementRef::Node("check".into())].into()
+    );
 }
 
 #[test]
@@ -289,7 +302,7 @@ fn snapshots_of_the_editor() {
     let mut h = harness(sample());
     h.run_steps(12);
     h.snapshot_options("editor_order_to_cash", &options);
-    h.state_mut().select([Key::Node("check".into())]);
+    h.state_mut().select([ElementRef::Node("check".into())]);
     h.run_steps(12);
     h.snapshot_options("editor_step_selected", &options);
 }
@@ -455,7 +468,7 @@ fn print_renders_the_handbook_to_a_temporary_pdf() {
     let _ = std::fs::remove_file(&path);
     let ctx = h.ctx.clone();
     h.state_mut()
-        .run(procmap::ui::commands::Command::Print, &ctx);
+        .run(procmap::ui::commands::UiCommand::Print, &ctx);
     wait_for(&mut h, |app| {
         app.status
             .as_deref()
@@ -471,7 +484,7 @@ fn print_renders_the_handbook_to_a_temporary_pdf() {
 fn selecting_a_service_shows_its_impact_and_highlights_what_stops() {
     let mut h = harness(parse(include_str!("../../samples/it-incident.ron")));
     settle(&mut h);
-    h.state_mut().select([Key::Service("db".into())]);
+    h.state_mut().select([ElementRef::Service("db".into())]);
     settle(&mut h);
     h.get_by_label("Steps that stop (highlighted on the map):");
     h.get_by_label_contains("Down too: Service desk tool (ITSM)");
@@ -481,7 +494,7 @@ fn selecting_a_service_shows_its_impact_and_highlights_what_stops() {
 fn typing_a_name_commits_on_enter_and_a_drag_is_one_undo_step() {
     let mut h = harness(sample());
     settle(&mut h);
-    h.state_mut().select([Key::Node("check".into())]);
+    h.state_mut().select([ElementRef::Node("check".into())]);
     settle(&mut h);
     let text_input =
         |n: &egui_kittest::Node<'_>| n.accesskit_node().role() == egui::accesskit::Role::TextInput;
@@ -517,11 +530,11 @@ fn typing_a_name_commits_on_enter_and_a_drag_is_one_undo_step() {
     let depth = h.state().doc.undo_len();
     h.state_mut().apply_action(Action::Move(vec![
         (
-            Key::Node("enter".into()),
+            ElementRef::Node("enter".into()),
             procmap::model::Point::new(300.0, 40.0),
         ),
         (
-            Key::Node("order".into()),
+            ElementRef::Node("order".into()),
             procmap::model::Point::new(10.0, 40.0),
         ),
     ]));
@@ -538,15 +551,15 @@ fn dragging_one_element_of_a_selection_moves_them_all() {
     let mut h = harness(sample());
     settle(&mut h);
     h.state_mut().select([
-        Key::Node("pick".into()),
-        Key::Node("ship".into()),
-        Key::Service("wms".into()),
+        ElementRef::Node("pick".into()),
+        ElementRef::Node("ship".into()),
+        ElementRef::Service("wms".into()),
     ]);
     settle(&mut h);
     let before = h.state().doc.map().clone();
     let at = before.nodes["pick"].at();
     h.state_mut().apply_action(Action::Move(vec![(
-        Key::Node("pick".into()),
+        ElementRef::Node("pick".into()),
         procmap::model::Point::new(at.x + 100.0, at.y + 50.0),
     )]));
     settle(&mut h);
@@ -585,7 +598,10 @@ fn a_plain_click_selects_the_node_under_the_pointer_and_the_background_clears() 
         modifiers: Modifiers::NONE,
     });
     h.run_steps(3);
-    assert_eq!(h.state().selection, [Key::Node("check".into())].into());
+    assert_eq!(
+        h.state().selection,
+        [ElementRef::Node("check".into())].into()
+    );
     h.get_by_label_contains("id: check");
     // A click on empty canvas clears the selection.
     let empty = view * egui::pos2(440.0 + 60.0, 220.0);

@@ -1,11 +1,17 @@
 //! Edits of a map as values: each [`Edit`] applied to a map returns its inverse, so undo and
 //! redo are "apply what you got back". The editor changes documents only through edits.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod fragment;
+mod links;
 
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
-use super::{Flow, Node, Owner, Point, ProcessMap, Service, Simulation, Sla};
+use super::{
+    ElementKind, ElementRef, Flow, LinkSide, Node, Owner, Point, ProcessMap, Service, Simulation,
+    Sla,
+};
+pub use fragment::{Fragment, Pasted};
+pub use links::{connect, disconnect, drop_links};
 
 /// One change to a map.
 #[derive(Clone, Debug, PartialEq)]
@@ -240,31 +246,8 @@ pub fn delete_owner(map: &ProcessMap, owner_id: &str) -> Edit {
 /// Removes a service and every reference to it (steps' `uses`, other services' `depends_on`).
 #[must_use]
 pub fn delete_service(map: &ProcessMap, service_id: &str) -> Edit {
-    let mut edits = Vec::new();
-    for (id, node) in &map.nodes {
-        if let Node::Step { uses, .. } = node {
-            if uses.iter().any(|u| u == service_id) {
-                let mut node = node.clone();
-                if let Node::Step { uses, .. } = &mut node {
-                    uses.retain(|u| u != service_id);
-                }
-                edits.push(Edit::Node {
-                    id: id.clone(),
-                    node: Some(node),
-                });
-            }
-        }
-    }
-    for (id, service) in &map.services {
-        if id != service_id && service.depends_on.iter().any(|d| d == service_id) {
-            let mut service = service.clone();
-            service.depends_on.retain(|d| d != service_id);
-            edits.push(Edit::Service {
-                id: id.clone(),
-                service: Some(service),
-            });
-        }
-    }
+    let element = ElementRef::Service(service_id.to_owned());
+    let mut edits = vec![drop_links(map, &element, LinkSide::Outgoing)];
     edits.push(Edit::Service {
         id: service_id.to_owned(),
         service: None,
@@ -272,127 +255,71 @@ pub fn delete_service(map: &ProcessMap, service_id: &str) -> Edit {
     Edit::Batch(edits)
 }
 
-/// A piece of a map on the clipboard: some nodes and the flows between them.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Fragment {
-    /// Nodes by their original id.
-    pub nodes: BTreeMap<String, Node>,
-    /// Flows whose both ends are in `nodes`.
-    pub flows: Vec<Flow>,
-    /// Services by their original id.
-    #[serde(default)]
-    pub services: BTreeMap<String, Service>,
-}
-
-/// What a paste added: the new ids of nodes and of services.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Pasted {
-    /// New node ids.
-    pub nodes: Vec<String>,
-    /// New service ids.
-    pub services: Vec<String>,
-}
-
-impl Fragment {
-    /// Copies the given nodes and services, and the flows between the nodes.
-    #[must_use]
-    pub fn copy(map: &ProcessMap, ids: &BTreeSet<String>, service_ids: &BTreeSet<String>) -> Self {
-        Self {
-            nodes: ids
-                .iter()
-                .filter_map(|id| map.nodes.get(id).map(|n| (id.clone(), n.clone())))
-                .collect(),
-            flows: map
-                .flows
-                .iter()
-                .filter(|f| ids.contains(&f.from) && ids.contains(&f.to))
-                .cloned()
-                .collect(),
-            services: service_ids
-                .iter()
-                .filter_map(|id| map.services.get(id).map(|s| (id.clone(), s.clone())))
-                .collect(),
+/// Adds a new element of `kind` at `at` under a fresh id, optionally with a flow from
+/// `connect_from` into it and one from it to `connect_to` (flows join nodes only). Returns the
+/// edit and the new element.
+#[must_use]
+pub fn add_element(
+    map: &ProcessMap,
+    kind: ElementKind,
+    at: Point,
+    connect_from: Option<&ElementRef>,
+    connect_to: Option<&ElementRef>,
+) -> (Edit, ElementRef) {
+    let name = kind.default_name();
+    let (element, mut edits) = match kind {
+        ElementKind::Node(kind) => {
+            let id = fresh_id(kind.label(), |c| map.nodes.contains_key(c));
+            let node = Node::new(kind, name, at);
+            (
+                ElementRef::Node(id.clone()),
+                vec![Edit::Node {
+                    id,
+                    node: Some(node),
+                }],
+            )
         }
+        ElementKind::Service => {
+            let id = fresh_id("service", |c| map.services.contains_key(c));
+            let service = Service {
+                name: name.into(),
+                availability: 1.0,
+                mean_repair: None,
+                depends_on: Vec::new(),
+                notes: String::new(),
+                at,
+            };
+            (
+                ElementRef::Service(id.clone()),
+                vec![Edit::Service {
+                    id,
+                    service: Some(service),
+                }],
+            )
+        }
+    };
+    if let (Some(ElementRef::Node(from)), ElementRef::Node(to)) = (connect_from, &element) {
+        edits.push(Edit::InsertFlow {
+            index: usize::MAX,
+            flow: Flow::new(from.clone(), to.clone()),
+        });
     }
-
-    /// True when there is nothing to paste.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty() && self.services.is_empty()
+    if let (ElementRef::Node(from), Some(ElementRef::Node(to))) = (&element, connect_to) {
+        edits.push(Edit::InsertFlow {
+            index: usize::MAX,
+            flow: Flow::new(from.clone(), to.clone()),
+        });
     }
-
-    /// The edit that pastes this fragment into `map`, shifted by `offset`, with fresh ids.
-    /// References between pasted elements (flows, services used, dependencies) follow the new
-    /// ids; references to elements that were not copied keep pointing at the originals.
-    #[must_use]
-    pub fn paste(&self, map: &ProcessMap, offset: (f64, f64)) -> (Edit, Pasted) {
-        let shift = |at: Point| Point::new(at.x + offset.0, at.y + offset.1);
-        let mut edits = Vec::new();
-        // Services first, so that steps can be pointed at the copies.
-        let mut taken: BTreeSet<String> = map.services.keys().cloned().collect();
-        let mut new_services = BTreeMap::new();
-        for old in self.services.keys() {
-            let id = fresh_id(old, |candidate| taken.contains(candidate));
-            taken.insert(id.clone());
-            new_services.insert(old.clone(), id);
-        }
-        let service_id = |old: &String| {
-            new_services
-                .get(old)
-                .cloned()
-                .unwrap_or_else(|| old.clone())
-        };
-        for (old, service) in &self.services {
-            let mut service = service.clone();
-            service.at = shift(service.at);
-            service.depends_on = service.depends_on.iter().map(service_id).collect();
-            edits.push(Edit::Service {
-                id: service_id(old),
-                service: Some(service),
-            });
-        }
-        let mut taken: BTreeSet<String> = map.nodes.keys().cloned().collect();
-        let mut renamed = BTreeMap::new();
-        for (old, node) in &self.nodes {
-            let id = fresh_id(old, |candidate| taken.contains(candidate));
-            taken.insert(id.clone());
-            renamed.insert(old.clone(), id.clone());
-            let mut node = node.clone();
-            node.set_at(shift(node.at()));
-            if let Node::Step { uses, .. } = &mut node {
-                *uses = uses.iter().map(service_id).collect();
-            }
-            edits.push(Edit::Node {
-                id,
-                node: Some(node),
-            });
-        }
-        for flow in &self.flows {
-            if let (Some(from), Some(to)) = (renamed.get(&flow.from), renamed.get(&flow.to)) {
-                edits.push(Edit::InsertFlow {
-                    index: usize::MAX,
-                    flow: Flow {
-                        from: from.clone(),
-                        to: to.clone(),
-                        ..flow.clone()
-                    },
-                });
-            }
-        }
-        let pasted = Pasted {
-            nodes: renamed.into_values().collect(),
-            services: new_services.into_values().collect(),
-        };
-        (Edit::Batch(edits), pasted)
-    }
+    (Edit::Batch(edits), element)
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::NodeKind;
 
-    fn sample() -> ProcessMap {
+    /// A four-node line: start, two steps, end.
+    pub(crate) fn sample() -> ProcessMap {
         let mut map = ProcessMap::default();
         for (id, kind) in [
             ("s", NodeKind::Start),

@@ -1,0 +1,111 @@
+//! File > Export and Print: asks where, then renders through `report::export` as a job.
+
+use std::path::{Path, PathBuf};
+
+use super::App;
+use crate::model::ProcessMap;
+use crate::model::edit::fresh_id;
+use crate::report::export::{self, Format};
+use crate::report::{handbook, pdf};
+use crate::ui::job::{Job, Poll, poll_slot};
+
+impl App {
+    /// Writes documentation off the UI thread: asks where (or, to print, uses a temporary file),
+    /// renders, writes, and reports back in the status bar. Current simulation results are
+    /// included when they match the map.
+    pub fn export(&mut self, kind: Export) {
+        let map = self.doc.map().clone();
+        let results = self
+            .sim
+            .outcome
+            .as_ref()
+            .filter(|o| o.revision == self.doc.revision())
+            .map(|o| o.result.clone());
+        let stem = fresh_id(&map.title, |_| false);
+        let folder = self
+            .doc
+            .path
+            .as_ref()
+            .and_then(|p| p.parent().map(Path::to_owned));
+        self.export_job = Some(Job::spawn("export", move |_| {
+            export_job(&map, results.as_ref(), kind, &stem, folder)
+        }));
+        self.status = Some(if kind == Export::Print {
+            "Preparing to print…".into()
+        } else {
+            "Exporting…".into()
+        });
+    }
+
+    pub(super) fn poll_export(&mut self, ctx: &egui::Context) {
+        match poll_slot(&mut self.export_job, ctx) {
+            Some(Poll::Done(message)) => self.status = Some(message),
+            Some(Poll::Lost) => self.status = Some("Export failed unexpectedly.".to_owned()),
+            Some(Poll::Running) | None => {}
+        }
+    }
+}
+
+/// What to export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Export {
+    /// A document in one of the export formats.
+    File(Format),
+    /// The PDF handbook, opened in the system viewer for printing.
+    Print,
+}
+
+/// Renders and writes an export; returns the message for the status bar. Runs on a worker
+/// thread (the save dialog too).
+fn export_job(
+    map: &ProcessMap,
+    results: Option<&crate::sim::SimResult>,
+    kind: Export,
+    stem: &str,
+    folder: Option<PathBuf>,
+) -> String {
+    let (format, path) = match kind {
+        Export::Print => (
+            Format::Pdf,
+            std::env::temp_dir().join(format!("procmap-{stem}.pdf")),
+        ),
+        Export::File(format) => {
+            let extension = format.extension();
+            let mut dialog = rfd::FileDialog::new()
+                .add_filter(format.name(), &[extension])
+                .set_file_name(format!("{stem}.{extension}"));
+            if let Some(folder) = folder {
+                dialog = dialog.set_directory(folder);
+            }
+            match dialog.save_file() {
+                Some(path) => (format, path),
+                None => return "Export cancelled.".to_owned(),
+            }
+        }
+    };
+    let book = handbook::build(map, results, handbook::today());
+    if let Err(error) = export::export(&book, map, format, &path, pdf::Paper::A4) {
+        return format!("Export failed: {error}");
+    }
+    if kind == Export::Print {
+        return match open_in_viewer(&path) {
+            Ok(()) => format!("Opened {} for printing", path.display()),
+            Err(error) => format!("Wrote {} but cannot open a viewer: {error}", path.display()),
+        };
+    }
+    format!("Wrote {}", path.display())
+}
+
+/// Opens a file with the system's default application.
+fn open_in_viewer(path: &Path) -> std::io::Result<()> {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(target_os = "windows") {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    command.arg(path).spawn().map(|_| ())
+}

@@ -1,0 +1,234 @@
+//! Files: open, save, save as (native dialogs off the UI thread), the unsaved-changes guard,
+//! recent files, and recovery copies of unsaved work.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::{App, Dialog, Pending, RECENT_LIMIT, RECOVERY_INTERVAL};
+use crate::interop;
+use crate::model::edit::fresh_id;
+use crate::model::{ProcessMap, io};
+use crate::ui::history::Document;
+use crate::ui::job::{Job, Poll, poll_slot};
+
+/// What a file dialog answered (`None`: cancelled).
+pub(super) enum FileReply {
+    Open(Option<PathBuf>),
+    SaveAs(Option<PathBuf>),
+}
+
+impl App {
+    pub(super) fn remember(&mut self, path: &Path) {
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+        self.recent.retain(|p| *p != path);
+        self.recent.insert(0, path);
+        self.recent.truncate(RECENT_LIMIT);
+    }
+
+    /// Opens a file in any format [`interop`] reads; on failure shows the reader's error and
+    /// keeps the current map. Imported (non-native) maps open as new, unsaved documents.
+    pub fn open_path(&mut self, path: &Path) {
+        match interop::open(path) {
+            Ok(opened) => {
+                let native = opened.format.native;
+                self.doc = Document::new(opened.map, native.then(|| path.to_owned()));
+                if !native {
+                    self.doc.mark_unsaved();
+                }
+                self.after_load();
+                self.remember(path);
+                self.status = Some(format!("Opened {}", path.display()));
+            }
+            Err(error) => {
+                self.dialog = Some(Dialog::Error(format!("Cannot open the map.\n\n{error}")));
+            }
+        }
+    }
+
+    pub(super) fn after_load(&mut self) {
+        self.selection.clear();
+        self.canvas.reset();
+        self.canvas.request_first_view();
+        self.checked_revision = 0;
+        self.paste_count = 0;
+    }
+
+    /// Saves to `path` atomically; on failure shows why and keeps the document dirty.
+    pub fn save_to(&mut self, path: &Path) -> bool {
+        match io::save(self.doc.map(), path) {
+            Ok(()) => {
+                self.doc.mark_saved(path.to_owned());
+                self.remember(path);
+                self.clear_recovery();
+                self.status = Some(format!("Saved {}", path.display()));
+                true
+            }
+            Err(error) => {
+                self.dialog = Some(Dialog::Error(format!("Cannot save the map.\n\n{error}")));
+                false
+            }
+        }
+    }
+
+    /// Save to the current file, or ask where.
+    pub(super) fn save(&mut self) -> bool {
+        match self.doc.path.clone() {
+            Some(path) => self.save_to(&path),
+            None => {
+                self.save_as_dialog();
+                false
+            }
+        }
+    }
+
+    pub(super) fn save_as_dialog(&mut self) {
+        let name = format!("{}.ron", fresh_id(&self.doc.map().title, |_| false));
+        let folder = self.folder();
+        self.file_job = Some(Job::spawn("save-dialog", move |_| {
+            let mut dialog = rfd::FileDialog::new()
+                .add_filter(interop::RON.name, interop::RON.extensions)
+                .set_file_name(name);
+            if let Some(folder) = folder {
+                dialog = dialog.set_directory(folder);
+            }
+            FileReply::SaveAs(dialog.save_file())
+        }));
+    }
+
+    pub(super) fn open_dialog(&mut self) {
+        let folder = self.folder();
+        self.file_job = Some(Job::spawn("open-dialog", move |_| {
+            let mut dialog =
+                rfd::FileDialog::new().add_filter("All maps", &interop::all_extensions());
+            for format in interop::INPUTS {
+                dialog = dialog.add_filter(format.name, format.extensions);
+            }
+            if let Some(folder) = folder {
+                dialog = dialog.set_directory(folder);
+            }
+            FileReply::Open(dialog.pick_file())
+        }));
+    }
+
+    /// The folder of the current file, where dialogs start.
+    fn folder(&self) -> Option<PathBuf> {
+        self.doc
+            .path
+            .as_ref()
+            .and_then(|p| p.parent().map(Path::to_owned))
+    }
+
+    pub(super) fn poll_file_dialog(&mut self, ctx: &egui::Context) {
+        match poll_slot(&mut self.file_job, ctx) {
+            None => {}
+            Some(Poll::Done(FileReply::Open(Some(path)))) => self.open_path(&path),
+            Some(Poll::Done(FileReply::SaveAs(Some(path)))) => {
+                let path = if path.extension().is_none() {
+                    path.with_extension("ron")
+                } else {
+                    path
+                };
+                if self.save_to(&path) {
+                    if let Some(pending) = self.after_save.take() {
+                        self.perform(pending, ctx);
+                    }
+                }
+            }
+            Some(Poll::Done(_) | Poll::Running | Poll::Lost) => self.after_save = None,
+        }
+    }
+
+    /// Runs `pending` now, or asks first when there are unsaved changes.
+    pub fn guard(&mut self, pending: Pending, ctx: &egui::Context) {
+        if self.doc.is_dirty() {
+            self.dialog = Some(Dialog::Unsaved(pending));
+        } else {
+            self.perform(pending, ctx);
+        }
+    }
+
+    pub(super) fn perform(&mut self, pending: Pending, ctx: &egui::Context) {
+        match pending {
+            Pending::New => {
+                let map = ProcessMap {
+                    title: "New process".into(),
+                    ..ProcessMap::default()
+                };
+                self.doc = Document::new(map, None);
+                self.after_load();
+                self.clear_recovery();
+            }
+            Pending::OpenDialog => self.open_dialog(),
+            Pending::OpenPath(path) => self.open_path(&path),
+            Pending::Quit => {
+                self.quit_confirmed = true;
+                self.quit_requested = true;
+                self.clear_recovery();
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+
+    pub(super) fn recovery_files(&self) -> Option<(PathBuf, PathBuf)> {
+        let dir = self.recovery_dir.as_ref()?;
+        Some((dir.join("recovery.ron"), dir.join("recovery-source.txt")))
+    }
+
+    pub(super) fn offer_recovery(&mut self) {
+        let Some((copy, source)) = self.recovery_files() else {
+            return;
+        };
+        if let Ok(map) = io::load(&copy) {
+            let source = std::fs::read_to_string(&source)
+                .ok()
+                .map(|s| PathBuf::from(s.trim()))
+                .filter(|p| !p.as_os_str().is_empty());
+            self.dialog = Some(Dialog::Recover {
+                map: Box::new(map),
+                source,
+            });
+        }
+    }
+
+    /// Writes a recovery copy of unsaved work now.
+    pub fn write_recovery(&mut self) {
+        let Some((copy, source)) = self.recovery_files() else {
+            return;
+        };
+        if let Some(dir) = copy.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let source_text = self
+            .doc
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        // A failed recovery copy is not worth interrupting the user for; the next try may work.
+        if io::save(self.doc.map(), &copy).is_ok()
+            && io::write_atomic(&source, source_text.as_bytes()).is_ok()
+        {
+            self.doc.recovery_revision = self.doc.revision();
+        }
+    }
+
+    pub(super) fn clear_recovery(&mut self) {
+        if let Some((copy, source)) = self.recovery_files() {
+            let _ = std::fs::remove_file(copy);
+            let _ = std::fs::remove_file(source);
+        }
+    }
+
+    pub(super) fn autosave(&mut self, ctx: &egui::Context) {
+        if self.recovery_dir.is_none() {
+            return;
+        }
+        if self.last_recovery.elapsed() >= RECOVERY_INTERVAL {
+            self.last_recovery = Instant::now();
+            if self.doc.is_dirty() && self.doc.revision() != self.doc.recovery_revision {
+                self.write_recovery();
+            }
+        }
+        ctx.request_repaint_after(RECOVERY_INTERVAL);
+    }
+}
