@@ -7,8 +7,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::model::graph::Graph;
 use crate::model::{Node, NodeKind, ProcessMap};
 
-/// Mean repair time assumed for a service without one, in hours.
-pub const DEFAULT_REPAIR_HOURS: f64 = 1.0;
 
 /// The impact of one service being down.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,7 +54,7 @@ pub fn closure(map: &ProcessMap, id: &str) -> BTreeSet<String> {
 
 /// Probability that a case starting at each node reaches one of `targets` before it ends.
 /// Decisions weight by probability; parallel branches are treated as independent.
-fn reach_probability(map: &ProcessMap, graph: &Graph<'_>, targets: &BTreeSet<usize>) -> Vec<f64> {
+fn reach_probability(graph: &Graph<'_>, targets: &BTreeSet<usize>) -> Vec<f64> {
     let n = graph.len();
     let mut h = vec![0.0; n];
     for &t in targets {
@@ -77,15 +75,9 @@ fn reach_probability(map: &ProcessMap, graph: &Graph<'_>, targets: &BTreeSet<usi
             let outs = &graph.out[i];
             let value = match graph.kind(i) {
                 Some(NodeKind::End) | None => 0.0,
-                Some(NodeKind::Decision) if outs.len() > 1 => outs
+                _ if graph.is_choice(i) => outs
                     .iter()
-                    .map(|e| {
-                        map.flows
-                            .get(e.flow)
-                            .and_then(|f| f.probability)
-                            .unwrap_or(0.0)
-                            * h[e.node]
-                    })
+                    .map(|e| graph.branch_share(i, e.flow).unwrap_or(0.0) * h[e.node])
                     .sum(),
                 Some(NodeKind::Parallel) if outs.len() > 1 => {
                     1.0 - outs.iter().map(|e| 1.0 - h[e.node]).product::<f64>()
@@ -129,7 +121,7 @@ pub fn impact(map: &ProcessMap) -> Impact {
         let steps: BTreeSet<usize> = (0..graph.len())
             .filter(|&i| matches!(graph.nodes.get(i), Some(Node::Step { uses, .. }) if uses.iter().any(|u| affected.contains(u))))
             .collect();
-        let h = reach_probability(map, &graph, &steps);
+        let h = reach_probability(&graph, &steps);
         let case_share = if rate > 0.0 {
             starts
                 .iter()
@@ -147,8 +139,8 @@ pub fn impact(map: &ProcessMap) -> Impact {
         let repair = map
             .services
             .get(id)
-            .and_then(|s| s.mean_repair)
-            .map_or(DEFAULT_REPAIR_HOURS, crate::model::Duration::as_hours);
+            .map_or(crate::model::DEFAULT_MEAN_REPAIR, crate::model::Service::repair)
+            .as_hours();
         let affected_steps: Vec<String> = order
             .iter()
             .filter(|i| steps.contains(i))

@@ -3,5 +3,5 @@
 mod impact;
 mod traffic;
 
-pub use impact::{DEFAULT_REPAIR_HOURS, Impact, ServiceImpact, closure, impact};
+pub use impact::{Impact, ServiceImpact, closure, impact};
 pub use traffic::{Estimate, OwnerLoad, estimate};

@@ -68,16 +68,12 @@ pub fn estimate(map: &ProcessMap) -> Estimate {
     }
     // factor(m -> n): share of x[m] sent along the flow, divided by n's join count.
     let factor = |m: usize, flow: usize, to: usize| -> f64 {
-        let outs = graph.out[m].len();
         let share = match graph.kind(m) {
-            Some(NodeKind::Decision) if outs > 1 => map
-                .flows
-                .get(flow)
-                .and_then(|f| f.probability)
+            Some(NodeKind::End) => 0.0,
+            _ => graph
+                .branch_share(m, flow)
                 .filter(|p| p.is_finite())
                 .unwrap_or(0.0),
-            Some(NodeKind::End) => 0.0,
-            _ => 1.0,
         };
         let joins = graph.inc[to].len();
         if graph.kind(to) == Some(NodeKind::Parallel) && joins > 1 {

@@ -53,27 +53,95 @@ impl Default for Dist {
     }
 }
 
-/// The names of the distribution kinds, in the order a picker shows them.
-pub const DIST_KINDS: [&str; 6] = [
-    "Fixed",
-    "Exponential",
-    "Uniform",
-    "Triangular",
-    "Normal",
-    "LogNormal",
-];
+/// The kinds of [`Dist`], without their parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DistKind {
+    /// [`Dist::Fixed`].
+    Fixed,
+    /// [`Dist::Exponential`].
+    Exponential,
+    /// [`Dist::Uniform`].
+    Uniform,
+    /// [`Dist::Triangular`].
+    Triangular,
+    /// [`Dist::Normal`].
+    Normal,
+    /// [`Dist::LogNormal`].
+    LogNormal,
+}
 
-impl Dist {
+impl DistKind {
+    /// Every kind, in the order a picker shows them.
+    pub const ALL: [Self; 6] = [
+        Self::Fixed,
+        Self::Exponential,
+        Self::Uniform,
+        Self::Triangular,
+        Self::Normal,
+        Self::LogNormal,
+    ];
+
     /// The kind's name as written in files.
     #[must_use]
-    pub fn kind(&self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
-            Self::Fixed(_) => "Fixed",
-            Self::Exponential { .. } => "Exponential",
-            Self::Uniform { .. } => "Uniform",
-            Self::Triangular { .. } => "Triangular",
-            Self::Normal { .. } => "Normal",
-            Self::LogNormal { .. } => "LogNormal",
+            Self::Fixed => "Fixed",
+            Self::Exponential => "Exponential",
+            Self::Uniform => "Uniform",
+            Self::Triangular => "Triangular",
+            Self::Normal => "Normal",
+            Self::LogNormal => "LogNormal",
+        }
+    }
+}
+
+impl std::fmt::Display for DistKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl Dist {
+    /// The kind of distribution.
+    #[must_use]
+    pub fn kind(&self) -> DistKind {
+        match self {
+            Self::Fixed(_) => DistKind::Fixed,
+            Self::Exponential { .. } => DistKind::Exponential,
+            Self::Uniform { .. } => DistKind::Uniform,
+            Self::Triangular { .. } => DistKind::Triangular,
+            Self::Normal { .. } => DistKind::Normal,
+            Self::LogNormal { .. } => DistKind::LogNormal,
+        }
+    }
+
+    /// The same mean as a distribution of another kind, with a customary spread (half to
+    /// one and a half times the mean for Uniform and Triangular, a coefficient of variation of
+    /// 0.25 for Normal and 0.5 for LogNormal).
+    #[must_use]
+    pub fn with_kind(&self, kind: DistKind) -> Self {
+        let mean = Duration::from_hours(self.mean_hours());
+        let part = |f: f64| Duration::from_hours(self.mean_hours() * f);
+        match kind {
+            DistKind::Fixed => Self::Fixed(mean),
+            DistKind::Exponential => Self::Exponential { mean },
+            DistKind::Uniform => Self::Uniform {
+                min: part(0.5),
+                max: part(1.5),
+            },
+            DistKind::Triangular => Self::Triangular {
+                min: part(0.5),
+                mode: mean,
+                max: part(1.5),
+            },
+            DistKind::Normal => Self::Normal {
+                mean,
+                sd: part(0.25),
+            },
+            DistKind::LogNormal => Self::LogNormal {
+                mean,
+                sd: part(0.5),
+            },
         }
     }
 

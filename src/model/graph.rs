@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{Node, NodeKind, ProcessMap};
+use super::{Flow, Node, NodeKind, ProcessMap};
 
 /// One outgoing or incoming flow of a node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +25,7 @@ pub struct Graph<'a> {
     pub out: Vec<Vec<Edge>>,
     /// Incoming flows per node, in document order.
     pub inc: Vec<Vec<Edge>>,
+    flows: &'a [Flow],
     index: HashMap<&'a str, usize>,
 }
 
@@ -53,7 +54,29 @@ impl<'a> Graph<'a> {
             nodes,
             out,
             inc,
+            flows: &map.flows,
             index,
+        }
+    }
+
+    /// True when node `i` sends each case down one of its ways out by probability (see
+    /// [`Node::chooses_by_probability`]).
+    #[must_use]
+    pub fn is_choice(&self, i: usize) -> bool {
+        let ways_out = self.out.get(i).map_or(0, Vec::len);
+        self.nodes
+            .get(i)
+            .is_some_and(|n| n.chooses_by_probability(ways_out))
+    }
+
+    /// The share of the cases leaving node `from` that take flow `flow`: its probability when
+    /// `from` is a choice (`None` when the flow has none), else 1 (every way out is taken).
+    #[must_use]
+    pub fn branch_share(&self, from: usize, flow: usize) -> Option<f64> {
+        if self.is_choice(from) {
+            self.flows.get(flow).and_then(|f| f.probability)
+        } else {
+            Some(1.0)
         }
     }
 

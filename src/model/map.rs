@@ -87,7 +87,7 @@ pub struct Service {
     /// Long-run fraction of time the service is up, in (0, 1].
     #[serde(default = "one_f64", skip_serializing_if = "is_one_f64")]
     pub availability: f64,
-    /// Mean time to repair an outage (the simulation assumes 1 h when absent).
+    /// Mean time to repair an outage ([`DEFAULT_MEAN_REPAIR`] when absent).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -230,6 +230,17 @@ impl NodeKind {
     }
 }
 
+/// The mean repair time of a service that does not give one.
+pub const DEFAULT_MEAN_REPAIR: Duration = Duration::from_ms(3_600_000);
+
+impl Service {
+    /// The mean repair time: the service's own, else [`DEFAULT_MEAN_REPAIR`].
+    #[must_use]
+    pub fn repair(&self) -> Duration {
+        self.mean_repair.unwrap_or(DEFAULT_MEAN_REPAIR)
+    }
+}
+
 impl Node {
     /// A new node of `kind` with default fields.
     #[must_use]
@@ -256,6 +267,15 @@ impl Node {
             NodeKind::Parallel => Self::Parallel { name, notes, at },
             NodeKind::End => Self::End { name, notes, at },
         }
+    }
+
+    /// True when a case leaving this node takes one of its `ways_out` flows by probability:
+    /// a Decision with several ways out. Everywhere else every way out is taken (a Parallel
+    /// split sends a token down each; a Decision with one way out is a pass-through). This is
+    /// the one statement of that rule; [`crate::model::graph::Graph::branch_share`] applies it.
+    #[must_use]
+    pub fn chooses_by_probability(&self, ways_out: usize) -> bool {
+        matches!(self, Self::Decision { .. }) && ways_out > 1
     }
 
     /// The node's kind.
@@ -360,8 +380,11 @@ pub fn flow_captions(map: &ProcessMap) -> Vec<String> {
     map.flows
         .iter()
         .map(|flow| {
-            let choice = matches!(map.nodes.get(&flow.from), Some(Node::Decision { .. }))
-                && outgoing.get(flow.from.as_str()).copied().unwrap_or(0) > 1;
+            let ways_out = outgoing.get(flow.from.as_str()).copied().unwrap_or(0);
+            let choice = map
+                .nodes
+                .get(&flow.from)
+                .is_some_and(|n| n.chooses_by_probability(ways_out));
             match (choice, flow.probability) {
                 (true, Some(p)) if flow.label.is_empty() => format!("{:.0}%", p * 100.0),
                 (true, Some(p)) => format!("{} {:.0}%", flow.label, p * 100.0),

@@ -12,13 +12,13 @@ pub mod io;
 mod map;
 mod validate;
 
-pub use dist::{DIST_KINDS, Dist};
+pub use dist::{Dist, DistKind};
 pub use duration::{Duration, DurationError, MAX_MS};
 pub use edit::{Edit, Fragment};
 pub use element::{ElementKind, ElementRef, Link, LinkSide};
 pub use io::LoadError;
 pub use map::{
-    FORMAT_VERSION, Flow, Node, NodeKind, Owner, Point, ProcessMap, Service, Simulation, Sla,
+    DEFAULT_MEAN_REPAIR,    FORMAT_VERSION, Flow, Node, NodeKind, Owner, Point, ProcessMap, Service, Simulation, Sla,
     flow_captions,
 };
 pub use validate::{Problem, Severity, Subject, has_errors, validate};

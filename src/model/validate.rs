@@ -431,13 +431,9 @@ fn check_graph(map: &ProcessMap, report: &mut Report) {
     });
     // Back from the Ends again, using only flows a case can actually take (probability > 0).
     let takeable = |e: &super::graph::Edge| {
-        let choice = graph.kind(e.node) == Some(NodeKind::Decision) && graph.out[e.node].len() > 1;
-        !choice
-            || map
-                .flows
-                .get(e.flow)
-                .and_then(|f| f.probability)
-                .is_none_or(|p| p > 0.0)
+        graph
+            .branch_share(e.node, e.flow)
+            .is_none_or(|p| p > 0.0)
     };
     let backward_live = graph.reach(ends.iter().copied(), |n| {
         graph.inc[n]
@@ -486,7 +482,7 @@ fn check_graph(map: &ProcessMap, report: &mut Report) {
 
 fn check_probabilities(map: &ProcessMap, graph: &Graph<'_>, i: usize, report: &mut Report) {
     let outs = &graph.out[i];
-    let is_choice = graph.kind(i) == Some(NodeKind::Decision) && outs.len() > 1;
+    let is_choice = graph.is_choice(i);
     let flow_subject = |flow: usize| {
         let f = map.flows.get(flow);
         Subject::Flow {

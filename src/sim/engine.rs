@@ -190,10 +190,7 @@ impl Model {
                 if !(outages && a > 0.0 && a < 1.0) {
                     return None;
                 }
-                let repair = s.mean_repair.map_or(
-                    crate::analysis::DEFAULT_REPAIR_HOURS,
-                    crate::model::Duration::as_hours,
-                ) * US_PER_HOUR;
+                let repair = s.repair().as_hours() * US_PER_HOUR;
                 Some((repair * a / (1.0 - a), repair))
             })
             .collect();
@@ -250,11 +247,7 @@ impl Model {
                     let mut cumulative = 0.0;
                     let mut choices = Vec::with_capacity(outs.len());
                     for edge in outs {
-                        let p = if outs.len() == 1 {
-                            1.0
-                        } else {
-                            map.flows.get(edge.flow)?.probability?
-                        };
+                        let p = graph.branch_share(i, edge.flow)?;
                         cumulative += p;
                         choices.push((cumulative, index(edge.node)?));
                     }

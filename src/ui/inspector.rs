@@ -9,7 +9,7 @@ use egui::{RichText, Ui};
 use super::theme;
 use crate::analysis::Estimate;
 use crate::model::ElementRef;
-use crate::model::{DIST_KINDS, Dist, Duration, Edit, Flow, Node, NodeKind, ProcessMap, Sla};
+use crate::model::{Dist, DistKind, Duration, Edit, Flow, Node, ProcessMap, Sla};
 
 /// A change the inspector asks for: label for the undo menu, the edit, and a merge key so that
 /// dragging a number is one undo step.
@@ -372,7 +372,7 @@ impl Inspector {
         if outgoing.is_empty() {
             return;
         }
-        let choice = node.kind() == NodeKind::Decision && outgoing.len() > 1;
+        let choice = node.chooses_by_probability(outgoing.len());
         ui.separator();
         ui.label(
             RichText::new(if choice {
@@ -454,14 +454,14 @@ impl Inspector {
         let mut result = None;
         let mut kind = dist.kind();
         egui::ComboBox::from_id_salt(("dist", id))
-            .selected_text(kind)
+            .selected_text(kind.label())
             .show_ui(ui, |ui| {
-                for k in DIST_KINDS {
-                    ui.selectable_value(&mut kind, k, k);
+                for k in DistKind::ALL {
+                    ui.selectable_value(&mut kind, k, k.label());
                 }
             });
         if kind != dist.kind() {
-            result = Some(convert(dist, kind));
+            result = Some(dist.with_kind(kind));
             // The fields below belong to the old kind: show them next frame.
             return result;
         }
@@ -583,7 +583,7 @@ impl Inspector {
         });
         ui.horizontal(|ui| {
             ui.label("Mean repair");
-            let current = service.mean_repair.unwrap_or(Duration::from_ms(3_600_000));
+            let current = service.repair();
             if let Some(d) = self.duration(ui, &format!("service.{id}.repair"), current) {
                 let mut new = service.clone();
                 new.mean_repair = Some(d);
@@ -687,33 +687,6 @@ pub fn simulation_settings_ui(ui: &mut Ui, id: &str, settings: &mut crate::model
         ui.checkbox(&mut settings.outages, "include service outages");
         ui.end_row();
     });
-}
-
-/// The same mean in another distribution kind, with a sensible spread.
-fn convert(dist: &Dist, kind: &str) -> Dist {
-    let mean = Duration::from_hours(dist.mean_hours());
-    let part = |f: f64| Duration::from_hours(dist.mean_hours() * f);
-    match kind {
-        "Exponential" => Dist::Exponential { mean },
-        "Uniform" => Dist::Uniform {
-            min: part(0.5),
-            max: part(1.5),
-        },
-        "Triangular" => Dist::Triangular {
-            min: part(0.5),
-            mode: mean,
-            max: part(1.5),
-        },
-        "Normal" => Dist::Normal {
-            mean,
-            sd: part(0.25),
-        },
-        "LogNormal" => Dist::LogNormal {
-            mean,
-            sd: part(0.5),
-        },
-        _ => Dist::Fixed(mean),
-    }
 }
 
 /// A small drawing of the distribution's density.

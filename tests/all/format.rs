@@ -92,7 +92,7 @@ fn reference_document_loads_exactly_and_checks_clean() {
             ..
         } => {
             assert_eq!(owner.as_deref(), Some("sales"));
-            assert_eq!(work.kind(), "Triangular");
+            assert_eq!(work.kind(), procmap::model::DistKind::Triangular);
             assert!((work.mean_hours() - 0.25).abs() < 1e-12);
             assert_eq!(sla.map(|s| s.target.as_hours()), Some(1.0));
             assert_eq!(uses, &vec!["erp".to_owned()]);
