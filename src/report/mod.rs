@@ -2,6 +2,7 @@
 //! text and JSON simulation reports of the CLI. No UI.
 
 pub mod diagram;
+pub mod format;
 pub mod handbook;
 pub mod json;
 pub mod markdown;
