@@ -48,6 +48,30 @@ pub const PARALLEL: Rgb = (60, 130, 200);
 /// End nodes.
 pub const END: Rgb = (200, 60, 60);
 
+/// Flow arrows between nodes in the printed diagram (PDF wires, SVG wires and arrow heads).
+pub const FLOW: Rgb = (110, 120, 135);
+
+// Printed documents (PDF handbook, SVG diagram): ink on white paper.
+
+/// White paper: the page, label chips on wires, text on coloured tags, and the base that card
+/// fills are mixed from.
+pub const PAPER: Rgb = (255, 255, 255);
+/// Body text, card titles and wire labels in printed documents.
+pub const INK: Rgb = (34, 34, 34);
+/// Secondary text in the PDF: field labels, running headers and footers, chart axes and notes.
+pub const MUTED: Rgb = (110, 110, 110);
+/// Hair lines in the PDF: table row rules, the header rule, contents leaders, sheet frames.
+pub const RULE: Rgb = (200, 200, 200);
+/// Light ground in the PDF: table header rows and the empty track of utilisation bars.
+pub const SHADE: Rgb = (236, 239, 243);
+/// Every other table row in the PDF, a lighter ground than [`SHADE`].
+pub const STRIPE: Rgb = (248, 249, 251);
+/// Detail lines on the cards of the PDF diagram (owner, work time, SLA).
+pub const CARD_DETAIL: Rgb = (70, 70, 70);
+/// Detail lines on the cards of the SVG diagram: a shade darker than [`CARD_DETAIL`] (#444444);
+/// kept apart so that existing SVG output does not change.
+pub const CARD_DETAIL_SVG: Rgb = (68, 68, 68);
+
 /// Mixes `a` towards `b` by `t` in [0, 1].
 #[must_use]
 pub fn mix(a: Rgb, b: Rgb, t: f32) -> Rgb {

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::format::{availability, percent_whole};
 use crate::model::{Node, NodeKind, ProcessMap};
 use crate::palette::{self, Rgb};
 
@@ -151,7 +152,11 @@ pub fn layout(map: &ProcessMap) -> Diagram {
                 )];
                 lines.push(format!("work {}", work.summary()));
                 if let Some(sla) = sla {
-                    lines.push(format!("SLA {} for {:.0}%", sla.target, sla.within * 100.0));
+                    lines.push(format!(
+                        "SLA {} for {}",
+                        sla.target,
+                        percent_whole(sla.within)
+                    ));
                 }
                 (colour, None, 8.0, lines)
             }
@@ -183,7 +188,7 @@ pub fn layout(map: &ProcessMap) -> Diagram {
         let availability = if service.availability >= 1.0 {
             "always up".to_owned()
         } else {
-            format!("{:.2}% available", service.availability * 100.0)
+            format!("{} available", availability(service.availability))
         };
         boxes.push(BoxShape {
             area,
@@ -211,7 +216,7 @@ pub fn layout(map: &ProcessMap) -> Diagram {
         wires.push(Wire {
             points: curve(from, to, true),
             label: (!label.is_empty()).then_some(label),
-            colour: (110, 120, 135),
+            colour: palette::FLOW,
             dashed: false,
             arrow: true,
         });

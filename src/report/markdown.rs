@@ -2,9 +2,9 @@
 
 use std::fmt::Write as _;
 
+use super::format::hours;
 use super::handbook::{Block, Handbook, counts, notes_blocks};
 use crate::model::FORMAT_VERSION;
-use crate::report::text::hours;
 
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")

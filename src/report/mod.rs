@@ -3,6 +3,7 @@
 
 pub mod diagram;
 pub mod export;
+pub mod format;
 pub mod handbook;
 pub mod json;
 pub mod markdown;

@@ -46,13 +46,16 @@ fn render(diagram: &Diagram, title: &str) -> String {
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0} {y0} {w} {h}" width="{w}" height="{h}" font-family="DejaVu Sans, Verdana, sans-serif">"#
     );
     let _ = writeln!(out, "  <title>{}</title>", escape(title));
-    out.push_str(
-        r##"  <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#6e7887"/></marker></defs>
-"##,
-    );
     let _ = writeln!(
         out,
-        r##"  <rect x="{x0}" y="{y0}" width="{w}" height="{h}" fill="#ffffff"/>"##
+        r#"  <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="{}"/></marker></defs>"#,
+        colour(palette::FLOW)
+    );
+    let paper = colour(palette::PAPER);
+    let ink = colour(palette::INK);
+    let _ = writeln!(
+        out,
+        r#"  <rect x="{x0}" y="{y0}" width="{w}" height="{h}" fill="{paper}"/>"#
     );
     for wire in &diagram.wires {
         let [a, c1, c2, d] = wire.points;
@@ -82,7 +85,7 @@ fn render(diagram: &Diagram, title: &str) -> String {
     }
     for shape in &diagram.boxes {
         let a = shape.area;
-        let fill = colour(palette::mix((255, 255, 255), shape.colour, 0.12));
+        let fill = colour(palette::mix(palette::PAPER, shape.colour, 0.12));
         let _ = writeln!(
             out,
             r#"  <rect x="{}" y="{}" width="{}" height="{}" rx="{}" fill="{fill}" stroke="{}" stroke-width="{}"/>"#,
@@ -104,7 +107,7 @@ fn render(diagram: &Diagram, title: &str) -> String {
             let tw = approx_width(tag, 8.0) + 8.0;
             let _ = writeln!(
                 out,
-                r##"  <rect x="{x}" y="{}" width="{tw}" height="12" rx="3" fill="{}"/><text x="{}" y="{}" font-size="8" font-weight="bold" fill="#ffffff">{tag}</text>"##,
+                r#"  <rect x="{x}" y="{}" width="{tw}" height="12" rx="3" fill="{}"/><text x="{}" y="{}" font-size="8" font-weight="bold" fill="{paper}">{tag}</text>"#,
                 top - 10.0,
                 colour(shape.colour),
                 x + 4.0,
@@ -115,7 +118,7 @@ fn render(diagram: &Diagram, title: &str) -> String {
         let title = fit_text(&shape.title, a.right() - x - 8.0, |t| approx_width(t, 12.0));
         let _ = writeln!(
             out,
-            r##"  <text x="{x}" y="{top}" font-size="12" font-weight="bold" fill="#222222">{}</text>"##,
+            r#"  <text x="{x}" y="{top}" font-size="12" font-weight="bold" fill="{ink}">{}</text>"#,
             escape(&title)
         );
         for (i, line) in shape.lines.iter().enumerate() {
@@ -127,8 +130,9 @@ fn render(diagram: &Diagram, title: &str) -> String {
             let line = fit_text(line, a.w - 20.0, |t| approx_width(t, 10.0));
             let _ = writeln!(
                 out,
-                r##"  <text x="{}" y="{y}" font-size="10" fill="#444444">{}</text>"##,
+                r#"  <text x="{}" y="{y}" font-size="10" fill="{}">{}</text>"#,
                 a.x + 10.0,
+                colour(palette::CARD_DETAIL_SVG),
                 escape(&line)
             );
         }
@@ -139,7 +143,7 @@ fn render(diagram: &Diagram, title: &str) -> String {
             let tw = approx_width(label, 10.0) + 10.0;
             let _ = writeln!(
                 out,
-                r##"  <rect x="{}" y="{}" width="{tw}" height="16" rx="4" fill="#ffffff" stroke="{}"/><text x="{}" y="{}" font-size="10" fill="#222222">{}</text>"##,
+                r#"  <rect x="{}" y="{}" width="{tw}" height="16" rx="4" fill="{paper}" stroke="{}"/><text x="{}" y="{}" font-size="10" fill="{ink}">{}</text>"#,
                 mx - tw / 2.0,
                 my - 8.0,
                 colour(palette::DECISION),

@@ -4,36 +4,10 @@ use std::fmt::Write as _;
 
 use crate::model::graph::Graph;
 use crate::model::{Duration, ProcessMap};
-use crate::sim::{Estimate, SimResult, SlaResult};
+use crate::sim::{SimResult, SlaResult};
 
-/// A duration in hours as a person reads it: seconds, minutes, hours or days.
-#[must_use]
-pub fn hours(h: f64) -> String {
-    if !h.is_finite() {
-        return "-".to_owned();
-    }
-    if h < 1.0 / 60.0 {
-        format!("{:.0}s", h * 3600.0)
-    } else if h < 1.0 {
-        format!("{:.1}m", h * 60.0)
-    } else if h < 48.0 {
-        format!("{h:.2}h")
-    } else {
-        format!("{:.1}d", h / 24.0)
-    }
-}
-
-fn percent(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
-}
-
-fn with_ci(e: Estimate, show: impl Fn(f64) -> String) -> String {
-    if e.ci95 > 0.0 {
-        format!("{} ± {}", show(e.mean), show(e.ci95))
-    } else {
-        show(e.mean)
-    }
-}
+pub use super::format::hours;
+use super::format::{availability_fine, money, percent, percent_whole, with_ci};
 
 fn sla_line(sla: &SlaResult) -> String {
     format!(
@@ -99,7 +73,7 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
         "Throughput {} cases/h, work in progress {} cases, cost per case {}",
         with_ci(result.throughput_per_hour, |x| format!("{x:.2}")),
         with_ci(result.wip_mean, |x| format!("{x:.1}")),
-        with_ci(result.cost_per_case, |x| format!("{x:.2}")),
+        with_ci(result.cost_per_case, money),
     );
 
     let _ = writeln!(
@@ -167,7 +141,7 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
                 out,
                 "{:<28} {:>9} {:>8} {:>8} {:>8} {:>10}",
                 truncate(name, 28),
-                format!("{:.3}%", s.availability_observed.mean * 100.0),
+                availability_fine(s.availability_observed.mean),
                 s.outages,
                 s.cases_delayed,
                 hours(s.delay_mean),
@@ -249,10 +223,10 @@ pub fn impact(map: &ProcessMap, impact: &crate::analysis::Impact) -> String {
             let names: Vec<String> = s.affected_steps.iter().map(|x| step(x)).collect();
             let _ = write!(
                 sentence,
-                "{} {}; {:.0}% of cases wait",
+                "{} {}; {} of cases wait",
                 names.join(", "),
                 if names.len() == 1 { "stops" } else { "stop" },
-                s.case_share * 100.0
+                percent_whole(s.case_share)
             );
         }
         let _ = writeln!(
@@ -262,8 +236,8 @@ pub fn impact(map: &ProcessMap, impact: &crate::analysis::Impact) -> String {
         );
         let _ = writeln!(
             out,
-            "    effective availability {:.3}% (with what it depends on), criticality {:.5}\n",
-            s.availability_effective * 100.0,
+            "    effective availability {} (with what it depends on), criticality {:.5}\n",
+            availability_fine(s.availability_effective),
             s.criticality
         );
     }

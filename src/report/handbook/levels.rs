@@ -1,0 +1,147 @@
+//! What the map promises and what the simulation measured: section "Service levels" (every
+//! SLA, with the simulated share met) and section "Simulation results" (only with results).
+
+use super::{Block, Context, Section};
+use crate::model::{self, Node};
+use crate::report::format::{hours, money, percent};
+
+/// Section "Service levels": the end-to-end SLA, then each step's, in flow order.
+pub(super) fn service_levels(cx: &Context<'_>) -> Section {
+    let (map, results) = (cx.map, cx.results);
+    let mut rows = Vec::new();
+    if let Some(sla) = map.sla {
+        let simulated = results
+            .and_then(|r| r.sla)
+            .map_or_else(String::new, |s| percent(s.met_fraction.mean));
+        rows.push(vec![
+            "Whole case (start to end)".to_owned(),
+            sla.target.to_string(),
+            percent(sla.within),
+            simulated,
+        ]);
+    }
+    for id in &cx.order {
+        if let Some(Node::Step {
+            name,
+            sla: Some(sla),
+            ..
+        }) = map.nodes.get(*id)
+        {
+            let simulated = results
+                .and_then(|r| r.steps.get(*id))
+                .and_then(|s| s.sla)
+                .map_or_else(String::new, |s| percent(s.met_fraction.mean));
+            rows.push(vec![
+                name.clone(),
+                sla.target.to_string(),
+                percent(sla.within),
+                simulated,
+            ]);
+        }
+    }
+    let blocks = if rows.is_empty() {
+        vec![Block::Paragraph("No service levels are set.".into())]
+    } else {
+        vec![Block::Table {
+            columns: vec![
+                ("Scope".into(), 0.46),
+                ("Target".into(), 0.18),
+                ("Met by".into(), 0.16),
+                ("Simulated".into(), 0.2),
+            ],
+            rows,
+        }]
+    };
+    Section {
+        title: "Service levels".into(),
+        blocks,
+    }
+}
+
+/// Section "Simulation results", when a simulation was run: the finding, the key figures,
+/// the cycle-time histogram and utilisation by owner.
+pub(super) fn simulation_results(cx: &Context<'_>) -> Option<Section> {
+    let result = cx.results?;
+    let s = &result.settings;
+    let c = &result.cycle_time;
+    let mut blocks = vec![Block::Strong(result.finding.clone())];
+    let mut fields = vec![
+        (
+            "Runs".to_owned(),
+            format!(
+                "{} replications x {} cases after a warm-up of {}, seed {}",
+                s.replications, s.cases, s.warmup, s.seed
+            ),
+        ),
+        (
+            "Cycle time".to_owned(),
+            format!(
+                "mean {} ± {} (95% CI); p50 {}, p90 {}, p95 {}, max {}",
+                hours(c.mean.mean),
+                hours(c.mean.ci95),
+                hours(c.p50),
+                hours(c.p90),
+                hours(c.p95),
+                hours(c.max)
+            ),
+        ),
+    ];
+    if let Some(sla) = &result.sla {
+        fields.push((
+            "SLA".to_owned(),
+            format!(
+                "{} of cases within {} (target {}): {}",
+                percent(sla.met_fraction.mean),
+                model::Duration::from_hours(sla.target_hours),
+                percent(sla.within),
+                if sla.met { "met" } else { "missed" }
+            ),
+        ));
+    }
+    fields.push((
+        "Throughput".to_owned(),
+        format!(
+            "{:.2} cases per hour; {:.1} cases in progress on average",
+            result.throughput_per_hour.mean, result.wip_mean.mean
+        ),
+    ));
+    fields.push(("Cost per case".to_owned(), money(result.cost_per_case.mean)));
+    blocks.push(Block::Fields(fields));
+    for warning in &result.warnings {
+        blocks.push(Block::Paragraph(warning.clone()));
+    }
+    blocks.push(Block::Heading("Cycle time".into()));
+    blocks.push(Block::Histogram);
+    blocks.push(Block::Heading("Utilisation by owner".into()));
+    blocks.push(Block::Utilisation);
+    let rows = result
+        .bottlenecks
+        .iter()
+        .filter_map(|id| {
+            let o = result.owners.get(id)?;
+            Some(vec![
+                cx.owner_name(id),
+                percent(o.utilization.mean),
+                percent(o.estimated_utilization),
+                format!("{:.1}", o.queue_mean),
+                hours(o.wait_mean),
+                percent(o.wait_share),
+            ])
+        })
+        .collect();
+    blocks.push(Block::Table {
+        columns: vec![
+            ("Owner".into(), 0.3),
+            ("Busy".into(), 0.12),
+            ("Estimate".into(), 0.13),
+            ("Queue".into(), 0.12),
+            ("Wait".into(), 0.13),
+            ("Share of waiting".into(), 0.2),
+        ],
+        rows,
+    });
+    Some(Section {
+        title: "Simulation results".into(),
+        blocks,
+    })
+}

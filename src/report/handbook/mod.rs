@@ -1,0 +1,157 @@
+//! The content of the process handbook, independent of the output format: sections of blocks
+//! that the PDF and Markdown writers render. What the handbook says is decided once, here; how
+//! it looks is up to the writers. The sections are built one function each, in their own files.
+
+mod appendix;
+mod catalogue;
+mod dates;
+mod levels;
+mod notes;
+mod owners;
+mod services;
+
+use crate::analysis::{self, Estimate};
+use crate::model::graph::Graph;
+use crate::model::{Node, NodeKind, ProcessMap};
+use crate::sim::SimResult;
+
+pub use dates::today;
+pub use notes::notes_blocks;
+
+/// A piece of a section.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    /// A sub-heading.
+    Heading(String),
+    /// A paragraph of plain text.
+    Paragraph(String),
+    /// A paragraph in bold (findings).
+    Strong(String),
+    /// A bulleted list.
+    Bullets(Vec<String>),
+    /// Label and value pairs.
+    Fields(Vec<(String, String)>),
+    /// A table: column headers with their share of the width, then rows.
+    Table {
+        /// (header, width fraction).
+        columns: Vec<(String, f32)>,
+        /// Cells, one row each.
+        rows: Vec<Vec<String>>,
+    },
+    /// Free text written by users: paragraphs and "- " lists (Markdown-lite).
+    Notes(String),
+    /// The map diagram.
+    Diagram,
+    /// The cycle-time histogram of the results.
+    Histogram,
+    /// Utilisation by owner from the results.
+    Utilisation,
+    /// The owner colours used in the diagram.
+    Legend,
+}
+
+/// A numbered section of the handbook.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section {
+    /// Title (also in the table of contents).
+    pub title: String,
+    /// Content.
+    pub blocks: Vec<Block>,
+}
+
+/// The whole handbook of a map.
+pub struct Handbook<'a> {
+    /// The map.
+    pub map: &'a ProcessMap,
+    /// Simulation results to include, if any.
+    pub results: Option<&'a SimResult>,
+    /// Date printed on the title page (YYYY-MM-DD).
+    pub date: String,
+    /// The sections, in order.
+    pub sections: Vec<Section>,
+}
+
+/// Counts for the title page: (steps, owners, services).
+#[must_use]
+pub fn counts(map: &ProcessMap) -> (usize, usize, usize) {
+    let steps = map
+        .nodes
+        .values()
+        .filter(|n| n.kind() == NodeKind::Step)
+        .count();
+    (steps, map.owners.len(), map.services.len())
+}
+/// What every section needs: the map, the results, the estimate and the steps in flow order.
+struct Context<'a> {
+    map: &'a ProcessMap,
+    results: Option<&'a SimResult>,
+    estimate: Estimate,
+    /// Node ids in flow order (as the catalogue lists them).
+    order: Vec<&'a str>,
+}
+
+impl<'a> Context<'a> {
+    fn new(map: &'a ProcessMap, results: Option<&'a SimResult>) -> Self {
+        let estimate = analysis::estimate(map);
+        let graph = Graph::new(map);
+        let order = graph
+            .flow_order()
+            .into_iter()
+            .filter_map(|i| graph.ids.get(i).copied())
+            .collect();
+        Self {
+            map,
+            results,
+            estimate,
+            order,
+        }
+    }
+
+    /// The name of an owner, or its id when it is unknown.
+    fn owner_name(&self, id: &str) -> String {
+        self.map
+            .owners
+            .get(id)
+            .map_or(id, |o| o.name.as_str())
+            .to_owned()
+    }
+
+    /// The name of a node, or its id when it is unknown.
+    fn node_name(&self, id: &str) -> String {
+        self.map.nodes.get(id).map_or(id, Node::name).to_owned()
+    }
+
+    /// The name of a service, or its id when it is unknown.
+    fn service_name(&self, id: &str) -> String {
+        self.map
+            .services
+            .get(id)
+            .map_or(id, |s| s.name.as_str())
+            .to_owned()
+    }
+}
+
+/// Builds the handbook of `map`, with `results` when a simulation was run.
+#[must_use]
+pub fn build<'a>(
+    map: &'a ProcessMap,
+    results: Option<&'a SimResult>,
+    date: String,
+) -> Handbook<'a> {
+    let cx = Context::new(map, results);
+    let mut sections = vec![
+        catalogue::process_map(&cx),
+        catalogue::step_catalogue(&cx),
+        owners::owners_and_responsibilities(&cx),
+        services::services_and_impact(&cx),
+        levels::service_levels(&cx),
+    ];
+    sections.extend(levels::simulation_results(&cx));
+    sections.push(appendix::validation(&cx));
+    Handbook {
+        map,
+        results,
+        date,
+        sections,
+    }
+}
