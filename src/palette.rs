@@ -72,6 +72,31 @@ pub const CARD_DETAIL: Rgb = (70, 70, 70);
 /// kept apart so that existing SVG output does not change.
 pub const CARD_DETAIL_SVG: Rgb = (68, 68, 68);
 
+/// Utilization from which an owner shows as overloaded (red; the 85% line on charts).
+pub const HOT_UTILIZATION: f64 = 0.85;
+/// Utilization from which an owner shows as busy (amber).
+pub const BUSY_UTILIZATION: f64 = 0.7;
+
+/// The colour of a utilization figure: green, amber from [`BUSY_UTILIZATION`], red from
+/// [`HOT_UTILIZATION`]. The editor and the printed documents both use it.
+#[must_use]
+pub fn utilization(utilization: f64) -> Rgb {
+    if utilization >= HOT_UTILIZATION {
+        ERROR
+    } else if utilization >= BUSY_UTILIZATION {
+        WARNING
+    } else {
+        GOOD
+    }
+}
+
+/// Heat on the map: no wait.
+pub const HEAT_COOL: Rgb = (80, 170, 110);
+/// Heat on the map: half the longest wait.
+pub const HEAT_WARM: Rgb = (240, 180, 40);
+/// Heat on the map: the longest wait.
+pub const HEAT_HOT: Rgb = (220, 50, 47);
+
 /// Mixes `a` towards `b` by `t` in [0, 1].
 #[must_use]
 pub fn mix(a: Rgb, b: Rgb, t: f32) -> Rgb {

@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::model::graph::Graph;
 use crate::model::{Node, NodeKind, ProcessMap};
 
-
 /// The impact of one service being down.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceImpact {
@@ -139,7 +138,10 @@ pub fn impact(map: &ProcessMap) -> Impact {
         let repair = map
             .services
             .get(id)
-            .map_or(crate::model::DEFAULT_MEAN_REPAIR, crate::model::Service::repair)
+            .map_or(
+                crate::model::DEFAULT_MEAN_REPAIR,
+                crate::model::Service::repair,
+            )
             .as_hours();
         let affected_steps: Vec<String> = order
             .iter()

@@ -117,7 +117,7 @@ impl Dist {
 
     /// The same mean as a distribution of another kind, with a customary spread (half to
     /// one and a half times the mean for Uniform and Triangular, a coefficient of variation of
-    /// 0.25 for Normal and 0.5 for LogNormal).
+    /// 0.25 for `Normal` and 0.5 for `LogNormal`).
     #[must_use]
     pub fn with_kind(&self, kind: DistKind) -> Self {
         let mean = Duration::from_hours(self.mean_hours());

@@ -230,6 +230,26 @@ impl NodeKind {
     }
 }
 
+impl ProcessMap {
+    /// The display name of an owner: its name, or the id when there is no such owner.
+    #[must_use]
+    pub fn owner_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.owners.get(id).map_or(id, |o| o.name.as_str())
+    }
+
+    /// The display name of a node: its name, or the id when there is no such node.
+    #[must_use]
+    pub fn node_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.nodes.get(id).map_or(id, Node::name)
+    }
+
+    /// The display name of a service: its name, or the id when there is no such service.
+    #[must_use]
+    pub fn service_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.services.get(id).map_or(id, |s| s.name.as_str())
+    }
+}
+
 /// The mean repair time of a service that does not give one.
 pub const DEFAULT_MEAN_REPAIR: Duration = Duration::from_ms(3_600_000);
 

@@ -18,7 +18,7 @@ pub use edit::{Edit, Fragment};
 pub use element::{ElementKind, ElementRef, Link, LinkSide};
 pub use io::LoadError;
 pub use map::{
-    DEFAULT_MEAN_REPAIR,    FORMAT_VERSION, Flow, Node, NodeKind, Owner, Point, ProcessMap, Service, Simulation, Sla,
-    flow_captions,
+    DEFAULT_MEAN_REPAIR, FORMAT_VERSION, Flow, Node, NodeKind, Owner, Point, ProcessMap, Service,
+    Simulation, Sla, flow_captions,
 };
 pub use validate::{Problem, Severity, Subject, has_errors, validate};

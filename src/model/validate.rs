@@ -430,11 +430,8 @@ fn check_graph(map: &ProcessMap, report: &mut Report) {
         graph.inc[n].iter().map(|e| e.node).collect()
     });
     // Back from the Ends again, using only flows a case can actually take (probability > 0).
-    let takeable = |e: &super::graph::Edge| {
-        graph
-            .branch_share(e.node, e.flow)
-            .is_none_or(|p| p > 0.0)
-    };
+    let takeable =
+        |e: &super::graph::Edge| graph.branch_share(e.node, e.flow).is_none_or(|p| p > 0.0);
     let backward_live = graph.reach(ends.iter().copied(), |n| {
         graph.inc[n]
             .iter()

@@ -125,6 +125,6 @@ fn write_block(out: &mut String, block: &Block, handbook: &Handbook<'_>, svg_nam
             }
             out.push('\n');
         }
-        Block::Utilisation => {}
+        Block::Utilization => {}
     }
 }

@@ -7,6 +7,7 @@ pub mod format;
 pub mod handbook;
 pub mod json;
 pub mod markdown;
+pub mod metrics;
 pub mod pdf;
 pub mod svg;
 pub mod text;

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::metrics::{self, Metric};
 use crate::model::graph::Graph;
 use crate::model::{Duration, ProcessMap};
 use crate::sim::{SimResult, SlaResult};
@@ -25,13 +26,8 @@ fn sla_line(sla: &SlaResult) -> String {
 pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
     let mut out = String::new();
     let s = &result.settings;
-    let owner_name = |id: &str| {
-        map.owners
-            .get(id)
-            .map_or(id, |o| o.name.as_str())
-            .to_owned()
-    };
-    let node_name = |id: &str| map.nodes.get(id).map_or(id, |n| n.name()).to_owned();
+    let owner_name = |id: &str| map.owner_name(id).to_owned();
+    let node_name = |id: &str| map.node_name(id).to_owned();
     // Writing into a String cannot fail; the results are ignored on purpose.
     let _ = writeln!(
         out,
@@ -76,81 +72,32 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
         with_ci(result.cost_per_case, money),
     );
 
-    let _ = writeln!(
-        out,
-        "\n{:<28} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9}",
-        "Owner (busiest first)", "busy", "est.", "queue", "max q", "wait", "waiting"
-    );
+    let owners = metrics::columns(metrics::OWNER, metrics::OWNER_COLUMNS);
+    let _ = writeln!(out, "\n{}", header_row("Owner (busiest first)", &owners));
     for id in &result.bottlenecks {
-        let Some(o) = result.owners.get(id) else {
-            continue;
-        };
-        let _ = writeln!(
-            out,
-            "{:<28} {:>8} {:>8} {:>8.1} {:>8} {:>8} {:>9}",
-            truncate(&owner_name(id), 28),
-            percent(o.utilization.mean),
-            percent(o.estimated_utilization),
-            o.queue_mean,
-            o.queue_max,
-            hours(o.wait_mean),
-            percent(o.wait_share)
-        );
+        if let Some(o) = result.owners.get(id) {
+            let _ = writeln!(out, "{}", row(&owner_name(id), &owners, o));
+        }
     }
-    let _ = writeln!(
-        out,
-        "\n{:<28} {:>8} {:>8} {:>8} {:>8} {:>14}",
-        "Step", "visits", "wait", "work", "lead", "SLA met"
-    );
+    let steps = metrics::columns(metrics::STEP, metrics::STEP_COLUMNS);
+    let _ = writeln!(out, "\n{}", header_row("Step", &steps));
     let graph = Graph::new(map);
     let ordered = graph.flow_order().into_iter().filter_map(|i| {
         let id = *graph.ids.get(i)?;
         result.steps.get(id).map(|step| (id, step))
     });
     for (id, step) in ordered {
-        let sla = step.sla.map_or_else(String::new, |s| {
-            format!(
-                "{} {}",
-                percent(s.met_fraction.mean),
-                if s.met { "ok" } else { "MISS" }
-            )
-        });
-        let _ = writeln!(
-            out,
-            "{:<28} {:>8.2} {:>8} {:>8} {:>8} {:>14}",
-            truncate(&node_name(id), 28),
-            step.visits_per_case,
-            hours(step.wait_mean),
-            hours(step.work_mean),
-            hours(step.lead_mean),
-            sla
-        );
+        let mut line = row(&node_name(id), &steps, step);
+        if let Some(sla) = step.sla {
+            line.push_str(if sla.met { " ok" } else { " MISS" });
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     if !result.services.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{:<28} {:>9} {:>8} {:>8} {:>8} {:>10}",
-            "Service", "available", "outages", "delayed", "delay", "SLA missed"
-        );
+        let services = metrics::columns(metrics::SERVICE, metrics::SERVICE_COLUMNS);
+        let _ = writeln!(out, "\n{}", header_row("Service", &services));
         for (id, s) in &result.services {
-            let name = map
-                .services
-                .get(id)
-                .map_or(id.as_str(), |x| x.name.as_str());
-            let _ = writeln!(
-                out,
-                "{:<28} {:>9} {:>8} {:>8} {:>8} {:>10}",
-                truncate(name, 28),
-                availability_fine(s.availability_observed.mean),
-                s.outages,
-                s.cases_delayed,
-                hours(s.delay_mean),
-                if s.cases_delayed > 0 {
-                    percent(s.sla_missed_when_delayed)
-                } else {
-                    "-".to_owned()
-                }
-            );
+            let _ = writeln!(out, "{}", row(map.service_name(id), &services, s));
         }
         if !result.settings.outages {
             let _ = writeln!(out, "(outages off: every service was always up)");
@@ -169,6 +116,29 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
         rate / 1e6
     );
     out
+}
+
+/// Width of the name column of the text tables.
+const NAME_WIDTH: usize = 28;
+
+fn width<R>(metric: &Metric<R>) -> usize {
+    metric.short.chars().count().max(8)
+}
+
+fn header_row<R>(title: &str, columns: &[&Metric<R>]) -> String {
+    let mut line = format!("{title:<NAME_WIDTH$}");
+    for metric in columns {
+        let _ = write!(line, " {:>w$}", metric.short, w = width(metric));
+    }
+    line
+}
+
+fn row<R>(name: &str, columns: &[&Metric<R>], result: &R) -> String {
+    let mut line = format!("{:<NAME_WIDTH$}", truncate(name, NAME_WIDTH));
+    for metric in columns {
+        let _ = write!(line, " {:>w$}", metric.text(result), w = width(metric));
+    }
+    line
 }
 
 fn truncate(text: &str, width: usize) -> String {

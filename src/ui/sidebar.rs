@@ -1,5 +1,5 @@
 //! The left panel: the palette of node kinds (click to add, or drag onto the canvas), the owners
-//! with their live utilisation estimate, and the services.
+//! with their live utilization estimate, and the services.
 
 use egui::{RichText, Ui};
 
@@ -200,17 +200,17 @@ fn owners_ui(ui: &mut Ui, map: &ProcessMap, estimate: &Estimate, actions: &mut V
                 }
             });
             if let Some(load) = estimate.owners.get(id) {
-                let utilisation = load.utilization;
-                let text = if utilisation >= 1.0 {
-                    format!("{:.0}% offered: cannot keep up", utilisation * 100.0)
+                let utilization = load.utilization;
+                let text = if utilization >= 1.0 {
+                    format!("{:.0}% offered: cannot keep up", utilization * 100.0)
                 } else {
-                    format!("{:.0}% busy (estimate)", utilisation * 100.0)
+                    format!("{:.0}% busy (estimate)", utilization * 100.0)
                 };
                 ui.add(
                     #[allow(clippy::cast_possible_truncation, reason = "a fraction in [0, 1]")]
-                    egui::ProgressBar::new(utilisation.min(1.0) as f32)
+                    egui::ProgressBar::new(utilization.min(1.0) as f32)
                         .text(RichText::new(text).small())
-                        .fill(theme::utilisation_colour(utilisation)),
+                        .fill(theme::utilization_colour(utilization)),
                 );
             }
         });

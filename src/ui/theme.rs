@@ -34,8 +34,6 @@ pub const WARNING: Color32 = colour(palette::WARNING);
 pub const GOOD: Color32 = colour(palette::GOOD);
 /// Services.
 pub const SERVICE: Color32 = colour(palette::SERVICE);
-/// Utilisation from which an owner is shown as overloaded.
-pub const HOT_UTILISATION: f64 = 0.85;
 
 /// The signature colour of a node kind (borders, pins, overview).
 #[must_use]
@@ -43,16 +41,10 @@ pub fn kind_colour(kind: NodeKind) -> Color32 {
     colour(palette::kind(kind))
 }
 
-/// Colour of a utilisation figure: green, amber, red.
+/// Colour of a utilization figure (see [`palette::utilization`]).
 #[must_use]
-pub fn utilisation_colour(utilisation: f64) -> Color32 {
-    if utilisation >= HOT_UTILISATION {
-        ERROR
-    } else if utilisation >= 0.7 {
-        WARNING
-    } else {
-        GOOD
-    }
+pub fn utilization_colour(utilization: f64) -> Color32 {
+    colour(palette::utilization(utilization))
 }
 
 /// A colour mixed towards the panel background, for card fills.

@@ -4,6 +4,8 @@
 use super::{Block, Context, Section};
 use crate::model::{self, Node};
 use crate::report::format::{hours, money, percent};
+use crate::report::metrics::{self, Metric};
+use crate::sim::OwnerResult;
 
 /// Section "Service levels": the end-to-end SLA, then each step's, in flow order.
 pub(super) fn service_levels(cx: &Context<'_>) -> Section {
@@ -113,31 +115,32 @@ pub(super) fn simulation_results(cx: &Context<'_>) -> Option<Section> {
     blocks.push(Block::Heading("Cycle time".into()));
     blocks.push(Block::Histogram);
     blocks.push(Block::Heading("Utilisation by owner".into()));
-    blocks.push(Block::Utilisation);
+    blocks.push(Block::Utilization);
+    // The owner table: the metric columns with their share of the page width.
+    let columns: Vec<(&Metric<OwnerResult>, f32)> = [
+        ("utilization", 0.12),
+        ("estimated_utilization", 0.13),
+        ("queue_mean", 0.12),
+        ("wait_mean", 0.13),
+        ("wait_share", 0.2),
+    ]
+    .into_iter()
+    .filter_map(|(key, width)| Some((metrics::find(metrics::OWNER, key)?, width)))
+    .collect();
     let rows = result
         .bottlenecks
         .iter()
         .filter_map(|id| {
             let o = result.owners.get(id)?;
-            Some(vec![
-                cx.owner_name(id),
-                percent(o.utilization.mean),
-                percent(o.estimated_utilization),
-                format!("{:.1}", o.queue_mean),
-                hours(o.wait_mean),
-                percent(o.wait_share),
-            ])
+            let mut row = vec![cx.owner_name(id)];
+            row.extend(columns.iter().map(|(m, _)| m.text(o)));
+            Some(row)
         })
         .collect();
+    let mut header = vec![("Owner".to_owned(), 0.3)];
+    header.extend(columns.iter().map(|(m, w)| (m.short.to_owned(), *w)));
     blocks.push(Block::Table {
-        columns: vec![
-            ("Owner".into(), 0.3),
-            ("Busy".into(), 0.12),
-            ("Estimate".into(), 0.13),
-            ("Queue".into(), 0.12),
-            ("Wait".into(), 0.13),
-            ("Share of waiting".into(), 0.2),
-        ],
+        columns: header,
         rows,
     });
     Some(Section {

@@ -45,7 +45,7 @@ pub enum Block {
     /// The cycle-time histogram of the results.
     Histogram,
     /// Utilisation by owner from the results.
-    Utilisation,
+    Utilization,
     /// The owner colours used in the diagram.
     Legend,
 }

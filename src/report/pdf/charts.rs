@@ -145,7 +145,7 @@ impl Layout<'_> {
         }
     }
 
-    pub(super) fn utilisation(&mut self, handbook: &Handbook<'_>) {
+    pub(super) fn utilization(&mut self, handbook: &Handbook<'_>) {
         let Some(result) = handbook.results else {
             return;
         };
@@ -164,13 +164,7 @@ impl Layout<'_> {
             let name = fit_text(name, label_w - 8.0, |t| self.measure.width(t, 9.5, false));
             self.text(MARGIN, 9.5, false, palette::INK, &name);
             let u = owner.utilization.mean.clamp(0.0, 1.0);
-            let colour = if u >= 0.85 {
-                palette::ERROR
-            } else if u >= 0.7 {
-                palette::WARNING
-            } else {
-                palette::GOOD
-            };
+            let colour = palette::utilization(u);
             let x = MARGIN + label_w;
             self.op(Op::Rect {
                 area: Area {
@@ -205,7 +199,8 @@ impl Layout<'_> {
             );
             self.y += 18.0;
         }
-        let x = MARGIN + label_w + bar_w * 0.85;
+        #[allow(clippy::cast_possible_truncation, reason = "a fraction")]
+        let x = MARGIN + label_w + bar_w * palette::HOT_UTILIZATION as f32;
         self.op(Op::Line {
             #[allow(clippy::cast_precision_loss, reason = "a handful of owners")]
             a: (x, self.y - 18.0 * (result.bottlenecks.len().max(1) as f32)),
@@ -214,7 +209,8 @@ impl Layout<'_> {
             width: 0.8,
             dashed: true,
         });
-        self.text(x - 10.0, 8.0, false, palette::ERROR, "85%");
+        let hot = percent_whole(palette::HOT_UTILIZATION);
+        self.text(x - 10.0, 8.0, false, palette::ERROR, &hot);
         self.y += 18.0;
     }
 }

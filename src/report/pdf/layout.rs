@@ -194,7 +194,7 @@ impl<'m> Layout<'m> {
                 }
                 self.y += 6.0;
             }
-            Block::Utilisation => self.utilisation(handbook),
+            Block::Utilization => self.utilization(handbook),
         }
     }
 

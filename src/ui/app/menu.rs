@@ -136,7 +136,7 @@ impl App {
                         load.utilization * 100.0
                     )
                 };
-                ui.label(RichText::new(text).color(theme::utilisation_colour(load.utilization)));
+                ui.label(RichText::new(text).color(theme::utilization_colour(load.utilization)));
             }
             if let Some(status) = &self.status {
                 ui.separator();
