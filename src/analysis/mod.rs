@@ -4,4 +4,4 @@ mod impact;
 mod traffic;
 
 pub use impact::{Impact, ServiceImpact, closure, impact};
-pub use traffic::{Estimate, OwnerLoad, estimate};
+pub use traffic::{LoadEstimate, OwnerLoad, estimate};

@@ -25,7 +25,7 @@ pub struct OwnerLoad {
 
 /// The result of the traffic equations for a map.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Estimate {
+pub struct LoadEstimate {
     /// Cases arriving per hour, over all Starts.
     pub arrivals_per_hour: f64,
     /// Mean visits per case to each node, by node id.
@@ -36,7 +36,7 @@ pub struct Estimate {
     pub unstable: Vec<String>,
 }
 
-impl Estimate {
+impl LoadEstimate {
     /// The busiest owner and its utilisation.
     #[must_use]
     pub fn busiest(&self) -> Option<(&str, &OwnerLoad)> {
@@ -53,7 +53,7 @@ const DENSE_LIMIT: usize = 400;
 /// Solves the traffic equations of a map. Works on any map (invalid parts are skipped: unknown
 /// nodes carry no traffic), so an editor can show it while the user is still drawing.
 #[must_use]
-pub fn estimate(map: &ProcessMap) -> Estimate {
+pub fn estimate(map: &ProcessMap) -> LoadEstimate {
     let graph = Graph::new(map);
     let n = graph.len();
     // External input: arrival rates at the Starts.
@@ -171,7 +171,7 @@ pub fn estimate(map: &ProcessMap) -> Estimate {
         .map(|(id, load)| (id, load.utilization))
         .collect();
     unstable.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    Estimate {
+    LoadEstimate {
         arrivals_per_hour,
         visits,
         unstable: unstable.into_iter().map(|(id, _)| id.clone()).collect(),

@@ -155,18 +155,8 @@ fn truncate(text: &str, width: usize) -> String {
 #[must_use]
 pub fn impact(map: &ProcessMap, impact: &crate::analysis::Impact) -> String {
     let mut out = String::new();
-    let service = |id: &str| {
-        map.services
-            .get(id)
-            .map_or(id, |s| s.name.as_str())
-            .to_owned()
-    };
-    let step = |id: &str| {
-        format!(
-            "'{}'",
-            map.nodes.get(id).map_or(id, crate::model::Node::name)
-        )
-    };
+    let service = |id: &str| map.service_name(id).to_owned();
+    let step = |id: &str| format!("'{}'", map.node_name(id));
     let _ = writeln!(
         out,
         "{}: business impact of {} service(s), most critical first\n",

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use egui::{RichText, Ui};
 
 use super::theme;
-use crate::analysis::Estimate;
+use crate::analysis::LoadEstimate;
 use crate::model::ElementRef;
 use crate::model::{Dist, DistKind, Duration, Edit, Flow, Node, ProcessMap, Sla};
 
@@ -117,7 +117,7 @@ impl Inspector {
         ui: &mut Ui,
         map: &ProcessMap,
         selection: &BTreeSet<ElementRef>,
-        estimate: &Estimate,
+        estimate: &LoadEstimate,
         impact: &crate::analysis::Impact,
     ) -> Vec<Change> {
         let mut changes = Vec::new();
@@ -225,7 +225,7 @@ impl Inspector {
         map: &ProcessMap,
         id: &str,
         node: &Node,
-        estimate: &Estimate,
+        estimate: &LoadEstimate,
         changes: &mut Vec<Change>,
     ) {
         let set = |node: Node| Edit::Node {
@@ -384,7 +384,7 @@ impl Inspector {
         );
         let mut sum = 0.0;
         for (index, flow) in &outgoing {
-            let target = map.nodes.get(&flow.to).map_or(flow.to.as_str(), Node::name);
+            let target = map.node_name(&flow.to);
             ui.horizontal(|ui| {
                 ui.label(format!("to {target}"));
                 if ui
@@ -622,7 +622,7 @@ impl Inspector {
                 let names: Vec<&str> = impact
                     .affected_services
                     .iter()
-                    .map(|s| map.services.get(s).map_or(s.as_str(), |x| x.name.as_str()))
+                    .map(|s| map.service_name(s))
                     .collect();
                 ui.label(format!("Down too: {}", names.join(", ")));
             }
@@ -631,10 +631,7 @@ impl Inspector {
             } else {
                 ui.label("Steps that stop (highlighted on the map):");
                 for step in &impact.affected_steps {
-                    ui.label(format!(
-                        "• {}",
-                        map.nodes.get(step).map_or(step.as_str(), Node::name)
-                    ));
+                    ui.label(format!("• {}", map.node_name(step)));
                 }
                 ui.label(format!(
                     "{:.0}% of cases need it; about {:.1} case-hours of delay per week from its outages.",

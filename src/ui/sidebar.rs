@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 
 use super::inspector::Change;
 use super::theme;
-use crate::analysis::Estimate;
+use crate::analysis::LoadEstimate;
 use crate::model::ElementRef;
 use crate::model::{Edit, ElementKind, Owner, ProcessMap, edit::fresh_id};
 
@@ -32,7 +32,7 @@ pub enum SidebarAction {
 pub fn ui(
     ui: &mut Ui,
     map: &ProcessMap,
-    estimate: &Estimate,
+    estimate: &LoadEstimate,
     impact: &crate::analysis::Impact,
 ) -> Vec<SidebarAction> {
     let mut actions = Vec::new();
@@ -93,7 +93,12 @@ pub fn ui(
     actions
 }
 
-fn owners_ui(ui: &mut Ui, map: &ProcessMap, estimate: &Estimate, actions: &mut Vec<SidebarAction>) {
+fn owners_ui(
+    ui: &mut Ui,
+    map: &ProcessMap,
+    estimate: &LoadEstimate,
+    actions: &mut Vec<SidebarAction>,
+) {
     ui.horizontal(|ui| {
         ui.heading("Owners");
         if ui

@@ -10,9 +10,9 @@ mod notes;
 mod owners;
 mod services;
 
-use crate::analysis::{self, Estimate};
+use crate::analysis::{self, LoadEstimate};
 use crate::model::graph::Graph;
-use crate::model::{Node, NodeKind, ProcessMap};
+use crate::model::{NodeKind, ProcessMap};
 use crate::sim::SimResult;
 
 pub use dates::today;
@@ -85,7 +85,7 @@ pub fn counts(map: &ProcessMap) -> (usize, usize, usize) {
 struct Context<'a> {
     map: &'a ProcessMap,
     results: Option<&'a SimResult>,
-    estimate: Estimate,
+    estimate: LoadEstimate,
     /// Node ids in flow order (as the catalogue lists them).
     order: Vec<&'a str>,
 }
@@ -109,25 +109,17 @@ impl<'a> Context<'a> {
 
     /// The name of an owner, or its id when it is unknown.
     fn owner_name(&self, id: &str) -> String {
-        self.map
-            .owners
-            .get(id)
-            .map_or(id, |o| o.name.as_str())
-            .to_owned()
+        self.map.owner_name(id).to_owned()
     }
 
     /// The name of a node, or its id when it is unknown.
     fn node_name(&self, id: &str) -> String {
-        self.map.nodes.get(id).map_or(id, Node::name).to_owned()
+        self.map.node_name(id).to_owned()
     }
 
     /// The name of a service, or its id when it is unknown.
     fn service_name(&self, id: &str) -> String {
-        self.map
-            .services
-            .get(id)
-            .map_or(id, |s| s.name.as_str())
-            .to_owned()
+        self.map.service_name(id).to_owned()
     }
 }
 

@@ -28,7 +28,7 @@ pub(super) fn services_and_impact(cx: &Context<'_>) -> Section {
                 vec![
                     service.name.clone(),
                     availability(service.availability),
-                    service.mean_repair.map_or_else(|| "1h (default)".to_owned(), |d| d.to_string()),
+                    service.mean_repair.map_or_else(|| format!("{} (default)", crate::model::DEFAULT_MEAN_REPAIR), |d| d.to_string()),
                     service.depends_on.iter().map(|d| cx.service_name(d)).collect::<Vec<_>>().join(", "),
                     users.join(", "),
                 ]

@@ -156,11 +156,7 @@ impl Layout<'_> {
                 continue;
             };
             self.ensure(18.0);
-            let name = handbook
-                .map
-                .owners
-                .get(id)
-                .map_or(id.as_str(), |o| o.name.as_str());
+            let name = handbook.map.owner_name(id);
             let name = fit_text(name, label_w - 8.0, |t| self.measure.width(t, 9.5, false));
             self.text(MARGIN, 9.5, false, palette::INK, &name);
             let u = owner.utilization.mean.clamp(0.0, 1.0);

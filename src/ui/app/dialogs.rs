@@ -67,7 +67,7 @@ impl App {
                     });
                 }
                 Dialog::DeleteOwner(id) => {
-                    let name = self.doc.map().owners.get(&id).map_or(id.clone(), |o| o.name.clone());
+                    let name = self.doc.map().owner_name(&id).to_owned();
                     let steps = self.doc.map().nodes.values().filter(|n| n.owner() == Some(id.as_str())).count();
                     ui.heading(format!("Delete {name}?"));
                     ui.label(format!("{steps} step(s) use this owner; they will have no owner (pure delays)."));

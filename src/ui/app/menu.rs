@@ -124,7 +124,7 @@ impl App {
             );
             if let Some((id, load)) = self.estimate.busiest() {
                 ui.separator();
-                let name = map.owners.get(id).map_or(id, |o| o.name.as_str());
+                let name = map.owner_name(id);
                 let text = if load.utilization >= 1.0 {
                     format!(
                         "{name} cannot keep up ({:.0}% offered)",

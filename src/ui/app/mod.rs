@@ -32,7 +32,7 @@ use super::inspector::{Change, Inspector};
 use super::job::Job;
 use super::sidebar;
 use super::simulation::{Heat, SimPanel};
-use crate::analysis::{self, Estimate};
+use crate::analysis::{self, LoadEstimate};
 use crate::model::{Edit, ElementRef, Fragment, Problem, ProcessMap, Severity};
 pub use export::Export;
 use files::FileReply;
@@ -121,7 +121,7 @@ pub struct App {
     inspector: Inspector,
     problems: Vec<Problem>,
     error_ids: HashSet<String>,
-    estimate: Estimate,
+    estimate: LoadEstimate,
     impact: analysis::Impact,
     checked_revision: u64,
     file_job: Option<Job<FileReply>>,
@@ -215,7 +215,7 @@ impl App {
         &self.problems
     }
 
-    /// The window title: "Procmap — <title>", with a dot when there are unsaved changes.
+    /// The window title: "Procmap — `title`", with a dot when there are unsaved changes.
     #[must_use]
     pub fn window_title(&self) -> String {
         format!(

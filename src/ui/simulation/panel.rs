@@ -114,13 +114,7 @@ impl SimPanel {
                     }
                     ui.end_row();
                     for (id, s) in &result.services {
-                        ui.label(
-                            outcome
-                                .map
-                                .services
-                                .get(id)
-                                .map_or(id.as_str(), |x| x.name.as_str()),
-                        );
+                        ui.label(outcome.map.service_name(id));
                         ui.label(format!("{:.3}%", s.availability_observed.mean * 100.0));
                         ui.label(s.outages.to_string());
                         ui.label(s.cases_delayed.to_string());
@@ -209,7 +203,7 @@ fn cards_ui(ui: &mut Ui, result: &SimResult, map: &ProcessMap) {
         );
         if let Some(id) = result.bottlenecks.first() {
             let util = result.owners.get(id).map_or(0.0, |o| o.utilization.mean);
-            let name = map.owners.get(id).map_or(id.as_str(), |o| o.name.as_str());
+            let name = map.owner_name(id);
             card(
                 ui,
                 "Bottleneck",
@@ -284,11 +278,7 @@ fn utilization_ui(ui: &mut Ui, outcome: &Outcome) {
         .enumerate()
         .filter_map(|(i, id)| {
             let owner = result.owners.get(id)?;
-            let name = outcome
-                .map
-                .owners
-                .get(id)
-                .map_or(id.as_str(), |o| o.name.as_str());
+            let name = outcome.map.owner_name(id);
             #[allow(clippy::cast_precision_loss, reason = "bar index")]
             let x = i as f64;
             Some(
