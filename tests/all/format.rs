@@ -505,3 +505,127 @@ fn apply_then_inverse_restores_the_document() {
     let outcome = worker.join().expect("the property test thread");
     assert!(outcome.is_ok(), "{outcome:?}");
 }
+
+/// A domain edit built by `model::edit` on the map it will be applied to (ids picked from
+/// the map by index, so most of them exist).
+#[derive(Clone, Debug)]
+enum Builder {
+    Connect(usize, usize, u8),
+    Disconnect(usize, usize, u8),
+    DropLinks(usize, u8),
+    DeleteNodes(usize),
+    DeleteService(usize),
+    DeleteOwner(usize),
+    Add(usize, usize),
+}
+
+fn builder() -> impl Strategy<Value = Builder> {
+    prop_oneof![
+        (any::<usize>(), any::<usize>(), any::<u8>())
+            .prop_map(|(a, b, k)| Builder::Connect(a, b, k)),
+        (any::<usize>(), any::<usize>(), any::<u8>())
+            .prop_map(|(a, b, k)| Builder::Disconnect(a, b, k)),
+        (any::<usize>(), any::<u8>()).prop_map(|(a, k)| Builder::DropLinks(a, k)),
+        any::<usize>().prop_map(Builder::DeleteNodes),
+        any::<usize>().prop_map(Builder::DeleteService),
+        any::<usize>().prop_map(Builder::DeleteOwner),
+        (any::<usize>(), any::<usize>()).prop_map(|(k, a)| Builder::Add(k, a)),
+    ]
+}
+
+fn build(map: &ProcessMap, builder: &Builder) -> model::Edit {
+    use model::{ElementKind, ElementRef, Link, LinkSide, edit};
+    let pick = |ids: Vec<&String>, i: usize| -> String {
+        if ids.is_empty() {
+            "missing".to_owned()
+        } else {
+            ids[i % ids.len()].clone()
+        }
+    };
+    let node = |i| pick(map.nodes.keys().collect(), i);
+    let service = |i| pick(map.services.keys().collect(), i);
+    let link = |a: usize, b: usize, kind: u8| match kind % 3 {
+        0 => Link::Flow {
+            from: node(a),
+            to: node(b),
+        },
+        1 => Link::Uses {
+            service: service(a),
+            step: node(b),
+        },
+        _ => Link::DependsOn {
+            service: service(a),
+            on: service(b),
+        },
+    };
+    match builder {
+        Builder::Connect(a, b, k) => {
+            edit::connect(map, &link(*a, *b, *k)).unwrap_or_else(model::Edit::none)
+        }
+        Builder::Disconnect(a, b, k) => {
+            edit::disconnect(map, &link(*a, *b, *k)).unwrap_or_else(model::Edit::none)
+        }
+        Builder::DropLinks(a, k) => {
+            let sides = [
+                LinkSide::Outgoing,
+                LinkSide::IncomingFlows,
+                LinkSide::UsedServices,
+                LinkSide::Dependencies,
+            ];
+            let side = sides[usize::from(*k) % 4];
+            let element = if k % 2 == 0 {
+                ElementRef::Node(node(*a))
+            } else {
+                ElementRef::Service(service(*a))
+            };
+            edit::drop_links(map, &element, side)
+        }
+        Builder::DeleteNodes(a) => edit::delete_nodes(map, &[node(*a)].into()),
+        Builder::DeleteService(a) => edit::delete_service(map, &service(*a)),
+        Builder::DeleteOwner(a) => edit::delete_owner(map, &pick(map.owners.keys().collect(), *a)),
+        Builder::Add(k, a) => {
+            let kind = ElementKind::ALL[k % ElementKind::ALL.len()];
+            let from = ElementRef::Node(node(*a));
+            edit::add_element(map, kind, model::Point::new(1.0, 2.0), Some(&from), None).0
+        }
+    }
+}
+
+#[test]
+fn edits_built_by_the_model_undo_exactly() {
+    // The editor's connect, disconnect, drop-links, delete and add all come from model::edit:
+    // each must be undone exactly by its inverse, and redone by the inverse of that.
+    let worker = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(|| {
+            let mut runner =
+                proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(300));
+            runner
+                .run(
+                    &(process_map(), proptest::collection::vec(builder(), 1..5)),
+                    |(map, builders)| {
+                        let mut changed = map.clone();
+                        let mut inverses = Vec::new();
+                        for b in &builders {
+                            let edit = build(&changed, b);
+                            inverses.push(changed.apply(edit));
+                        }
+                        let after = changed.clone();
+                        let mut redo = Vec::new();
+                        for inverse in inverses.into_iter().rev() {
+                            redo.push(changed.apply(inverse));
+                        }
+                        prop_assert_eq!(&changed, &map);
+                        for forward in redo.into_iter().rev() {
+                            changed.apply(forward);
+                        }
+                        prop_assert_eq!(&changed, &after);
+                        Ok(())
+                    },
+                )
+                .map_err(|e| e.to_string())
+        })
+        .expect("spawn the property test");
+    let outcome = worker.join().expect("the property test thread");
+    assert!(outcome.is_ok(), "{outcome:?}");
+}
