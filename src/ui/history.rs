@@ -8,6 +8,58 @@ use crate::model::{Edit, ProcessMap};
 
 /// How many steps undo keeps.
 pub const UNDO_DEPTH: usize = 1000;
+/// What a run of quick edits changes (one field of one thing), so that typing into a field or
+/// dragging a number becomes one undo step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MergeKey {
+    /// What is changed.
+    pub target: MergeTarget,
+    /// Which of its fields.
+    pub field: Field,
+}
+
+/// The thing a [`MergeKey`] names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MergeTarget {
+    /// The map itself (title, SLA, simulation settings).
+    Map,
+    /// A node, by id.
+    Node(String),
+    /// A flow, by index.
+    Flow(usize),
+    /// A service, by id.
+    Service(String),
+    /// An owner, by id.
+    Owner(String),
+}
+
+/// The field a [`MergeKey`] names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// An SLA.
+    Sla,
+    /// The simulation settings.
+    Simulation,
+    /// A decision probability.
+    Probability,
+    /// A service's availability.
+    Availability,
+    /// A name.
+    Name,
+    /// An owner's capacity.
+    Capacity,
+    /// An owner's cost per hour.
+    Cost,
+}
+
+impl MergeKey {
+    /// The key of `field` of `target`.
+    #[must_use]
+    pub fn new(target: MergeTarget, field: Field) -> Self {
+        Self { target, field }
+    }
+}
+
 /// Edits with the same merge key within this time become one undo step (typing, dragging a
 /// number).
 const MERGE_WINDOW: Duration = Duration::from_millis(1500);
@@ -16,7 +68,7 @@ struct Step {
     id: u64,
     label: String,
     inverse: Edit,
-    merge_key: Option<String>,
+    merge_key: Option<MergeKey>,
     at: Instant,
 }
 
@@ -94,7 +146,7 @@ impl Document {
         &mut self,
         label: impl Into<String>,
         edit: Edit,
-        merge_key: Option<String>,
+        merge_key: Option<MergeKey>,
     ) {
         if edit.is_empty() {
             return;
@@ -197,9 +249,17 @@ mod tests {
         doc.redo();
         assert!(!doc.is_dirty());
         // A merged edit after saving still makes the document dirty.
-        doc.commit_merging("c", Edit::Title("C".into()), Some("t".into()));
+        doc.commit_merging(
+            "c",
+            Edit::Title("C".into()),
+            Some(MergeKey::new(MergeTarget::Map, Field::Name)),
+        );
         doc.mark_saved(PathBuf::from("x.ron"));
-        doc.commit_merging("c", Edit::Title("D".into()), Some("t".into()));
+        doc.commit_merging(
+            "c",
+            Edit::Title("D".into()),
+            Some(MergeKey::new(MergeTarget::Map, Field::Name)),
+        );
         assert!(doc.is_dirty());
     }
 

@@ -2,6 +2,7 @@
 //! commit when they lose focus (or on Enter); invalid values are shown inline and never reach the
 //! document. Every change is returned as an [`Edit`] for the app to commit.
 
+use crate::ui::history::{Field, MergeKey, MergeTarget};
 use std::collections::{BTreeSet, HashMap};
 
 use egui::{RichText, Ui};
@@ -19,7 +20,7 @@ pub struct Change {
     /// The edit.
     pub edit: Edit,
     /// Edits with the same key in quick succession merge into one undo step.
-    pub merge: Option<String>,
+    pub merge: Option<MergeKey>,
 }
 
 fn change(label: impl Into<String>, edit: Edit) -> Change {
@@ -162,7 +163,7 @@ impl Inspector {
             changes.push(Change {
                 label: "Change SLA".into(),
                 edit: Edit::Sla(sla),
-                merge: Some("map.sla".into()),
+                merge: Some(MergeKey::new(MergeTarget::Map, Field::Sla)),
             });
         }
         ui.separator();
@@ -173,7 +174,7 @@ impl Inspector {
             changes.push(Change {
                 label: "Change simulation settings".into(),
                 edit: Edit::Simulation(settings),
-                merge: Some("map.simulation".into()),
+                merge: Some(MergeKey::new(MergeTarget::Map, Field::Simulation)),
             });
         }
     }
@@ -315,7 +316,7 @@ impl Inspector {
                     changes.push(Change {
                         label: "Change SLA".into(),
                         edit: set(new),
-                        merge: Some(format!("{id}.sla")),
+                        merge: Some(MergeKey::new(MergeTarget::Node(id.to_owned()), Field::Sla)),
                     });
                 }
                 if !map.services.is_empty() {
@@ -417,7 +418,10 @@ impl Inspector {
                                     ..(*flow).clone()
                                 },
                             },
-                            merge: Some(format!("flow.{index}.p")),
+                            merge: Some(MergeKey::new(
+                                MergeTarget::Flow(*index),
+                                Field::Probability,
+                            )),
                         });
                     }
                     if let Some(label) = self.text(
@@ -577,7 +581,10 @@ impl Inspector {
                 changes.push(Change {
                     label: "Change availability".into(),
                     edit: set(new),
-                    merge: Some(format!("service.{id}.availability")),
+                    merge: Some(MergeKey::new(
+                        MergeTarget::Service(id.to_owned()),
+                        Field::Availability,
+                    )),
                 });
             }
         });

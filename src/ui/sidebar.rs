@@ -1,6 +1,7 @@
 //! The left panel: the palette of node kinds (click to add, or drag onto the canvas), the owners
 //! with their live utilization estimate, and the services.
 
+use crate::ui::history::{Field, MergeKey, MergeTarget};
 use egui::{RichText, Ui};
 
 use super::inspector::Change;
@@ -151,7 +152,7 @@ fn owners_ui(
                                 ..owner.clone()
                             }),
                         },
-                        merge: Some(format!("owner.{id}.name")),
+                        merge: Some(MergeKey::new(MergeTarget::Owner(id.clone()), Field::Name)),
                     }));
                 }
                 if ui
@@ -178,7 +179,10 @@ fn owners_ui(
                                 ..owner.clone()
                             }),
                         },
-                        merge: Some(format!("owner.{id}.capacity")),
+                        merge: Some(MergeKey::new(
+                            MergeTarget::Owner(id.clone()),
+                            Field::Capacity,
+                        )),
                     }));
                 }
                 let mut cost = owner.cost_per_hour;
@@ -200,7 +204,7 @@ fn owners_ui(
                                 ..owner.clone()
                             }),
                         },
-                        merge: Some(format!("owner.{id}.cost")),
+                        merge: Some(MergeKey::new(MergeTarget::Owner(id.clone()), Field::Cost)),
                     }));
                 }
             });

@@ -5,6 +5,7 @@ use super::{App, Dialog};
 use crate::model::{Edit, edit};
 use crate::ui::commands::UiCommand;
 use crate::ui::history::Document;
+use crate::ui::history::{Field, MergeKey, MergeTarget};
 
 impl App {
     pub(super) fn dialog_ui(&mut self, ctx: &egui::Context) {
@@ -87,7 +88,7 @@ impl App {
                     let mut settings = self.doc.map().simulation;
                     crate::ui::inspector::simulation_settings_ui(ui, "sim-settings-dialog", &mut settings);
                     if settings != self.doc.map().simulation {
-                        self.doc.commit_merging("Change simulation settings", Edit::Simulation(settings), Some("map.simulation".into()));
+                        self.doc.commit_merging("Change simulation settings", Edit::Simulation(settings), Some(MergeKey::new(MergeTarget::Map, Field::Simulation)));
                     }
                     ui.horizontal(|ui| {
                         if ui.button("Run").clicked() {
