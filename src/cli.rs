@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::model::{self, LoadError, ProcessMap, Severity, io as mapio};
+use crate::model::{self, LoadError, ProcessMap, Severity, io as mapio, limits};
 use crate::sim;
 
 /// Procmap: map how work flows, find where it piles up, print the handbook.
@@ -128,6 +128,8 @@ pub struct SimulateArgs {
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
+/// Worker threads a run may ask for.
+const MAX_THREADS: usize = 1024;
 /// Exit code: the input has errors.
 pub const EXIT_INVALID: u8 = 1;
 /// Exit code: a file cannot be read (or written).
@@ -329,6 +331,19 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> io
         writeln!(err, "--cases and --replications must be at least 1")?;
         return Ok(EXIT_INVALID);
     }
+    if let Some(why) =
+        limits::simulation_too_big(settings.cases, settings.warmup, settings.replications)
+    {
+        writeln!(err, "{}: not simulated: {why}", args.file.display())?;
+        return Ok(EXIT_INVALID);
+    }
+    if let Some(threads) = args.threads.filter(|t| *t > MAX_THREADS) {
+        writeln!(
+            err,
+            "--threads {threads} is more than this tool uses (at most {MAX_THREADS})"
+        )?;
+        return Ok(EXIT_INVALID);
+    }
     let control = sim::Control::default();
     let total = settings.cases.saturating_add(settings.warmup) * u64::from(settings.replications);
     let show_progress = io::stderr().is_terminal() && total >= 200_000;
@@ -421,6 +436,18 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Re
         Ok(map) => map,
         Err(error) => return report_load_error(&error, err),
     };
+    let too_big = model::size_problems(&map);
+    if !too_big.is_empty() {
+        for problem in &too_big {
+            writeln!(err, "{}: {problem}", args.file.display())?;
+        }
+        writeln!(
+            err,
+            "{}: not exported: the map is too large",
+            args.file.display()
+        )?;
+        return Ok(EXIT_INVALID);
+    }
     let results = if args.simulate {
         match sim::simulate(&map, &map.simulation, None, &sim::Control::default()) {
             Ok(result) => Some(result),

@@ -108,15 +108,27 @@ pub fn impact(map: &ProcessMap) -> Impact {
         })
         .collect();
     let rate: f64 = starts.iter().map(|(_, r)| r).sum();
+    // Who depends on whom, reversed: for each service, the services that name it directly.
+    let mut dependents: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (id, service) in &map.services {
+        for dep in &service.depends_on {
+            dependents
+                .entry(dep.as_str())
+                .or_default()
+                .push(id.as_str());
+        }
+    }
     let mut services = BTreeMap::new();
     for id in map.services.keys() {
-        // Everything that is down with it: itself and every service that needs it.
-        let affected: BTreeSet<String> = map
-            .services
-            .keys()
-            .filter(|other| closure(map, other).contains(id))
-            .cloned()
-            .collect();
+        // Everything that is down with it: itself and every service that needs it, directly
+        // or through others (a walk over the reversed dependencies; cycles are cut).
+        let mut affected: BTreeSet<String> = BTreeSet::new();
+        let mut stack = vec![id.as_str()];
+        while let Some(s) = stack.pop() {
+            if affected.insert(s.to_owned()) {
+                stack.extend(dependents.get(s).into_iter().flatten().copied());
+            }
+        }
         let steps: BTreeSet<usize> = (0..graph.len())
             .filter(|&i| matches!(graph.nodes.get(i), Some(Node::Step { uses, .. }) if uses.iter().any(|u| affected.contains(u))))
             .collect();

@@ -26,6 +26,8 @@ pub struct Graph<'a> {
     /// Incoming flows per node, in document order.
     pub inc: Vec<Vec<Edge>>,
     flows: &'a [Flow],
+    /// The node each flow goes to (by flow index), when both its ends are nodes.
+    flow_to: Vec<Option<usize>>,
     index: HashMap<&'a str, usize>,
 }
 
@@ -38,9 +40,13 @@ impl<'a> Graph<'a> {
         let index: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         let mut out = vec![Vec::new(); ids.len()];
         let mut inc = vec![Vec::new(); ids.len()];
+        let mut flow_to = vec![None; map.flows.len()];
         for (flow, f) in map.flows.iter().enumerate() {
             if let (Some(&from), Some(&to)) = (index.get(f.from.as_str()), index.get(f.to.as_str()))
             {
+                if let Some(slot) = flow_to.get_mut(flow) {
+                    *slot = Some(to);
+                }
                 if let Some(list) = out.get_mut(from) {
                     list.push(Edge { node: to, flow });
                 }
@@ -55,8 +61,15 @@ impl<'a> Graph<'a> {
             out,
             inc,
             flows: &map.flows,
+            flow_to,
             index,
         }
+    }
+
+    /// The node flow `flow` goes to (`None` when an end of it is not a node).
+    #[must_use]
+    pub fn flow_target(&self, flow: usize) -> Option<usize> {
+        self.flow_to.get(flow).copied().flatten()
     }
 
     /// True when node `i` sends each case down one of its ways out by probability (see

@@ -69,21 +69,73 @@ struct FormatProbe {
 /// # Errors
 /// [`LoadError::Syntax`] with line and column, or [`LoadError::TooNew`].
 pub fn from_str(text: &str, path: &Path) -> Result<ProcessMap, LoadError> {
-    if let Ok(probe) = ron::from_str::<FormatProbe>(text)
-        && probe.format > FORMAT_VERSION
-    {
-        return Err(LoadError::TooNew {
-            path: path.to_owned(),
-            found: probe.format,
-        });
+    // Windows editors start UTF-8 files with a byte-order mark; it carries no content.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Ok(probe) = ron::from_str::<FormatProbe>(text) {
+        if probe.format > FORMAT_VERSION {
+            return Err(LoadError::TooNew {
+                path: path.to_owned(),
+                found: probe.format,
+            });
+        }
+        // Migrations from older formats go here, keyed on `probe.format`. Format 1 is the first.
+        if probe.format == 0 {
+            let (line, column) = position_of(text, "format").unwrap_or((1, 1));
+            return Err(LoadError::Syntax {
+                path: path.to_owned(),
+                line,
+                column,
+                message: format!(
+                    "format 0 is not a Procmap format (expected format: {FORMAT_VERSION})"
+                ),
+            });
+        }
     }
-    // Migrations from older formats go here, keyed on `probe.format`. Format 1 is the first.
-    ron::from_str::<ProcessMap>(text).map_err(|error| LoadError::Syntax {
-        path: path.to_owned(),
-        line: error.span.start.line,
-        column: error.span.start.col,
-        message: describe(&error.code),
+    ron::from_str::<ProcessMap>(text).map_err(|error| {
+        let mut message = describe(&error.code);
+        if let ron::error::Error::Message(text_of_error) = &error.code {
+            if let Some(lines) = duplicate_lines(text, text_of_error) {
+                message = format!("{message} (entries on lines {lines})");
+            }
+        }
+        LoadError::Syntax {
+            path: path.to_owned(),
+            line: error.span.start.line,
+            column: error.span.start.col,
+            // Quoted input may hold line breaks: the message stays one line.
+            message: super::limits::printable(&message).into_owned(),
+        }
     })
+}
+
+/// The 1-based line and column of the first occurrence of `needle`.
+fn position_of(text: &str, needle: &str) -> Option<(usize, usize)> {
+    let at = text.find(needle)?;
+    let before = text.get(..at)?;
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Some((line, column))
+}
+
+/// For a duplicate-id error, the lines where that id is a key (`"id":`), as "3 and 7".
+fn duplicate_lines(text: &str, error: &str) -> Option<String> {
+    let rest = error.strip_prefix(super::map::DUPLICATE_ID)?;
+    let quoted = rest.split(" is used twice").next()?;
+    let id: String = serde_json::from_str(quoted).ok()?;
+    let key = ron::to_string(&id).ok()?;
+    let mut lines = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let mut from = 0;
+        while let Some(at) = line.get(from..).and_then(|l| l.find(&key)) {
+            let after = line.get(from + at + key.len()..).unwrap_or_default();
+            if after.trim_start().starts_with(':') {
+                lines.push((n + 1).to_string());
+                break;
+            }
+            from += at + key.len();
+        }
+    }
+    (lines.len() >= 2).then(|| lines.join(" and "))
 }
 
 /// Reads and parses a map file.
@@ -205,20 +257,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), LoadError> {
         path: path.to_owned(),
         source,
     };
-    let folder = match path.parent() {
+    // Write through a symbolic link to the file it names (replacing the link would leave the
+    // real file unchanged), and keep the permissions of the file being replaced.
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            std::fs::canonicalize(path).map_err(io_error)?
+        }
+        _ => path.to_owned(),
+    };
+    let permissions = std::fs::metadata(&target).ok().map(|m| m.permissions());
+    let folder = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
         _ => PathBuf::from("."),
     };
-    let file_name = path
+    let file_name = target
         .file_name()
         .map_or_else(|| "map".into(), |n| n.to_string_lossy().into_owned());
     let temp = folder.join(format!(".{file_name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&temp)?;
+        if let Some(permissions) = permissions {
+            file.set_permissions(permissions)?;
+        }
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);
-        std::fs::rename(&temp, path)
+        std::fs::rename(&temp, &target)
     })();
     if result.is_err() {
         // Best effort: the temporary file is ours and useless now.

@@ -26,12 +26,21 @@ pub struct ProcessMap {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     /// Teams or roles that do the work, by id.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "unique_ids::deserialize"
+    )]
     pub owners: BTreeMap<String, Owner>,
     /// IT or business services that steps depend on, by id.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "unique_ids::deserialize"
+    )]
     pub services: BTreeMap<String, Service>,
     /// The process nodes, by id.
+    #[serde(deserialize_with = "unique_ids::deserialize")]
     pub nodes: BTreeMap<String, Node>,
     /// Sequence flows between nodes, in the order the user drew them.
     pub flows: Vec<Flow>,
@@ -547,6 +556,51 @@ impl Serialize for Coord {
 
 /// Writes `Some(x)` as plain `x`, so files read `sla: Sla(..)` instead of `sla: Some(Sla(..))`.
 /// Use with `skip_serializing_if = "Option::is_none"` and `default`.
+/// The start of the error message for an id given twice.
+pub(crate) use unique_ids::DUPLICATE as DUPLICATE_ID;
+
+/// Reads an id-keyed map and refuses an id given twice (a later entry would silently replace
+/// the first, and `fmt` would then drop it). The error names the id; `io::from_str` adds the
+/// lines of both entries.
+mod unique_ids {
+    use std::collections::BTreeMap;
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, Visitor};
+
+    /// The start of the message, which `io::from_str` recognises.
+    pub const DUPLICATE: &str = "the id ";
+
+    pub fn deserialize<'de, D, T>(deserializer: D) -> Result<BTreeMap<String, T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de>,
+    {
+        struct Unique<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Unique<T> {
+            type Value = BTreeMap<String, T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map of ids to elements, such as {\"id\": ...}")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(id) = access.next_key::<String>()? {
+                    if out.contains_key(&id) {
+                        return Err(A::Error::custom(format!(
+                            "{DUPLICATE}{id:?} is used twice; ids must be unique"
+                        )));
+                    }
+                    let value = access.next_value()?;
+                    out.insert(id, value);
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(Unique(PhantomData))
+    }
+}
+
 mod bare_some {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 

@@ -9,7 +9,9 @@ pub mod edit;
 mod element;
 pub mod graph;
 pub mod io;
+pub mod limits;
 mod map;
+mod soundness;
 mod validate;
 
 pub use dist::{Dist, DistKind};
@@ -21,4 +23,4 @@ pub use map::{
     DEFAULT_MEAN_REPAIR, FORMAT_VERSION, Flow, Node, NodeKind, Owner, Point, ProcessMap, Service,
     Simulation, Sla, flow_captions,
 };
-pub use validate::{Problem, Severity, Subject, has_errors, validate};
+pub use validate::{Problem, Severity, Subject, has_errors, size_problems, validate};

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::handbook::Handbook;
 use super::{markdown, pdf, svg};
-use crate::model::{LoadError, ProcessMap, io};
+use crate::model::{LoadError, ProcessMap, io, limits};
 
 /// A document format Procmap writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +62,14 @@ pub enum ExportError {
     /// A file could not be written (the message names it).
     #[error(transparent)]
     Write(#[from] LoadError),
+    /// The map asks for more than Procmap renders (the first problem, and how many).
+    #[error("the map is too large to export: {first}{}", if *.more > 0 { format!(" (and {} more)", .more) } else { String::new() })]
+    TooBig {
+        /// The first size problem.
+        first: String,
+        /// How many more there are.
+        more: usize,
+    },
 }
 
 /// Renders `book` (of `map`) as `format` into `path`, atomically, plus any companion file.
@@ -77,6 +85,24 @@ pub fn export(
     path: &Path,
     paper: pdf::Paper,
 ) -> Result<Vec<Written>, ExportError> {
+    let too_big = crate::model::size_problems(map);
+    if let Some(first) = too_big.first() {
+        return Err(ExportError::TooBig {
+            first: first.to_string(),
+            more: too_big.len() - 1,
+        });
+    }
+    let elements = map.nodes.len() + map.services.len();
+    if format == Format::Pdf && elements > limits::MAX_PDF_ELEMENTS {
+        return Err(ExportError::TooBig {
+            first: format!(
+                "{elements} nodes and services; a PDF handbook holds at most {} (export SVG or \
+                 Markdown instead)",
+                limits::MAX_PDF_ELEMENTS
+            ),
+            more: 0,
+        });
+    }
     let mut written = Vec::new();
     let mut write = |what: &'static str, path: &Path, bytes: &[u8]| {
         io::write_atomic(path, bytes)?;

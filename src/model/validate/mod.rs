@@ -5,8 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+mod joins;
+mod sizes;
+
 use super::graph::Graph;
-use super::{Dist, NodeKind, ProcessMap, Sla};
+use super::{Dist, NodeKind, ProcessMap, Sla, limits};
+use joins::check_joins;
+use sizes::check_sizes;
 
 /// How bad a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -88,7 +93,9 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.subject, self.severity, self.message)
+        // Ids and names may hold line breaks or escapes: a problem stays one line.
+        let line = format!("{}: {}: {}", self.subject, self.severity, self.message);
+        f.write_str(&limits::printable(&line))
     }
 }
 
@@ -98,12 +105,40 @@ pub fn has_errors(problems: &[Problem]) -> bool {
     problems.iter().any(|p| p.severity == Severity::Error)
 }
 
+/// How many id comparisons one validation spends on "did you mean" hints: each hint compares
+/// one id with every id of its kind, so thousands of dangling references in a map of thousands
+/// of ids would otherwise take minutes. Past the budget, problems come without hints.
+const SUGGESTION_BUDGET: usize = 100_000;
+
 /// Collects problems while checking.
 struct Report {
     problems: Vec<Problem>,
+    suggestions_left: usize,
 }
 
 impl Report {
+    /// The closest known id to a misspelt one, as " (did you mean 'x'?)", or "".
+    fn suggest<'a, I>(&mut self, wrong: &str, known: I) -> String
+    where
+        I: IntoIterator<Item = &'a String>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        let known = known.into_iter();
+        let length = wrong.chars().count();
+        if known.len() > self.suggestions_left || length > 64 {
+            return String::new();
+        }
+        self.suggestions_left -= known.len();
+        let limit = (length / 3).max(2);
+        known
+            .filter(|k| k.len().abs_diff(wrong.len()) <= limit * 4)
+            .map(|k| (strsim::levenshtein(wrong, k), k))
+            .filter(|(distance, _)| *distance <= limit)
+            .min()
+            .map(|(_, k)| format!(" (did you mean '{k}'?)"))
+            .unwrap_or_default()
+    }
+
     fn push(&mut self, severity: Severity, subject: Subject, message: String) {
         self.problems.push(Problem {
             severity,
@@ -119,27 +154,29 @@ impl Report {
     }
 }
 
-/// The closest known id to a misspelt one, for "did you mean" hints.
-fn suggest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a String>) -> String {
-    let limit = (wrong.chars().count() / 3).max(2);
-    known
-        .into_iter()
-        .map(|k| (strsim::levenshtein(wrong, k), k))
-        .filter(|(distance, _)| *distance <= limit)
-        .min()
-        .map(|(_, k)| format!(" (did you mean '{k}'?)"))
-        .unwrap_or_default()
-}
-
 /// Tolerance for probabilities adding up to one.
 const SUM_TOLERANCE: f64 = 1e-6;
+
+/// Only the size checks of [`validate`]: what would make rendering or analysing the map take
+/// unbounded time or memory (see [`limits`]). Exports refuse maps with any of these.
+#[must_use]
+pub fn size_problems(map: &ProcessMap) -> Vec<Problem> {
+    let mut report = Report {
+        problems: Vec::new(),
+        suggestions_left: 0,
+    };
+    check_sizes(map, &mut report);
+    report.problems
+}
 
 /// Checks a map and returns every problem found, errors first, then in document order.
 #[must_use]
 pub fn validate(map: &ProcessMap) -> Vec<Problem> {
     let mut report = Report {
         problems: Vec::new(),
+        suggestions_left: SUGGESTION_BUDGET,
     };
+    check_sizes(map, &mut report);
     check_owners(map, &mut report);
     check_services(map, &mut report);
     check_nodes(map, &mut report);
@@ -223,12 +260,10 @@ fn check_services(map: &ProcessMap, report: &mut Report) {
         }
         for dep in &service.depends_on {
             if !map.services.contains_key(dep) {
+                let hint = report.suggest(dep, map.services.keys());
                 report.error(
                     subject.clone(),
-                    format!(
-                        "depends on '{dep}', which is not a service{}",
-                        suggest(dep, map.services.keys())
-                    ),
+                    format!("depends on '{dep}', which is not a service{hint}"),
                 );
             }
         }
@@ -303,12 +338,10 @@ fn check_nodes(map: &ProcessMap, report: &mut Report) {
                 if let Some(owner) = owner
                     && !map.owners.contains_key(owner)
                 {
+                    let hint = report.suggest(owner, map.owners.keys());
                     report.error(
                         subject.clone(),
-                        format!(
-                            "owner '{owner}' is not defined{}",
-                            suggest(owner, map.owners.keys())
-                        ),
+                        format!("owner '{owner}' is not defined{hint}"),
                     );
                 }
                 check_dist(work, false, &subject, report);
@@ -318,12 +351,10 @@ fn check_nodes(map: &ProcessMap, report: &mut Report) {
                 let mut seen = BTreeSet::new();
                 for service in uses {
                     if !map.services.contains_key(service) {
+                        let hint = report.suggest(service, map.services.keys());
                         report.error(
                             subject.clone(),
-                            format!(
-                                "uses service '{service}', which is not defined{}",
-                                suggest(service, map.services.keys())
-                            ),
+                            format!("uses service '{service}', which is not defined{hint}"),
                         );
                     } else if !seen.insert(service) {
                         report.warning(subject.clone(), format!("uses service '{service}' twice"));
@@ -345,12 +376,10 @@ fn check_flows(map: &ProcessMap, report: &mut Report) {
         };
         for (end, id) in [("comes from", &flow.from), ("goes to", &flow.to)] {
             if !map.nodes.contains_key(id) {
+                let hint = report.suggest(id, map.nodes.keys());
                 report.error(
                     subject.clone(),
-                    format!(
-                        "{end} '{id}', which is not a node{}",
-                        suggest(id, map.nodes.keys())
-                    ),
+                    format!("{end} '{id}', which is not a node{hint}"),
                 );
             }
         }
@@ -475,6 +504,7 @@ fn check_graph(map: &ProcessMap, report: &mut Report) {
             );
         }
     }
+    check_joins(&graph, report);
 }
 
 fn check_probabilities(map: &ProcessMap, graph: &Graph<'_>, i: usize, report: &mut Report) {
@@ -553,6 +583,9 @@ fn check_settings(map: &ProcessMap, report: &mut Report) {
             Subject::Simulation,
             "replications must be at least 1".to_owned(),
         );
+    }
+    if let Some(why) = limits::simulation_too_big(sim.cases, sim.warmup, sim.replications) {
+        report.error(Subject::Simulation, why);
     }
 }
 

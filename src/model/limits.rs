@@ -1,0 +1,75 @@
+//! What a map (or a command-line flag) may ask for. Every resource a file can request has a
+//! bound here, so that a hostile or mistyped file gets a clear problem instead of exhausting
+//! memory or time. Validation reports a problem past each bound; the CLI checks its flags
+//! against the same numbers.
+
+/// Cases measured per replication.
+pub const MAX_CASES: u64 = 10_000_000;
+/// Warm-up cases per replication.
+pub const MAX_WARMUP: u64 = 10_000_000;
+/// Replications of one run.
+pub const MAX_REPLICATIONS: u32 = 10_000;
+/// Cases over all replications (measured and warm-up).
+pub const MAX_TOTAL_CASES: u64 = 200_000_000;
+/// Nodes plus services in a map.
+pub const MAX_ELEMENTS: usize = 200_000;
+/// Nodes plus services in a map printed as a PDF handbook (about a page per ten steps).
+pub const MAX_PDF_ELEMENTS: usize = 5_000;
+/// Characters in a name or an id.
+pub const MAX_NAME_CHARS: usize = 1_000;
+/// Characters in notes or a description.
+pub const MAX_TEXT_CHARS: usize = 100_000;
+/// Distance of a position from the origin on either axis, in canvas units.
+pub const MAX_COORDINATE: f64 = 1_000_000.0;
+/// People in one owner.
+pub const MAX_CAPACITY: u32 = 100_000;
+/// Cost per hour of one owner.
+pub const MAX_COST_PER_HOUR: f64 = 1e9;
+
+/// Why a simulation request is too big, or `None` when it fits.
+#[must_use]
+pub fn simulation_too_big(cases: u64, warmup: u64, replications: u32) -> Option<String> {
+    if cases > MAX_CASES {
+        return Some(format!(
+            "cases is {cases}; at most {MAX_CASES} per replication"
+        ));
+    }
+    if warmup > MAX_WARMUP {
+        return Some(format!("warmup is {warmup}; at most {MAX_WARMUP}"));
+    }
+    if replications > MAX_REPLICATIONS {
+        return Some(format!(
+            "replications is {replications}; at most {MAX_REPLICATIONS}"
+        ));
+    }
+    let total = cases
+        .saturating_add(warmup)
+        .saturating_mul(u64::from(replications));
+    if total > MAX_TOTAL_CASES {
+        return Some(format!(
+            "{replications} replications x {} cases is {total} cases; at most {MAX_TOTAL_CASES} in one run",
+            cases.saturating_add(warmup)
+        ));
+    }
+    None
+}
+
+/// An id or name as it may be shown on one line: control characters (line breaks, tabs,
+/// escapes) written as `\n`, `\t`, `\u{1b}`, so no message can be forged by an id.
+#[must_use]
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_debug().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
