@@ -7,6 +7,7 @@ mod architecture;
 mod cli;
 mod export;
 mod format;
+mod hostile;
 mod theory;
 mod ui;
 

@@ -1,0 +1,295 @@
+//! The files in `../shared/hostile/` once made the CLI hang, abort on memory, lose data or
+//! accept nonsense. Each must now end with a clear error or a correct result: exit 0, 1 or 2,
+//! no panic, bounded time and memory, and `fmt` never dropping content. Named regressions
+//! follow the whole-folder run.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The hostile folder, beside the project.
+fn folder() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/hostile")
+}
+
+/// Wall-clock limit per case. The issue asks for 20 s with a release build; the tests run the
+/// debug build, which parses and simulates several times slower, so it gets more room.
+const LIMIT: Duration = if cfg!(debug_assertions) {
+    Duration::from_secs(90)
+} else {
+    Duration::from_secs(20)
+};
+
+/// Address space per case (bash `ulimit -v`, in KiB): 3 GiB, so 2 GB of data plus code,
+/// thread stacks and allocator slack fit, and a runaway allocation aborts instead of
+/// swapping.
+const MEMORY_KIB: u64 = 3 << 20;
+
+/// Runs `procmap args` in `dir` under the memory limit; kills it at the time limit.
+fn run_bounded(dir: &Path, args: &[String]) -> (Option<Output>, Duration) {
+    let started = Instant::now();
+    let mut child = Command::new("bash")
+        .arg("-c")
+        .arg(format!("ulimit -v {MEMORY_KIB}; exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_procmap"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start procmap");
+    // Drain the pipes on threads so a chatty child never blocks on a full pipe.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let out = std::thread::spawn(move || {
+        let mut buffer = Vec::new();
+        let _ = stdout.read_to_end(&mut buffer);
+        buffer
+    });
+    let err = std::thread::spawn(move || {
+        let mut buffer = Vec::new();
+        let _ = stderr.read_to_end(&mut buffer);
+        buffer
+    });
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            let output = Output {
+                status,
+                stdout: out.join().unwrap_or_default(),
+                stderr: err.join().unwrap_or_default(),
+            };
+            return (Some(output), started.elapsed());
+        }
+        if started.elapsed() > LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            return (None, started.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Copies (and un-gzips) a hostile file into `dir`; returns its path there.
+fn unpack(file: &str, dir: &Path) -> PathBuf {
+    let source = folder().join(file);
+    if let Some(name) = file.strip_suffix(".gz") {
+        let target = dir.join(name);
+        let output = Command::new("gzip")
+            .arg("-dc")
+            .arg(&source)
+            .output()
+            .expect("gzip");
+        assert!(output.status.success(), "gzip -dc {file}");
+        std::fs::write(&target, output.stdout).expect("write unpacked file");
+        target
+    } else {
+        let target = dir.join(file);
+        std::fs::copy(&source, &target).expect("copy hostile file");
+        target
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Case {
+    file: String,
+    args: Vec<String>,
+    kind: String,
+    what: String,
+}
+
+fn cases() -> Vec<Case> {
+    let text = std::fs::read_to_string(folder().join("cases.json")).expect("cases.json");
+    serde_json::from_str(&text).expect("cases.json is a list of cases")
+}
+
+/// What one case did wrong, if anything.
+fn check_case(case: &Case) -> Option<String> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = unpack(&case.file, dir.path());
+    let args: Vec<String> = case
+        .args
+        .iter()
+        .map(|a| a.replace("FILE", &file.to_string_lossy()))
+        .collect();
+    let before = std::fs::read_to_string(&file).unwrap_or_default();
+    let (output, took) = run_bounded(dir.path(), &args);
+    let name = format!("{} ({}: {})", case.file, case.kind, case.what);
+    let Some(output) = output else {
+        return Some(format!("{name}: still running after {took:?}"));
+    };
+    let code = output.status.code();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !matches!(code, Some(0..=2)) {
+        return Some(format!("{name}: exit {code:?} after {took:?}: {stderr}"));
+    }
+    if stderr.contains("panicked") {
+        return Some(format!("{name}: panic: {stderr}"));
+    }
+    if case.args.first().is_some_and(|a| a == "fmt") {
+        // Whatever fmt did, every quoted string of the input is still in the file.
+        let after = std::fs::read_to_string(&file).unwrap_or_default();
+        for piece in before.split('"').skip(1).step_by(2) {
+            if !after.contains(piece) {
+                return Some(format!("{name}: fmt dropped {piece:?}"));
+            }
+        }
+    }
+    if case.args.first().is_some_and(|a| a == "check") {
+        // Every line of the report names the file (no forged lines).
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let path = file.to_string_lossy();
+        for line in stdout.lines().chain(stderr.lines()) {
+            let summary = line.contains(" checked: ");
+            if !line.starts_with(path.as_ref()) && !summary {
+                return Some(format!("{name}: a line without the file name: {line:?}"));
+            }
+        }
+    }
+    if case.kind == "silently-accepted" && code == Some(0) {
+        return Some(format!("{name}: still accepted without a word"));
+    }
+    None
+}
+
+#[test]
+fn every_hostile_file_ends_cleanly() {
+    let all = cases();
+    assert!(all.len() >= 40, "the hostile folder was not found");
+    // Two at a time: the machine has two cores and several cases are heavy.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let queue = std::sync::Arc::new(std::sync::Mutex::new(all));
+    let workers: Vec<_> = (0..2)
+        .map(|_| {
+            let queue = std::sync::Arc::clone(&queue);
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                loop {
+                    let case = queue.lock().ok().and_then(|mut q| q.pop());
+                    let Some(case) = case else {
+                        break;
+                    };
+                    let _ = tx.send(check_case(&case));
+                }
+            })
+        })
+        .collect();
+    drop(tx);
+    let failures: Vec<String> = rx.iter().flatten().collect();
+    for worker in workers {
+        let _ = worker.join();
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn procmap(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_procmap"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run procmap")
+}
+
+#[cfg(unix)]
+#[test]
+fn fmt_keeps_the_mode_and_writes_through_symlinks() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let private = unpack("atomic-3dfea0ebb9.ron", dir.path());
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let output = procmap(dir.path(), &["fmt", &private.to_string_lossy()]);
+    assert!(output.status.code().is_some_and(|c| c <= 1), "{output:?}");
+    let mode = std::fs::metadata(&private)
+        .expect("stat")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "the private map stays private");
+
+    let real = unpack("atomic-7ae56a1273.ron", dir.path());
+    let link = dir.path().join("link.ron");
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+    let before = std::fs::read_to_string(&real).expect("read");
+    let output = procmap(dir.path(), &["fmt", &link.to_string_lossy()]);
+    assert!(output.status.success(), "{output:?}");
+    let meta = std::fs::symlink_metadata(&link).expect("lstat");
+    assert!(meta.file_type().is_symlink(), "the link stays a link");
+    let after = std::fs::read_to_string(&real).expect("read");
+    let check = procmap(dir.path(), &["fmt", "--check", &real.to_string_lossy()]);
+    assert!(check.status.success(), "the real file is canonical now");
+    assert!(before != after || check.status.success());
+}
+
+#[test]
+fn duplicate_ids_are_errors_naming_both_lines() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = unpack("data-loss-83e472868e.ron", dir.path());
+    let before = std::fs::read_to_string(&file).expect("read");
+    let output = procmap(dir.path(), &["fmt", &file.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let message = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("is used twice"), "{message}");
+    assert!(message.contains("entries on lines "), "{message}");
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        before,
+        "nothing written"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_no_error_and_format_0_is() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bom = unpack("contract-f67b0c520d.ron", dir.path());
+    let output = procmap(dir.path(), &["check", &bom.to_string_lossy()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !stdout.contains("1:1"),
+        "the mark is not a syntax error: {stdout}"
+    );
+    let zero = unpack("silently-accepted-0d6cba0489.ron", dir.path());
+    let output = procmap(dir.path(), &["check", &zero.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("format 0 is not a Procmap format"),
+        "{output:?}"
+    );
+}
+
+#[test]
+fn exclusive_branches_into_a_join_and_rework_into_one_branch_are_errors() {
+    for file in [
+        "silently-accepted-a5530ae11e.ron",
+        "silently-accepted-872ec5c5c4.ron",
+    ] {
+        let text = std::fs::read_to_string(folder().join(file)).expect("read");
+        let map = super::parse(&text);
+        let problems = procmap::model::validate(&map);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.message.contains("can wait forever")
+                    && p.subject == procmap::model::Subject::Node("e_join".into())),
+            "{file}: {problems:?}"
+        );
+    }
+    // A loop around the whole parallel block (back to a merge before the split) is fine.
+    let text = std::fs::read_to_string(folder().join("silently-accepted-872ec5c5c4.ron"))
+        .expect("read")
+        .replace(
+            "Flow(from: \"a_in\", to: \"b_fork\"),",
+            "Flow(from: \"a_in\", to: \"a_merge\"), Flow(from: \"a_merge\", to: \"b_fork\"),",
+        )
+        .replace(
+            "Flow(from: \"f_d\", to: \"c_x\", probability: 0.5)",
+            "Flow(from: \"f_d\", to: \"a_merge\", probability: 0.5)",
+        )
+        .replace(
+            "\"b_fork\": Parallel",
+            "\"a_merge\": Decision(name: \"Again\", at: (50, 0)),\n        \"b_fork\": Parallel",
+        );
+    let map = super::parse(&text);
+    assert!(map.nodes.contains_key("a_merge"), "{text}");
+    let problems = procmap::model::validate(&map);
+    assert!(!procmap::model::has_errors(&problems), "{problems:?}");
+}
