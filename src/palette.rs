@@ -126,14 +126,14 @@ pub fn kind(kind: crate::model::NodeKind) -> Rgb {
 /// Card size in canvas units (width, height) of a node kind, or of a service for `None`: the
 /// editor uses it for fitting and the overview, the printed diagram draws boxes this size.
 #[must_use]
-pub fn card_size(kind: Option<crate::model::NodeKind>) -> (f32, f32) {
-    use crate::model::NodeKind;
+pub fn card_size(kind: crate::model::ElementKind) -> (f32, f32) {
+    use crate::model::{ElementKind, NodeKind};
     match kind {
-        Some(NodeKind::Step) => (190.0, 100.0),
-        Some(NodeKind::Start | NodeKind::End | NodeKind::Decision | NodeKind::Parallel) => {
-            (150.0, 60.0)
-        }
-        None => (180.0, 70.0),
+        ElementKind::Node(NodeKind::Step) => (190.0, 100.0),
+        ElementKind::Node(
+            NodeKind::Start | NodeKind::End | NodeKind::Decision | NodeKind::Parallel,
+        ) => (150.0, 60.0),
+        ElementKind::Service => (180.0, 70.0),
     }
 }
 

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::format::{availability, percent_whole};
-use crate::model::{Node, NodeKind, ProcessMap};
+use crate::model::{ElementKind, Node, ProcessMap};
 use crate::palette::{self, Rgb};
 
 /// An axis-aligned rectangle (x, y of the top-left corner, width, height).
@@ -53,7 +53,7 @@ pub struct BoxShape {
     /// Where.
     pub area: Area,
     /// Node kind; `None` for a service.
-    pub kind: Option<NodeKind>,
+    pub kind: ElementKind,
     /// Small tag before the title ("XOR", "AND", "START", "END", "SERVICE").
     pub tag: Option<&'static str>,
     /// Name.
@@ -133,7 +133,7 @@ pub fn layout(map: &ProcessMap) -> Diagram {
     let at = |p: crate::model::Point| (p.x as f32, p.y as f32);
     for (id, node) in &map.nodes {
         let kind = node.kind();
-        let (w, h) = palette::card_size(Some(kind));
+        let (w, h) = palette::card_size(ElementKind::Node(kind));
         let (x, y) = at(node.at());
         let area = Area { x, y, w, h };
         areas.insert((true, id.as_str()), area);
@@ -172,7 +172,7 @@ pub fn layout(map: &ProcessMap) -> Diagram {
         };
         boxes.push(BoxShape {
             area,
-            kind: Some(kind),
+            kind: ElementKind::Node(kind),
             tag,
             title: node.name().to_owned(),
             lines,
@@ -181,7 +181,7 @@ pub fn layout(map: &ProcessMap) -> Diagram {
         });
     }
     for (id, service) in &map.services {
-        let (w, h) = palette::card_size(None);
+        let (w, h) = palette::card_size(ElementKind::Service);
         let (x, y) = at(service.at);
         let area = Area { x, y, w, h };
         areas.insert((false, id.as_str()), area);
@@ -192,7 +192,7 @@ pub fn layout(map: &ProcessMap) -> Diagram {
         };
         boxes.push(BoxShape {
             area,
-            kind: None,
+            kind: ElementKind::Service,
             tag: Some("SERVICE"),
             title: service.name.clone(),
             lines: vec![availability],

@@ -95,7 +95,7 @@ fn render(diagram: &Diagram, title: &str) -> String {
             a.h,
             shape.radius.min(a.h / 2.0),
             colour(shape.colour),
-            if shape.kind == Some(crate::model::NodeKind::End) {
+            if shape.kind == crate::model::ElementKind::Node(crate::model::NodeKind::End) {
                 3
             } else {
                 2

@@ -60,7 +60,7 @@ pub fn tint(colour: Color32, dark: bool, amount: f32) -> Color32 {
 
 /// Estimated card size in canvas units, for fitting, windowing and the overview.
 #[must_use]
-pub fn card_size(kind: Option<NodeKind>) -> egui::Vec2 {
+pub fn card_size(kind: crate::model::ElementKind) -> egui::Vec2 {
     let (w, h) = palette::card_size(kind);
     egui::vec2(w, h)
 }

@@ -271,7 +271,7 @@ fn draw_diagram(
             h: a.h * scale,
         };
         let fill = palette::mix(palette::PAPER, shape.colour, 0.12);
-        let width = if shape.kind == Some(crate::model::NodeKind::End) {
+        let width = if shape.kind == crate::model::ElementKind::Node(crate::model::NodeKind::End) {
             2.2
         } else {
             1.3

@@ -33,7 +33,7 @@ use egui_snarl::ui::SnarlWidget;
 use egui_snarl::{NodeId, Snarl};
 
 use super::theme;
-use crate::model::{ElementKind, ElementRef, Link, LinkSide, Node, Point, ProcessMap};
+use crate::model::{ElementKind, ElementRef, Link, LinkSide, Point, ProcessMap};
 use style::style;
 use sync::Derived;
 use viewer::Viewer;
@@ -158,8 +158,12 @@ pub fn element_pos(map: &ProcessMap, key: &ElementRef) -> Option<Pos2> {
 
 fn element_size(map: &ProcessMap, key: &ElementRef) -> Vec2 {
     match key {
-        ElementRef::Node(id) => theme::card_size(map.nodes.get(id).map(Node::kind)),
-        ElementRef::Service(_) => theme::card_size(None),
+        ElementRef::Node(id) => theme::card_size(
+            map.nodes
+                .get(id)
+                .map_or(ElementKind::Service, |n| ElementKind::Node(n.kind())),
+        ),
+        ElementRef::Service(_) => theme::card_size(ElementKind::Service),
     }
 }
 

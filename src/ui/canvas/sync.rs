@@ -10,7 +10,7 @@ use egui::{Color32, Pos2, Rect};
 use egui_snarl::{InPinId, NodeId, OutPinId};
 
 use super::{Canvas, all_keys, element_pos, element_size, theme, to_pos};
-use crate::model::{ElementRef, Node, ProcessMap};
+use crate::model::{ElementKind, ElementRef, Node, ProcessMap};
 
 impl Canvas {
     /// Brings the snarl in line with the document and the wanted set of elements.
@@ -149,7 +149,7 @@ impl Derived {
         let centre = |id: &str| {
             map.nodes
                 .get(id)
-                .map(|n| to_pos(n.at()) + theme::card_size(Some(n.kind())) / 2.0)
+                .map(|n| to_pos(n.at()) + theme::card_size(ElementKind::Node(n.kind())) / 2.0)
         };
         let segments = map
             .flows
