@@ -47,6 +47,14 @@ fn initial_map(
     (sample(), None, None)
 }
 
+/// The window icon (the same picture as `assets/icons/procmap.png` for desktop menus).
+fn app_icon() -> egui::IconData {
+    // A bundled PNG that does not decode is a build mistake; the window then has no icon
+    // rather than no window.
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/procmap.png"))
+        .unwrap_or_default()
+}
+
 /// Runs the editor window until the user quits.
 ///
 /// # Errors
@@ -58,7 +66,8 @@ pub fn run(file: Option<&Path>) -> anyhow::Result<()> {
             .with_app_id("procmap")
             .with_inner_size([1440.0, 900.0])
             .with_min_inner_size([720.0, 480.0])
-            .with_drag_and_drop(true),
+            .with_drag_and_drop(true)
+            .with_icon(app_icon()),
         ..eframe::NativeOptions::default()
     };
     let file = file.map(Path::to_owned);
@@ -88,6 +97,13 @@ pub fn run(file: Option<&Path>) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bundled_icon_decodes() {
+        let icon = app_icon();
+        assert_eq!((icon.width, icon.height), (256, 256));
+        assert_eq!(icon.rgba.len(), 256 * 256 * 4);
+    }
 
     #[test]
     fn starts_on_the_file_else_a_recent_one_else_the_sample() {
