@@ -1,0 +1,385 @@
+//! Combining replications into a [`SimResult`]: pooled percentiles, means with confidence
+//! intervals across replications, figures per step, owner and service, the finding and the
+//! warnings.
+//!
+//! Pure arithmetic over the engine's per-replication figures, taken in replication order, so the
+//! thread count never changes a result. Times arrive in microseconds and leave in hours.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::engine::{Model, RepStats, StepStats, US_PER_HOUR};
+use super::stats::LogHistogram;
+use super::{
+    CycleTime, Estimate, Histogram, OwnerResult, ServiceResult, SimResult, SlaResult, StepResult,
+};
+use crate::analysis;
+use crate::model::{ProcessMap, Simulation};
+
+/// Bins of the cycle-time histogram.
+const HISTOGRAM_BINS: u32 = 40;
+
+/// Combines the replications of one run into its results (`wall_seconds` is left at 0).
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "counts and times are far below 2^52"
+)]
+pub(super) fn aggregate(
+    map: &ProcessMap,
+    model: &Model,
+    settings: &Simulation,
+    reps: &[RepStats],
+) -> SimResult {
+    let estimate = analysis::estimate(map);
+    let cycle_time = cycle_time(reps);
+    let measured: u64 = reps.iter().map(|r| r.measured_done).sum();
+    let owners = owners(map, model, reps, &estimate);
+    let bottlenecks = bottlenecks(&owners);
+    let services = services(model, reps);
+    let mut finding = finding(map, &owners, &bottlenecks, &estimate.unstable);
+    if let Some(note) = outage_note(map, model, reps, &services) {
+        finding.push_str(&note);
+    }
+    let warnings = warnings(settings, &estimate, cycle_time.mean.mean, reps);
+    SimResult {
+        settings: *settings,
+        cycle_time,
+        sla: sla(map, reps),
+        throughput_per_hour: per_rep(reps, |r| {
+            ratio(r.completed_in_window as f64, hours(r.window_us as f64))
+        }),
+        wip_mean: per_rep(reps, |r| ratio(r.wip_area, r.window_us as f64)),
+        cost_per_case: per_rep(reps, |r| ratio(r.cost_sum, r.measured_done as f64)),
+        steps: steps(model, reps, measured),
+        owners,
+        services,
+        bottlenecks,
+        finding,
+        unstable: estimate.unstable,
+        events: reps.iter().map(|r| r.events).sum(),
+        cases_measured: measured,
+        truncated: reps.iter().any(|r| r.truncated),
+        warnings,
+        wall_seconds: 0.0,
+    }
+}
+
+/// Microseconds to hours.
+fn hours(us: f64) -> f64 {
+    us / US_PER_HOUR
+}
+
+/// `a / b`, or 0 when `b` is not positive (nothing measured).
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { 0.0 }
+}
+
+/// The mean over replications of one per-replication figure, with its confidence interval.
+fn per_rep(reps: &[RepStats], f: impl Fn(&RepStats) -> f64) -> Estimate {
+    Estimate::of(&reps.iter().map(f).collect::<Vec<_>>())
+}
+
+/// An SLA result from the observed fraction that met the target.
+fn sla_result(target_hours: f64, within: f64, met_fraction: Estimate) -> SlaResult {
+    SlaResult {
+        target_hours,
+        within,
+        met: met_fraction.mean >= within,
+        met_fraction,
+    }
+}
+
+/// Cycle time: the mean across replications, percentiles and histogram over all measured cases.
+#[allow(clippy::cast_precision_loss, reason = "times are far below 2^52")]
+fn cycle_time(reps: &[RepStats]) -> CycleTime {
+    let mut cycle = LogHistogram::default();
+    for r in reps {
+        cycle.merge(&r.cycle);
+    }
+    let p = |q: f64| hours(cycle.quantile(q) as f64);
+    CycleTime {
+        mean: per_rep(reps, |r| hours(ratio(r.cycle_sum, r.measured_done as f64))),
+        p50: p(0.5),
+        p90: p(0.9),
+        p95: p(0.95),
+        max: hours(cycle.max() as f64),
+        histogram: histogram(&cycle),
+    }
+}
+
+/// Equal bins up to the 99.5th percentile of the pooled cycle times.
+#[allow(clippy::cast_precision_loss, reason = "times are far below 2^52")]
+fn histogram(cycle: &LogHistogram) -> Histogram {
+    let upper = cycle.quantile(0.995).max(1);
+    let (counts, beyond) = cycle.bins(upper, HISTOGRAM_BINS.try_into().unwrap_or(40));
+    Histogram {
+        bin_hours: hours(upper as f64) / f64::from(HISTOGRAM_BINS),
+        counts,
+        beyond,
+    }
+}
+
+/// The end-to-end SLA, when the map has one.
+#[allow(clippy::cast_precision_loss, reason = "counts are far below 2^52")]
+fn sla(map: &ProcessMap, reps: &[RepStats]) -> Option<SlaResult> {
+    map.sla.map(|sla| {
+        let met_fraction = per_rep(reps, |r| ratio(r.sla_met as f64, r.measured_done as f64));
+        sla_result(sla.target.as_hours(), sla.within, met_fraction)
+    })
+}
+
+/// Figures per step, pooled over replications; `measured` is the number of measured cases.
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "counts and times are far below 2^52"
+)]
+fn steps(model: &Model, reps: &[RepStats], measured: u64) -> BTreeMap<String, StepResult> {
+    let mut steps = BTreeMap::new();
+    for (k, id) in model.step_ids.iter().enumerate() {
+        let sum = |f: &dyn Fn(&StepStats) -> f64| -> f64 {
+            reps.iter().filter_map(|r| r.steps.get(k)).map(f).sum()
+        };
+        let count: u64 = reps
+            .iter()
+            .filter_map(|r| r.steps.get(k))
+            .map(|s| s.count)
+            .sum();
+        let n = count as f64;
+        let sla = model
+            .step_slas
+            .get(k)
+            .copied()
+            .flatten()
+            .map(|(target, within)| {
+                let met_fraction = Estimate::of(
+                    &reps
+                        .iter()
+                        .filter_map(|r| r.steps.get(k))
+                        .map(|s| ratio(s.sla_met as f64, s.count as f64))
+                        .collect::<Vec<_>>(),
+                );
+                sla_result(target, within, met_fraction)
+            });
+        steps.insert(
+            id.clone(),
+            StepResult {
+                count,
+                visits_per_case: ratio(n, measured as f64),
+                wait_mean: hours(ratio(sum(&|s| s.wait_sum), n)),
+                work_mean: hours(ratio(sum(&|s| s.work_sum), n)),
+                lead_mean: hours(ratio(sum(&|s| s.lead_sum), n)),
+                sla,
+            },
+        );
+    }
+    steps
+}
+
+/// Figures per owner, with the utilisation the traffic equations expected.
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "counts and times are far below 2^52"
+)]
+fn owners(
+    map: &ProcessMap,
+    model: &Model,
+    reps: &[RepStats],
+    estimate: &analysis::Estimate,
+) -> BTreeMap<String, OwnerResult> {
+    let total_wait: f64 = reps
+        .iter()
+        .flat_map(|r| r.owners.iter().map(|o| o.wait_sum))
+        .sum();
+    let mut owners = BTreeMap::new();
+    for (k, id) in model.owner_ids.iter().enumerate() {
+        let Some(owner) = map.owners.get(id) else {
+            continue;
+        };
+        let capacity = f64::from(owner.capacity.max(1));
+        let each = |r: &RepStats| r.owners.get(k).cloned().unwrap_or_default();
+        let wait_sum: f64 = reps.iter().map(|r| each(r).wait_sum).sum();
+        let wait_count: u64 = reps.iter().map(|r| each(r).wait_count).sum();
+        owners.insert(
+            id.clone(),
+            OwnerResult {
+                utilization: per_rep(reps, |r| {
+                    ratio(each(r).busy_area, capacity * r.window_us as f64)
+                }),
+                estimated_utilization: estimate.owners.get(id).map_or(0.0, |l| l.utilization),
+                queue_mean: per_rep(reps, |r| ratio(each(r).queue_area, r.window_us as f64)).mean,
+                queue_max: reps.iter().map(|r| each(r).queue_max).max().unwrap_or(0),
+                wait_mean: hours(ratio(wait_sum, wait_count as f64)),
+                wait_share: ratio(wait_sum, total_wait),
+                busy_cost: per_rep(reps, |r| hours(each(r).busy_area) * owner.cost_per_hour).mean,
+            },
+        );
+    }
+    owners
+}
+
+/// Owner ids ranked by utilisation, busiest first (ties by id).
+fn bottlenecks(owners: &BTreeMap<String, OwnerResult>) -> Vec<String> {
+    let mut bottlenecks: Vec<String> = owners.keys().cloned().collect();
+    bottlenecks.sort_by(|a, b| {
+        let util = |id: &String| owners.get(id).map_or(0.0, |o| o.utilization.mean);
+        util(b).total_cmp(&util(a)).then_with(|| a.cmp(b))
+    });
+    bottlenecks
+}
+
+/// Figures per service: observed availability, outages and the delays they caused.
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "counts and times are far below 2^52"
+)]
+fn services(model: &Model, reps: &[RepStats]) -> BTreeMap<String, ServiceResult> {
+    let mut services = BTreeMap::new();
+    for (k, id) in model.service_ids.iter().enumerate() {
+        let each = |r: &RepStats| r.services.get(k).cloned().unwrap_or_default();
+        let delayed: u64 = reps.iter().map(|r| each(r).cases_delayed).sum();
+        let delay_sum: f64 = reps.iter().map(|r| each(r).delay_sum).sum();
+        let replications = reps.len().max(1) as f64;
+        services.insert(
+            id.clone(),
+            ServiceResult {
+                availability_observed: per_rep(reps, |r| {
+                    1.0 - ratio(each(r).down_area, r.window_us as f64)
+                }),
+                outages: reps.iter().map(|r| each(r).outages).sum(),
+                cases_delayed: delayed,
+                delay_mean: hours(ratio(delay_sum, delayed as f64)),
+                delay_hours: hours(delay_sum) / replications,
+                sla_missed_when_delayed: ratio(
+                    reps.iter().map(|r| each(r).sla_missed).sum::<u64>() as f64,
+                    delayed as f64,
+                ),
+            },
+        );
+    }
+    services
+}
+
+/// The one-sentence finding: who is the bottleneck, how busy, how much of the waiting.
+fn finding(
+    map: &ProcessMap,
+    owners: &BTreeMap<String, OwnerResult>,
+    ranked: &[String],
+    unstable: &[String],
+) -> String {
+    let name = |id: &str| {
+        map.owners
+            .get(id)
+            .map_or(id, |o| o.name.as_str())
+            .to_owned()
+    };
+    let percent = |x: f64| (x * 100.0).round();
+    if let Some(id) = unstable.first() {
+        let load = owners.get(id).map_or(0.0, |o| o.estimated_utilization);
+        return format!(
+            "{} cannot keep up: offered load is {}% of its capacity, so its queue grows \
+             without limit; add capacity or shorten its work.",
+            name(id),
+            percent(load)
+        );
+    }
+    let Some(top) = ranked
+        .first()
+        .and_then(|id| owners.get(id).map(|o| (id, o)))
+    else {
+        return "No owners: cases only wait for fixed delays.".to_owned();
+    };
+    let most_waiting = owners
+        .iter()
+        .max_by(|a, b| a.1.wait_share.total_cmp(&b.1.wait_share));
+    let total_wait: f64 = owners.values().map(|o| o.wait_mean).sum();
+    if total_wait <= 0.0 || top.1.wait_share < 0.01 && top.1.utilization.mean < 0.5 {
+        return format!(
+            "No bottleneck: cases hardly wait (busiest: {} at {}% busy).",
+            name(top.0),
+            percent(top.1.utilization.mean)
+        );
+    }
+    let mut text = format!(
+        "{} is the bottleneck: {}% busy, {}% of all waiting.",
+        name(top.0),
+        percent(top.1.utilization.mean),
+        percent(top.1.wait_share)
+    );
+    if let Some((id, other)) = most_waiting
+        && id != top.0
+        && other.wait_share > top.1.wait_share
+    {
+        let _ = write!(
+            text,
+            " Most waiting is at {} ({}% busy, {}% of all waiting).",
+            name(id),
+            percent(other.utilization.mean),
+            percent(other.wait_share)
+        );
+    }
+    text
+}
+
+/// A sentence to add to the finding when the outages of one service cost more waiting than any
+/// owner's queue.
+#[allow(clippy::cast_precision_loss, reason = "replication counts")]
+fn outage_note(
+    map: &ProcessMap,
+    model: &Model,
+    reps: &[RepStats],
+    services: &BTreeMap<String, ServiceResult>,
+) -> Option<String> {
+    let max_owner_wait = hours(
+        (0..model.owner_ids.len())
+            .map(|k| {
+                reps.iter()
+                    .filter_map(|r| r.owners.get(k))
+                    .map(|o| o.wait_sum)
+                    .sum::<f64>()
+            })
+            .fold(0.0, f64::max),
+    );
+    let (id, worst) = services
+        .iter()
+        .max_by(|a, b| a.1.delay_hours.total_cmp(&b.1.delay_hours))?;
+    let total_delay = worst.delay_hours * reps.len().max(1) as f64;
+    (total_delay > max_owner_wait && worst.cases_delayed > 0).then(|| {
+        let name = map
+            .services
+            .get(id)
+            .map_or(id.as_str(), |s| s.name.as_str());
+        format!(
+            " Outages of {name} cause more waiting than any owner: {} delayed cases, {:.1} h each on average.",
+            worst.cases_delayed, worst.delay_mean
+        )
+    })
+}
+
+/// Advice about the run itself: a warm-up too short for the cycle time, a run stopped by a guard.
+#[allow(clippy::cast_precision_loss, reason = "case counts are far below 2^52")]
+fn warnings(
+    settings: &Simulation,
+    estimate: &analysis::Estimate,
+    cycle_hours: f64,
+    reps: &[RepStats],
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let warmup_hours = ratio(settings.warmup as f64, estimate.arrivals_per_hour);
+    if estimate.unstable.is_empty() && warmup_hours < cycle_hours {
+        let needed = (2.0 * cycle_hours * estimate.arrivals_per_hour).ceil();
+        warnings.push(format!(
+            "The warm-up ({} cases, about {:.0} h) is shorter than the mean cycle time ({:.0} h): \
+             work late in a case is under-counted while the process fills up. Use a warm-up of \
+             at least {needed:.0} cases.",
+            settings.warmup, warmup_hours, cycle_hours
+        ));
+    }
+    if reps.iter().any(|r| r.truncated) {
+        warnings.push(
+            "A guard (event count or 1,000 simulated years) stopped the run early: figures are \
+             partial."
+                .to_owned(),
+        );
+    }
+    warnings
+}

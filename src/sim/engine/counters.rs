@@ -1,0 +1,143 @@
+//! What one replication measures: the figures handed to `sim::aggregate`, and the measurement
+//! window over which the time-averages (busy units, queue lengths, work in progress, outages) are
+//! integrated.
+//!
+//! Named `counters` so it is not confused with [`crate::sim::stats`], the statistics *across*
+//! replications.
+
+use super::run::Run;
+use crate::sim::stats::LogHistogram;
+
+/// What one replication measured (times in microseconds).
+#[derive(Clone, Debug, Default)]
+pub struct RepStats {
+    /// Cycle times of measured cases.
+    pub cycle: LogHistogram,
+    /// Sum of measured cycle times.
+    pub cycle_sum: f64,
+    /// Measured cases that met the end-to-end SLA.
+    pub sla_met: u64,
+    /// Per step, in [`Model::step_ids`](super::Model::step_ids) order.
+    pub steps: Vec<StepStats>,
+    /// Per owner, in [`Model::owner_ids`](super::Model::owner_ids) order.
+    pub owners: Vec<OwnerStats>,
+    /// Length of the measurement window (first measured arrival to last arrival).
+    pub window_us: u64,
+    /// Time-integral of cases in the system over the window.
+    pub wip_area: f64,
+    /// Cases (any) completed within the window.
+    pub completed_in_window: u64,
+    /// Total cost of the work of measured cases.
+    pub cost_sum: f64,
+    /// Events processed.
+    pub events: u64,
+    /// True when a guard (event count or simulated time) stopped the run early.
+    pub truncated: bool,
+    /// True when the run was cancelled.
+    pub cancelled: bool,
+    /// Measured cases that finished.
+    pub measured_done: u64,
+    /// Per service, in [`Model::service_ids`](super::Model::service_ids) order.
+    pub services: Vec<ServiceStats>,
+}
+
+/// Per-service figures of one replication (outages).
+#[derive(Clone, Debug, Default)]
+pub struct ServiceStats {
+    /// Time in the window during which the service (with what it needs) was unavailable.
+    pub down_area: f64,
+    /// Outages of the service itself that began in the window.
+    pub outages: u64,
+    /// Measured cases that found it unavailable at a step.
+    pub cases_delayed: u64,
+    /// Sum of those delays (until the step's services were all back).
+    pub delay_sum: f64,
+    /// Delayed measured cases that missed the end-to-end SLA.
+    pub sla_missed: u64,
+}
+
+/// Per-step figures of one replication.
+#[derive(Clone, Debug, Default)]
+pub struct StepStats {
+    /// Completed executions by measured cases.
+    pub count: u64,
+    /// Sum of waits (queue time before work started).
+    pub wait_sum: f64,
+    /// Sum of work times.
+    pub work_sum: f64,
+    /// Sum of lead times (wait + work).
+    pub lead_sum: f64,
+    /// Executions whose lead time met the step's SLA.
+    pub sla_met: u64,
+}
+
+/// Per-owner figures of one replication.
+#[derive(Clone, Debug, Default)]
+pub struct OwnerStats {
+    /// Time-integral of busy units over the window.
+    pub busy_area: f64,
+    /// Time-integral of the queue length over the window.
+    pub queue_area: f64,
+    /// Longest queue seen in the window.
+    pub queue_max: u64,
+    /// Sum of waits of measured executions.
+    pub wait_sum: f64,
+    /// Number of measured executions that waited or not.
+    pub wait_count: u64,
+}
+
+impl Run<'_> {
+    /// Opens the measurement window at the first measured arrival: the integrals start at zero.
+    pub(super) fn open_window(&mut self) {
+        self.refresh_availability();
+        for stats in &mut self.stats.services {
+            stats.down_area = 0.0;
+        }
+        self.measuring = true;
+        self.window_start = self.now;
+        self.wip_last = self.now;
+        self.stats.wip_area = 0.0;
+        for (state, stats) in self.owners.iter_mut().zip(&mut self.stats.owners) {
+            state.last = self.now;
+            stats.busy_area = 0.0;
+            stats.queue_area = 0.0;
+            stats.queue_max = state.queue.len() as u64;
+        }
+    }
+
+    /// Closes the window at the last arrival (or the end of the run), adding the last spans.
+    pub(super) fn close_window(&mut self) {
+        self.refresh_availability();
+        for o in 0..self.owners.len() {
+            self.integrate_owner(o);
+        }
+        self.level_wip(0);
+        self.stats.window_us = self.now - self.window_start;
+        self.measuring = false;
+    }
+
+    /// Adds the owner's busy and queue levels since its last change to the window's integrals.
+    #[inline]
+    #[allow(clippy::cast_precision_loss, reason = "time spans fit f64 well enough")]
+    pub(super) fn integrate_owner(&mut self, o: usize) {
+        if let (Some(state), Some(stats)) = (self.owners.get_mut(o), self.stats.owners.get_mut(o)) {
+            if self.measuring {
+                let span = (self.now - state.last) as f64;
+                stats.busy_area += f64::from(state.busy) * span;
+                stats.queue_area += state.queue.len() as f64 * span;
+            }
+            state.last = self.now;
+        }
+    }
+
+    /// Changes work-in-progress by `delta` (+1 arrival, -1 completion, 0 to flush).
+    #[inline]
+    #[allow(clippy::cast_precision_loss, reason = "time spans fit f64 well enough")]
+    pub(super) fn level_wip(&mut self, delta: i64) {
+        if self.measuring {
+            self.stats.wip_area += self.wip as f64 * (self.now - self.wip_last) as f64;
+        }
+        self.wip_last = self.now;
+        self.wip = self.wip.saturating_add_signed(delta);
+    }
+}

@@ -1,0 +1,58 @@
+//! The discrete-event engine: a map compiled to indices, and one replication run over it.
+//!
+//! Time is an integer number of microseconds. The event queue is a binary heap ordered by
+//! (time, insertion sequence), so simultaneous events happen in the order they were scheduled and
+//! a run is fully determined by the model and the random stream.
+//!
+//! This file is the engine's face to the rest of `sim`: the compiled [`Model`], [`replicate`] and
+//! the per-replication figures it returns. The parts behind it:
+//! - `compile`: a [`ProcessMap`](crate::model::ProcessMap) to a [`Model`] (nodes by index);
+//! - `sample`: duration distributions ready to draw from;
+//! - `queue`: events and the time-ordered queue;
+//! - `run`: the replication loop and the handlers of arrivals, steps and completions;
+//! - `outages`: services going down and up, and the work they block;
+//! - `counters`: what a replication measures, and the window it measures over.
+//!
+//! The engine never prints and never reads a clock; `sim::aggregate` turns its
+//! figures into results.
+
+mod compile;
+mod counters;
+mod outages;
+mod queue;
+mod run;
+mod sample;
+
+use compile::CNode;
+pub use counters::{OwnerStats, RepStats, ServiceStats, StepStats};
+pub use run::replicate;
+use sample::Sampler;
+
+/// Microseconds per hour.
+pub const US_PER_HOUR: f64 = 3_600_000_000.0;
+/// No index: no owner, no blocking service, or (as `Event::case`) an arrival.
+const NONE: u32 = u32::MAX;
+/// `Event::case` of a service changing state (`node` is the service index).
+const SERVICE: u32 = u32::MAX - 1;
+
+/// A map compiled for simulation: nodes, owners and steps by index.
+#[derive(Debug)]
+pub struct Model {
+    nodes: Vec<CNode>,
+    /// Capacity per owner, in the order of `ProcessMap::owners`.
+    capacities: Vec<u32>,
+    starts: Vec<(u32, Sampler)>,
+    /// Step node ids, in stat index order.
+    pub step_ids: Vec<String>,
+    /// Step SLAs (target hours, within) in stat index order.
+    pub step_slas: Vec<Option<(f64, f64)>>,
+    /// Owner ids, in index order.
+    pub owner_ids: Vec<String>,
+    sla_us: u64,
+    /// Service ids, in index order.
+    pub service_ids: Vec<String>,
+    /// Mean up and down times per service (microseconds); `None` for always-up services.
+    services: Vec<Option<(f64, f64)>>,
+    /// For each service, the services that must all be up for it to be up (itself included).
+    service_closures: Vec<Box<[u32]>>,
+}

@@ -1,0 +1,468 @@
+//! One replication: the event loop, and what arrivals, finished work and completed cases do.
+//!
+//! This is the hot loop. Its handlers call each other and the helpers in `outages`, `counters`,
+//! `queue` and `sample` directly (no dynamic dispatch); the release profile builds the crate as
+//! one codegen unit, so they inline across these files as they did within one.
+
+use std::collections::VecDeque;
+use std::sync::atomic::Ordering as AtomicOrdering;
+
+use rand::RngExt as _;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+use super::queue::{Event, EventQueue};
+use super::{CNode, Model, NONE, OwnerStats, RepStats, SERVICE, ServiceStats, StepStats};
+use crate::sim::Control;
+
+/// Simulated time never passes 1,000 years (a guard against runaway models).
+const MAX_TIME_US: u64 = 1_000 * 365 * 24 * 3_600 * 1_000_000;
+
+/// A case in progress; its slot is reused once it completes.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Case {
+    start: u64,
+    tokens: u32,
+    pub(super) measured: bool,
+    /// Services (bit = index, first 64) that delayed this case.
+    delayed_by: u64,
+    /// (join node, tokens arrived) for joins this case is waiting at.
+    joins: Vec<(u32, u32)>,
+}
+
+/// A case waiting to start work at a step.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Waiting {
+    pub(super) case: u32,
+    pub(super) node: u32,
+    pub(super) entered: u64,
+    /// The service that blocked it on arrival (`NONE` if it was not blocked).
+    pub(super) blocked_by: u32,
+}
+
+/// An owner's busy units and its queue of waiting work.
+#[derive(Debug, Default)]
+pub(super) struct OwnerState {
+    pub(super) busy: u32,
+    pub(super) capacity: u32,
+    pub(super) queue: VecDeque<Waiting>,
+    pub(super) last: u64,
+}
+
+/// One replication in progress.
+pub(super) struct Run<'m> {
+    pub(super) model: &'m Model,
+    pub(super) rng: Xoshiro256PlusPlus,
+    pub(super) now: u64,
+    pub(super) queue: EventQueue,
+    pub(super) cases: Vec<Case>,
+    free: Vec<u32>,
+    pub(super) owners: Vec<OwnerState>,
+    stack: Vec<(u32, u32)>,
+    arrived: u64,
+    total: u64,
+    warmup: u64,
+    pub(super) measuring: bool,
+    pub(super) window_start: u64,
+    pub(super) wip: u64,
+    pub(super) wip_last: u64,
+    moves: u64,
+    max_moves: u64,
+    pub(super) stats: RepStats,
+    /// Per base service: currently down.
+    pub(super) down: Vec<bool>,
+    /// Per service: unavailable (it or something it needs is down).
+    pub(super) unavailable: Vec<bool>,
+    pub(super) service_last: u64,
+    pub(super) any_down: bool,
+    /// Ownerless steps waiting for services.
+    pub(super) blocked_delays: Vec<Waiting>,
+}
+
+/// Simulates one replication: `warmup` cases, then `cases` measured ones, until all are done.
+pub fn replicate(
+    model: &Model,
+    rng: Xoshiro256PlusPlus,
+    cases: u64,
+    warmup: u64,
+    control: &Control,
+) -> RepStats {
+    let total = cases.saturating_add(warmup);
+    let mut run = Run {
+        model,
+        rng,
+        now: 0,
+        queue: EventQueue::with_capacity(1024),
+        cases: Vec::new(),
+        free: Vec::new(),
+        owners: model
+            .capacities
+            .iter()
+            .map(|&capacity| OwnerState {
+                capacity,
+                ..OwnerState::default()
+            })
+            .collect(),
+        stack: Vec::with_capacity(16),
+        arrived: 0,
+        total,
+        warmup,
+        measuring: false,
+        window_start: 0,
+        wip: 0,
+        wip_last: 0,
+        moves: 0,
+        max_moves: total.saturating_mul(10_000).saturating_add(1_000_000),
+        stats: RepStats {
+            steps: vec![StepStats::default(); model.step_ids.len()],
+            owners: vec![OwnerStats::default(); model.capacities.len()],
+            services: vec![ServiceStats::default(); model.service_ids.len()],
+            ..RepStats::default()
+        },
+        down: vec![false; model.service_ids.len()],
+        unavailable: vec![false; model.service_ids.len()],
+        service_last: 0,
+        any_down: false,
+        blocked_delays: Vec::new(),
+    };
+    run.go(control);
+    run.stats
+}
+
+impl Run<'_> {
+    /// Runs events until none are left, the run is cancelled or a guard stops it.
+    fn go(&mut self, control: &Control) {
+        for s in 0..self.model.starts.len() {
+            self.schedule_arrival(s);
+        }
+        for s in 0..self.model.services.len() {
+            self.schedule_service(s, false);
+        }
+        let mut reported = 0;
+        while let Some(event) = self.queue.pop() {
+            self.stats.events += 1;
+            self.now = event.time;
+            if event.case == SERVICE {
+                if self.arrived >= self.total && self.cases.len() == self.free.len() {
+                    // Every case is done: outages no longer matter.
+                    continue;
+                }
+                self.service_change(event.node);
+            } else if event.case == NONE {
+                self.arrival(event.node);
+                if self.arrived - reported >= 4096 {
+                    control
+                        .done
+                        .fetch_add(self.arrived - reported, AtomicOrdering::Relaxed);
+                    reported = self.arrived;
+                    if control.is_cancelled() {
+                        self.stats.cancelled = true;
+                        break;
+                    }
+                }
+            } else {
+                self.done(event);
+            }
+            if self.moves > self.max_moves || self.now > MAX_TIME_US {
+                self.stats.truncated = true;
+                break;
+            }
+        }
+        control
+            .done
+            .fetch_add(self.arrived - reported, AtomicOrdering::Relaxed);
+        if self.measuring {
+            self.close_window();
+        }
+    }
+
+    /// Removes and returns the first queued work of owner `o` whose services are all up.
+    pub(super) fn take_startable(&mut self, o: usize) -> Option<Waiting> {
+        let position = if self.any_down {
+            self.owners
+                .get(o)?
+                .queue
+                .iter()
+                .position(|w| self.blocked(w.node).is_none())?
+        } else {
+            0
+        };
+        self.integrate_owner(o);
+        let mut w = self.owners.get_mut(o)?.queue.remove(position)?;
+        self.unblocked(&mut w);
+        Some(w)
+    }
+
+    fn schedule_arrival(&mut self, start: usize) {
+        if let Some((_, sampler)) = self.model.starts.get(start) {
+            let gap = sampler.sample(&mut self.rng);
+            #[allow(clippy::cast_possible_truncation, reason = "start counts fit in u32")]
+            self.queue
+                .schedule(self.now.saturating_add(gap), NONE, start as u32, 0);
+        }
+    }
+
+    fn arrival(&mut self, start: u32) {
+        if self.arrived >= self.total {
+            return;
+        }
+        let index = self.arrived;
+        self.arrived += 1;
+        if index == self.warmup {
+            self.open_window();
+        }
+        let measured = index >= self.warmup;
+        self.level_wip(1);
+        let case = if let Some(slot) = self.free.pop() {
+            if let Some(c) = self.cases.get_mut(slot as usize) {
+                c.start = self.now;
+                c.tokens = 1;
+                c.measured = measured;
+                c.delayed_by = 0;
+                c.joins.clear();
+            }
+            slot
+        } else {
+            #[allow(clippy::cast_possible_truncation, reason = "live cases fit in u32")]
+            let slot = self.cases.len() as u32;
+            self.cases.push(Case {
+                start: self.now,
+                tokens: 1,
+                measured,
+                delayed_by: 0,
+                joins: Vec::new(),
+            });
+            slot
+        };
+        if self.arrived < self.total {
+            self.schedule_arrival(start as usize);
+        }
+        if let Some((node, _)) = self.model.starts.get(start as usize) {
+            self.advance(case, *node);
+        }
+        if self.arrived == self.total && self.measuring {
+            self.close_window();
+        }
+    }
+
+    /// Moves a token of `case` into `node` and on through every node that takes no time.
+    fn advance(&mut self, case: u32, node: u32) {
+        self.stack.push((case, node));
+        while let Some((case, node)) = self.stack.pop() {
+            self.moves += 1;
+            let model = self.model;
+            let Some(compiled) = model.nodes.get(node as usize) else {
+                continue;
+            };
+            match compiled {
+                CNode::Start { next } => self.stack.push((case, *next)),
+                CNode::Step { owner, .. } => {
+                    let owner = *owner;
+                    // A step whose services are not all up cannot start; the case waits
+                    // without holding the owner.
+                    let blocked_by = self.blocked(node).unwrap_or(NONE);
+                    if blocked_by != NONE {
+                        if let Some(c) = self.cases.get_mut(case as usize) {
+                            if blocked_by < 64 && c.delayed_by & (1 << blocked_by) == 0 {
+                                c.delayed_by |= 1 << blocked_by;
+                            }
+                        }
+                    }
+                    let free = blocked_by == NONE
+                        && self
+                            .owners
+                            .get(owner as usize)
+                            .is_none_or(|state| state.busy < state.capacity);
+                    if free {
+                        self.start_work(case, node, self.now);
+                    } else if owner == NONE {
+                        self.blocked_delays.push(Waiting {
+                            case,
+                            node,
+                            entered: self.now,
+                            blocked_by,
+                        });
+                    } else {
+                        {
+                            self.integrate_owner(owner as usize);
+                            if let Some(state) = self.owners.get_mut(owner as usize) {
+                                state.queue.push_back(Waiting {
+                                    case,
+                                    node,
+                                    entered: self.now,
+                                    blocked_by,
+                                });
+                                let len = state.queue.len() as u64;
+                                if self.measuring
+                                    && let Some(stats) = self.stats.owners.get_mut(owner as usize)
+                                {
+                                    stats.queue_max = stats.queue_max.max(len);
+                                }
+                            }
+                        }
+                    }
+                }
+                CNode::Route { choices } => {
+                    let next = if choices.len() == 1 {
+                        choices[0].1
+                    } else {
+                        let u: f64 = self.rng.random();
+                        choices
+                            .iter()
+                            .find(|(cumulative, _)| u < *cumulative)
+                            .map_or(NONE, |(_, to)| *to)
+                    };
+                    self.stack.push((case, next));
+                }
+                CNode::Parallel { outs, join } => {
+                    let Some(c) = self.cases.get_mut(case as usize) else {
+                        continue;
+                    };
+                    if *join > 1 {
+                        let arrived = if let Some(entry) = c.joins.iter_mut().find(|e| e.0 == node)
+                        {
+                            entry.1 += 1;
+                            entry.1
+                        } else {
+                            c.joins.push((node, 1));
+                            1
+                        };
+                        if arrived < *join {
+                            // Absorbed: this branch waits at the join for its siblings.
+                            c.tokens -= 1;
+                            if c.tokens == 0 {
+                                self.complete(case);
+                            }
+                            continue;
+                        }
+                        c.joins.retain(|e| e.0 != node);
+                    }
+                    #[allow(clippy::cast_possible_truncation, reason = "flow counts fit in u32")]
+                    let extra = outs.len().saturating_sub(1) as u32;
+                    c.tokens += extra;
+                    for &to in outs.iter().rev() {
+                        self.stack.push((case, to));
+                    }
+                }
+                CNode::End => {
+                    let Some(c) = self.cases.get_mut(case as usize) else {
+                        continue;
+                    };
+                    c.tokens -= 1;
+                    if c.tokens == 0 {
+                        self.complete(case);
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn start_work(&mut self, case: u32, node: u32, entered: u64) {
+        let model = self.model;
+        let Some(CNode::Step {
+            owner,
+            stat,
+            work,
+            cost_per_us,
+            ..
+        }) = model.nodes.get(node as usize)
+        else {
+            return;
+        };
+        let duration = work.sample(&mut self.rng);
+        if *owner != NONE {
+            self.integrate_owner(*owner as usize);
+            if let Some(state) = self.owners.get_mut(*owner as usize) {
+                state.busy += 1;
+            }
+        }
+        let measured = self.cases.get(case as usize).is_some_and(|c| c.measured);
+        if measured {
+            #[allow(clippy::cast_precision_loss, reason = "durations fit f64 well enough")]
+            let (wait, work_time) = ((self.now - entered) as f64, duration as f64);
+            if let Some(s) = self.stats.steps.get_mut(*stat as usize) {
+                s.wait_sum += wait;
+                s.work_sum += work_time;
+            }
+            if let Some(o) = self.stats.owners.get_mut(*owner as usize) {
+                o.wait_sum += wait;
+                o.wait_count += 1;
+            }
+            self.stats.cost_sum += work_time * cost_per_us;
+        }
+        self.queue
+            .schedule(self.now.saturating_add(duration), case, node, entered);
+    }
+
+    fn done(&mut self, event: Event) {
+        let model = self.model;
+        let Some(CNode::Step {
+            next,
+            owner,
+            stat,
+            sla_us,
+            ..
+        }) = model.nodes.get(event.node as usize)
+        else {
+            return;
+        };
+        let (next, owner) = (*next, *owner);
+        if self
+            .cases
+            .get(event.case as usize)
+            .is_some_and(|c| c.measured)
+            && let Some(s) = self.stats.steps.get_mut(*stat as usize)
+        {
+            let lead = self.now - event.entered;
+            s.count += 1;
+            #[allow(clippy::cast_precision_loss, reason = "durations fit f64 well enough")]
+            let lead_f = lead as f64;
+            s.lead_sum += lead_f;
+            if lead <= *sla_us {
+                s.sla_met += 1;
+            }
+        }
+        if owner != NONE {
+            self.integrate_owner(owner as usize);
+            if let Some(state) = self.owners.get_mut(owner as usize) {
+                state.busy -= 1;
+            }
+            if let Some(w) = self.take_startable(owner as usize) {
+                self.start_work(w.case, w.node, w.entered);
+            }
+        }
+        self.advance(event.case, next);
+    }
+
+    fn complete(&mut self, case: u32) {
+        let Some(c) = self.cases.get_mut(case as usize) else {
+            return;
+        };
+        c.joins.clear();
+        let (start, measured, delayed_by) = (c.start, c.measured, c.delayed_by);
+        if measured {
+            let cycle = self.now - start;
+            if delayed_by != 0 {
+                let missed = cycle > self.model.sla_us;
+                for (i, stats) in self.stats.services.iter_mut().enumerate().take(64) {
+                    if delayed_by & (1 << i) != 0 {
+                        stats.cases_delayed += 1;
+                        stats.sla_missed += u64::from(missed);
+                    }
+                }
+            }
+            self.stats.cycle.record(cycle);
+            #[allow(clippy::cast_precision_loss, reason = "durations fit f64 well enough")]
+            let cycle_f = cycle as f64;
+            self.stats.cycle_sum += cycle_f;
+            if cycle <= self.model.sla_us {
+                self.stats.sla_met += 1;
+            }
+            self.stats.measured_done += 1;
+        }
+        if self.measuring {
+            self.stats.completed_in_window += 1;
+        }
+        self.level_wip(-1);
+        self.free.push(case);
+    }
+}
