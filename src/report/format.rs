@@ -5,7 +5,7 @@
 //! The percentages differ in precision on purpose: shares and rates with one decimal, round
 //! targets and labels with none, availabilities with two or three (99.9% vs 99.94% matters).
 
-use crate::sim::Estimate;
+use crate::sim::MeanCi;
 
 /// A duration in hours as a person reads it: seconds, minutes, hours or days.
 #[must_use]
@@ -57,11 +57,20 @@ pub fn money(x: f64) -> String {
 /// An estimate as `show(mean) ± show(ci95)`, or just the mean when there is no interval
 /// (a single replication).
 #[must_use]
-pub fn with_ci(e: Estimate, show: impl Fn(f64) -> String) -> String {
-    if e.ci95 > 0.0 {
-        format!("{} ± {}", show(e.mean), show(e.ci95))
-    } else {
-        show(e.mean)
+pub fn with_ci(e: MeanCi, show: impl Fn(f64) -> String) -> String {
+    match e.ci95 {
+        Some(ci) if ci > 0.0 => format!("{} ± {}", show(e.mean), show(ci)),
+        _ => show(e.mean),
+    }
+}
+
+/// An estimate as `show(mean) ± show(ci95) (95% CI)`, or with "(one replication: no interval)"
+/// when none can be estimated.
+#[must_use]
+pub fn with_ci_note(e: MeanCi, show: impl Fn(f64) -> String) -> String {
+    match e.ci95 {
+        Some(ci) => format!("{} ± {} (95% CI)", show(e.mean), show(ci)),
+        None => format!("{} (one replication: no interval)", show(e.mean)),
     }
 }
 

@@ -205,7 +205,7 @@ pub const RUN: &[Metric<SimResult>] = &[
         label: "Completed cases per hour",
         unit: Unit::Number(2),
         value: |r| Some(r.throughput_per_hour.mean),
-        ci95: Some(|r| Some(r.throughput_per_hour.ci95)),
+        ci95: Some(|r| r.throughput_per_hour.ci95),
     },
     Metric {
         key: "wip_mean",
@@ -213,7 +213,7 @@ pub const RUN: &[Metric<SimResult>] = &[
         label: "Cases in progress on average",
         unit: Unit::Number(1),
         value: |r| Some(r.wip_mean.mean),
-        ci95: None,
+        ci95: Some(|r| r.wip_mean.ci95),
     },
     Metric {
         key: "cost_per_case",
@@ -221,7 +221,7 @@ pub const RUN: &[Metric<SimResult>] = &[
         label: "Cost of owners' work per case",
         unit: Unit::Money,
         value: |r| Some(r.cost_per_case.mean),
-        ci95: None,
+        ci95: Some(|r| r.cost_per_case.ci95),
     },
 ];
 
@@ -233,7 +233,7 @@ pub const CYCLE_TIME: &[Metric<SimResult>] = &[
         label: "Mean cycle time",
         unit: Unit::Hours,
         value: |r| Some(r.cycle_time.mean.mean),
-        ci95: Some(|r| Some(r.cycle_time.mean.ci95)),
+        ci95: Some(|r| r.cycle_time.mean.ci95),
     },
     Metric {
         key: "p50",
@@ -293,7 +293,7 @@ pub const SLA: &[Metric<SlaResult>] = &[
         label: "Share of cases within the target",
         unit: Unit::Fraction,
         value: |s| Some(s.met_fraction.mean),
-        ci95: Some(|s| Some(s.met_fraction.ci95)),
+        ci95: Some(|s| s.met_fraction.ci95),
     },
     Metric {
         key: "met",
@@ -329,7 +329,7 @@ pub const STEP: &[Metric<StepResult>] = &[
         label: "Mean wait before work starts",
         unit: Unit::Hours,
         value: |s| Some(s.wait_mean),
-        ci95: None,
+        ci95: Some(|s| s.wait_mean_ci95),
     },
     Metric {
         key: "work_mean",
@@ -345,7 +345,7 @@ pub const STEP: &[Metric<StepResult>] = &[
         label: "Mean lead time (wait + work)",
         unit: Unit::Hours,
         value: |s| Some(s.lead_mean),
-        ci95: None,
+        ci95: Some(|s| s.lead_mean_ci95),
     },
     Metric {
         key: "sla_met_fraction",
@@ -353,7 +353,7 @@ pub const STEP: &[Metric<StepResult>] = &[
         label: "Share of executions within the step's SLA",
         unit: Unit::Fraction,
         value: |s| s.sla.map(|x| x.met_fraction.mean),
-        ci95: None,
+        ci95: Some(|s| s.sla.and_then(|x| x.met_fraction.ci95)),
     },
     Metric {
         key: "sla_met",
@@ -373,7 +373,7 @@ pub const OWNER: &[Metric<OwnerResult>] = &[
         label: "Share of capacity busy (simulated)",
         unit: Unit::Fraction,
         value: |o| Some(o.utilization.mean),
-        ci95: Some(|o| Some(o.utilization.ci95)),
+        ci95: Some(|o| o.utilization.ci95),
     },
     Metric {
         key: "estimated_utilization",
@@ -389,7 +389,7 @@ pub const OWNER: &[Metric<OwnerResult>] = &[
         label: "Work waiting on average",
         unit: Unit::Number(1),
         value: |o| Some(o.queue_mean),
-        ci95: None,
+        ci95: Some(|o| o.queue_mean_ci95),
     },
     Metric {
         key: "queue_max",
@@ -433,7 +433,7 @@ pub const SERVICE: &[Metric<ServiceResult>] = &[
         label: "Share of the time it and what it depends on were up",
         unit: Unit::Availability,
         value: |s| Some(s.availability_observed.mean),
-        ci95: Some(|s| Some(s.availability_observed.ci95)),
+        ci95: Some(|s| s.availability_observed.ci95),
     },
     Metric {
         key: "outages",
@@ -457,7 +457,7 @@ pub const SERVICE: &[Metric<ServiceResult>] = &[
         label: "Mean delay of a delayed case",
         unit: Unit::Hours,
         value: |s| Some(s.delay_mean),
-        ci95: None,
+        ci95: Some(|s| s.delay_mean_ci95),
     },
     Metric {
         key: "sla_missed_when_delayed",

@@ -39,6 +39,12 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
         s.warmup,
         s.seed
     );
+    if s.replications == 1 {
+        let _ = writeln!(
+            out,
+            "One replication: no confidence interval is available (run 2 or more for one)."
+        );
+    }
     let _ = writeln!(out, "\n{}", result.finding);
     if !result.unstable.is_empty() {
         let names: Vec<String> = result.unstable.iter().map(|id| owner_name(id)).collect();

@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::engine::{Model, RepStats, StepStats, US_PER_HOUR};
-use super::stats::LogHistogram;
+use super::stats::{self, LogHistogram};
 use super::{
-    CycleTime, Estimate, Histogram, OwnerResult, ServiceResult, SimResult, SlaResult, StepResult,
+    CycleTime, Histogram, MeanCi, OwnerResult, ServiceResult, SimResult, SlaResult, StepResult,
 };
 use crate::analysis;
 use crate::model::{ProcessMap, Simulation};
@@ -75,12 +75,26 @@ fn ratio(a: f64, b: f64) -> f64 {
 }
 
 /// The mean over replications of one per-replication figure, with its confidence interval.
-fn per_rep(reps: &[RepStats], f: impl Fn(&RepStats) -> f64) -> Estimate {
-    Estimate::of(&reps.iter().map(f).collect::<Vec<_>>())
+fn per_rep(reps: &[RepStats], f: impl Fn(&RepStats) -> f64) -> MeanCi {
+    MeanCi::of(&reps.iter().map(f).collect::<Vec<_>>())
+}
+
+/// The 95% half-width of a pooled mean, in hours, estimated from the per-replication means of
+/// the replications that measured anything (`sum` in microseconds over `count` items); `None`
+/// with fewer than two such replications.
+#[allow(clippy::cast_precision_loss, reason = "counts are far below 2^52")]
+fn ci_of_means(reps: &[RepStats], each: impl Fn(&RepStats) -> Option<(f64, u64)>) -> Option<f64> {
+    let means: Vec<f64> = reps
+        .iter()
+        .filter_map(&each)
+        .filter(|(_, count)| *count > 0)
+        .map(|(sum, count)| hours(sum / count as f64))
+        .collect();
+    stats::mean_ci95(&means).1
 }
 
 /// An SLA result from the observed fraction that met the target.
-fn sla_result(target_hours: f64, within: f64, met_fraction: Estimate) -> SlaResult {
+fn sla_result(target_hours: f64, within: f64, met_fraction: MeanCi) -> SlaResult {
     SlaResult {
         target_hours,
         within,
@@ -151,7 +165,7 @@ fn steps(model: &Model, reps: &[RepStats], measured: u64) -> BTreeMap<String, St
             .copied()
             .flatten()
             .map(|(target, within)| {
-                let met_fraction = Estimate::of(
+                let met_fraction = MeanCi::of(
                     &reps
                         .iter()
                         .filter_map(|r| r.steps.get(k))
@@ -168,6 +182,12 @@ fn steps(model: &Model, reps: &[RepStats], measured: u64) -> BTreeMap<String, St
                 wait_mean: hours(ratio(sum(&|s| s.wait_sum), n)),
                 work_mean: hours(ratio(sum(&|s| s.work_sum), n)),
                 lead_mean: hours(ratio(sum(&|s| s.lead_sum), n)),
+                wait_mean_ci95: ci_of_means(reps, |r| {
+                    r.steps.get(k).map(|s| (s.wait_sum, s.count))
+                }),
+                lead_mean_ci95: ci_of_means(reps, |r| {
+                    r.steps.get(k).map(|s| (s.lead_sum, s.count))
+                }),
                 sla,
             },
         );
@@ -184,7 +204,7 @@ fn owners(
     map: &ProcessMap,
     model: &Model,
     reps: &[RepStats],
-    estimate: &analysis::Estimate,
+    estimate: &analysis::LoadEstimate,
 ) -> BTreeMap<String, OwnerResult> {
     let total_wait: f64 = reps
         .iter()
@@ -199,6 +219,7 @@ fn owners(
         let each = |r: &RepStats| r.owners.get(k).cloned().unwrap_or_default();
         let wait_sum: f64 = reps.iter().map(|r| each(r).wait_sum).sum();
         let wait_count: u64 = reps.iter().map(|r| each(r).wait_count).sum();
+        let queue = per_rep(reps, |r| ratio(each(r).queue_area, r.window_us as f64));
         owners.insert(
             id.clone(),
             OwnerResult {
@@ -206,7 +227,8 @@ fn owners(
                     ratio(each(r).busy_area, capacity * r.window_us as f64)
                 }),
                 estimated_utilization: estimate.owners.get(id).map_or(0.0, |l| l.utilization),
-                queue_mean: per_rep(reps, |r| ratio(each(r).queue_area, r.window_us as f64)).mean,
+                queue_mean: queue.mean,
+                queue_mean_ci95: queue.ci95,
                 queue_max: reps.iter().map(|r| each(r).queue_max).max().unwrap_or(0),
                 wait_mean: hours(ratio(wait_sum, wait_count as f64)),
                 wait_share: ratio(wait_sum, total_wait),
@@ -248,6 +270,9 @@ fn services(model: &Model, reps: &[RepStats]) -> BTreeMap<String, ServiceResult>
                 outages: reps.iter().map(|r| each(r).outages).sum(),
                 cases_delayed: delayed,
                 delay_mean: hours(ratio(delay_sum, delayed as f64)),
+                delay_mean_ci95: ci_of_means(reps, |r| {
+                    r.services.get(k).map(|s| (s.delay_sum, s.cases_delayed))
+                }),
                 delay_hours: hours(delay_sum) / replications,
                 sla_missed_when_delayed: ratio(
                     reps.iter().map(|r| each(r).sla_missed).sum::<u64>() as f64,
@@ -359,7 +384,7 @@ fn outage_note(
 #[allow(clippy::cast_precision_loss, reason = "case counts are far below 2^52")]
 fn warnings(
     settings: &Simulation,
-    estimate: &analysis::Estimate,
+    estimate: &analysis::LoadEstimate,
     cycle_hours: f64,
     reps: &[RepStats],
 ) -> Vec<String> {

@@ -82,14 +82,15 @@ pub enum SimError {
 
 /// A mean over replications with its 95% confidence half-width.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Estimate {
+pub struct MeanCi {
     /// Mean of the per-replication values.
     pub mean: f64,
-    /// Half-width of the 95% confidence interval (Student t); 0 with one replication.
-    pub ci95: f64,
+    /// Half-width of the 95% confidence interval (Student t); `None` with one replication,
+    /// where no interval can be estimated.
+    pub ci95: Option<f64>,
 }
 
-impl Estimate {
+impl MeanCi {
     fn of(values: &[f64]) -> Self {
         let (mean, ci95) = mean_ci95(values);
         Self { mean, ci95 }
@@ -100,7 +101,7 @@ impl Estimate {
 #[derive(Clone, Debug, Default)]
 pub struct CycleTime {
     /// Mean (with confidence interval across replications).
-    pub mean: Estimate,
+    pub mean: MeanCi,
     /// Median, over all measured cases of all replications.
     pub p50: f64,
     /// 90th percentile.
@@ -133,7 +134,7 @@ pub struct SlaResult {
     /// Required fraction.
     pub within: f64,
     /// Observed fraction that met the target.
-    pub met_fraction: Estimate,
+    pub met_fraction: MeanCi,
     /// Whether the observed fraction reaches `within`.
     pub met: bool,
 }
@@ -151,6 +152,10 @@ pub struct StepResult {
     pub work_mean: f64,
     /// Mean lead time (wait + work).
     pub lead_mean: f64,
+    /// 95% half-width of `wait_mean`, from the per-replication means (`None`: one replication).
+    pub wait_mean_ci95: Option<f64>,
+    /// 95% half-width of `lead_mean`, from the per-replication means.
+    pub lead_mean_ci95: Option<f64>,
     /// The step's SLA result, when it has one.
     pub sla: Option<SlaResult>,
 }
@@ -159,11 +164,13 @@ pub struct StepResult {
 #[derive(Clone, Debug, Default)]
 pub struct OwnerResult {
     /// Fraction of capacity busy over the measurement window.
-    pub utilization: Estimate,
+    pub utilization: MeanCi,
     /// From the traffic equations (no simulation).
     pub estimated_utilization: f64,
     /// Time-average queue length.
     pub queue_mean: f64,
+    /// 95% half-width of `queue_mean` across replications (`None`: one replication).
+    pub queue_mean_ci95: Option<f64>,
     /// Longest queue in any replication.
     pub queue_max: u64,
     /// Mean wait of its work, in hours.
@@ -178,13 +185,16 @@ pub struct OwnerResult {
 #[derive(Clone, Debug, Default)]
 pub struct ServiceResult {
     /// Fraction of the time it was available (it and everything it depends on were up).
-    pub availability_observed: Estimate,
+    pub availability_observed: MeanCi,
     /// Outages of the service itself, over all replications.
     pub outages: u64,
     /// Measured cases that found it unavailable at a step, over all replications.
     pub cases_delayed: u64,
     /// Mean delay of a delayed case until the step's services were back.
     pub delay_mean: f64,
+    /// 95% half-width of `delay_mean`, from the per-replication means of the replications
+    /// with delays (`None` with fewer than two of them).
+    pub delay_mean_ci95: Option<f64>,
     /// Total case-hours of delay it caused, per replication (mean).
     pub delay_hours: f64,
     /// Fraction of the delayed cases that missed the end-to-end SLA.
@@ -201,11 +211,11 @@ pub struct SimResult {
     /// End-to-end SLA, when the map has one.
     pub sla: Option<SlaResult>,
     /// Completed cases per hour during the measurement window.
-    pub throughput_per_hour: Estimate,
+    pub throughput_per_hour: MeanCi,
     /// Time-average cases in the system.
-    pub wip_mean: Estimate,
+    pub wip_mean: MeanCi,
     /// Cost of owners' work per measured case.
-    pub cost_per_case: Estimate,
+    pub cost_per_case: MeanCi,
     /// By step id.
     pub steps: BTreeMap<String, StepResult>,
     /// By owner id.

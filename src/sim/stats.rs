@@ -143,22 +143,22 @@ impl LogHistogram {
     }
 }
 
-/// Mean and 95% confidence half-width of a sample (Student t); the half-width is 0 for fewer
+/// Mean and 95% confidence half-width of a sample (Student t); no half-width for fewer
 /// than two values.
 #[must_use]
-pub fn mean_ci95(values: &[f64]) -> (f64, f64) {
+pub fn mean_ci95(values: &[f64]) -> (f64, Option<f64>) {
     let n = values.len();
     if n == 0 {
-        return (0.0, 0.0);
+        return (0.0, None);
     }
     #[allow(clippy::cast_precision_loss, reason = "replication counts are small")]
     let count = n as f64;
     let mean = values.iter().sum::<f64>() / count;
     if n < 2 {
-        return (mean, 0.0);
+        return (mean, None);
     }
     let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (count - 1.0);
-    (mean, t_975(n - 1) * (variance / count).sqrt())
+    (mean, Some(t_975(n - 1) * (variance / count).sqrt()))
 }
 
 /// The 97.5% quantile of Student's t distribution with `df` degrees of freedom.
@@ -243,6 +243,7 @@ mod tests {
         assert!((t_975(1000) - 1.962).abs() < 1e-3);
         let (mean, ci) = mean_ci95(&[1.0, 2.0, 3.0]);
         assert!((mean - 2.0).abs() < 1e-12);
-        assert!((ci - 4.303 / 3f64.sqrt()).abs() < 1e-9);
+        assert!(ci.is_some_and(|ci| (ci - 4.303 / 3f64.sqrt()).abs() < 1e-9));
+        assert_eq!(mean_ci95(&[2.0]), (2.0, None), "no interval from one value");
     }
 }

@@ -421,7 +421,7 @@ fn what_if_scenarios_compare_runs() {
 fn cancel_stops_a_long_simulation() {
     let mut h = harness(sample());
     settle(&mut h);
-    small_settings(&mut h, 50_000_000);
+    small_settings(&mut h, procmap::model::limits::MAX_CASES);
     h.key_press(K::F5);
     h.run_steps(2);
     assert!(h.state().sim.running.is_some());

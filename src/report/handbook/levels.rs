@@ -3,7 +3,7 @@
 
 use super::{Block, Context, Section};
 use crate::model::{self, Node};
-use crate::report::format::{hours, money, percent};
+use crate::report::format::{hours, money, percent, with_ci_note};
 use crate::report::metrics::{self, Metric};
 use crate::sim::OwnerResult;
 
@@ -78,9 +78,8 @@ pub(super) fn simulation_results(cx: &Context<'_>) -> Option<Section> {
         (
             "Cycle time".to_owned(),
             format!(
-                "mean {} ± {} (95% CI); p50 {}, p90 {}, p95 {}, max {}",
-                hours(c.mean.mean),
-                hours(c.mean.ci95),
+                "mean {}; p50 {}, p90 {}, p95 {}, max {}",
+                with_ci_note(c.mean, hours),
                 hours(c.p50),
                 hours(c.p90),
                 hours(c.p95),

@@ -164,7 +164,10 @@ fn cards_ui(ui: &mut Ui, result: &SimResult, map: &ProcessMap) {
             ui,
             "Cycle time, mean",
             hours(c.mean.mean),
-            format!("± {} (95% CI)", hours(c.mean.ci95)),
+            c.mean.ci95.map_or_else(
+                || "one replication: no interval".to_owned(),
+                |ci| format!("± {} (95% CI)", hours(ci)),
+            ),
             None,
         );
         card(
@@ -198,7 +201,10 @@ fn cards_ui(ui: &mut Ui, result: &SimResult, map: &ProcessMap) {
             ui,
             "Cost per case",
             format!("{:.2}", result.cost_per_case.mean),
-            format!("± {:.2}", result.cost_per_case.ci95),
+            result
+                .cost_per_case
+                .ci95
+                .map_or_else(String::new, |ci| format!("± {ci:.2}")),
             None,
         );
         if let Some(id) = result.bottlenecks.first() {
