@@ -14,7 +14,7 @@ use super::{
     CycleTime, Histogram, MeanCi, OwnerResult, ServiceResult, SimResult, SlaResult, StepResult,
 };
 use crate::analysis;
-use crate::model::{ProcessMap, Simulation};
+use crate::model::{Duration, ProcessMap, Simulation};
 
 /// Bins of the cycle-time histogram.
 const HISTOGRAM_BINS: u32 = 40;
@@ -40,7 +40,7 @@ pub(super) fn aggregate(
     if let Some(note) = outage_note(map, model, reps, &services) {
         finding.push_str(&note);
     }
-    let warnings = warnings(settings, &estimate, cycle_time.mean.mean, reps);
+    let warnings = warnings(map, model, settings, &estimate, cycle_time.mean.mean, reps);
     SimResult {
         settings: *settings,
         cycle_time,
@@ -380,23 +380,68 @@ fn outage_note(
     })
 }
 
-/// Advice about the run itself: a warm-up too short for the cycle time, a run stopped by a guard.
-#[allow(clippy::cast_precision_loss, reason = "case counts are far below 2^52")]
+/// Advice about the run itself: a warm-up too short for the process to fill up (from the
+/// cycle time and from the relaxation time of the busiest owner), an initial bias seen across
+/// replications, cases that never finished, and guards that stopped the run.
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "counts and times are far below 2^52"
+)]
 fn warnings(
+    map: &ProcessMap,
+    model: &Model,
     settings: &Simulation,
     estimate: &analysis::LoadEstimate,
     cycle_hours: f64,
     reps: &[RepStats],
 ) -> Vec<String> {
     let mut warnings = Vec::new();
-    let warmup_hours = ratio(settings.warmup as f64, estimate.arrivals_per_hour);
-    if estimate.unstable.is_empty() && warmup_hours < cycle_hours {
-        let needed = (2.0 * cycle_hours * estimate.arrivals_per_hour).ceil();
+    let rate = estimate.arrivals_per_hour;
+    let warmup_hours = ratio(settings.warmup as f64, rate);
+    if estimate.unstable.is_empty() {
+        // A queue at utilisation rho relaxes to its steady state in about
+        // tau = E[S] / (c (1 - sqrt(rho))^2) (Morse); three tau leave about 5% of the start-up
+        // bias. The busiest owner sets the pace.
+        let relax = relaxation_hours(model, estimate, reps);
+        // Shorter than one cycle time: late work is under-counted; twice is the advice.
+        let by_cycle = if warmup_hours < cycle_hours {
+            (2.0 * cycle_hours * rate).ceil()
+        } else {
+            0.0
+        };
+        let by_relaxation = relax
+            .as_ref()
+            .map_or(0.0, |(_, tau)| (3.0 * tau * rate).ceil());
+        let needed = by_cycle.max(by_relaxation);
+        if (settings.warmup as f64) < needed {
+            let why = match relax {
+                Some((owner, tau)) if by_relaxation >= by_cycle => format!(
+                    "{}'s queue needs about {} to settle (relaxation time {} at its load)",
+                    map.owner_name(&owner),
+                    whole_hours(3.0 * tau),
+                    whole_hours(tau)
+                ),
+                _ => format!(
+                    "it is shorter than the mean cycle time ({})",
+                    whole_hours(cycle_hours)
+                ),
+            };
+            warnings.push(format!(
+                "The warm-up ({} cases, about {}) is too short: {why}, so the figures are biased \
+                 by the empty start. Use a warm-up of at least {needed:.0} cases.",
+                settings.warmup,
+                whole_hours(warmup_hours)
+            ));
+        }
+    }
+    if let Some(bias) = initial_bias(reps) {
+        warnings.push(bias);
+    }
+    let unfinished: u64 = reps.iter().map(|r| r.unfinished).sum();
+    if unfinished > 0 {
         warnings.push(format!(
-            "The warm-up ({} cases, about {:.0} h) is shorter than the mean cycle time ({:.0} h): \
-             work late in a case is under-counted while the process fills up. Use a warm-up of \
-             at least {needed:.0} cases.",
-            settings.warmup, warmup_hours, cycle_hours
+            "{unfinished} cases never finished: they were still waiting at a Parallel join when \
+             the run ended, so the map can deadlock."
         ));
     }
     if reps.iter().any(|r| r.truncated) {
@@ -407,4 +452,94 @@ fn warnings(
         );
     }
     warnings
+}
+
+/// A duration rounded to whole hours (or minutes, when under an hour), for advice.
+fn whole_hours(h: f64) -> Duration {
+    if h >= 1.0 {
+        Duration::from_hours(h.round())
+    } else {
+        Duration::from_hours((h * 60.0).round() / 60.0)
+    }
+}
+
+/// The busiest stable owner's relaxation time in hours, with its id.
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "counts and times are far below 2^52"
+)]
+fn relaxation_hours(
+    model: &Model,
+    estimate: &analysis::LoadEstimate,
+    reps: &[RepStats],
+) -> Option<(String, f64)> {
+    let mut best: Option<(String, f64)> = None;
+    for (k, id) in model.owner_ids.iter().enumerate() {
+        let Some(load) = estimate.owners.get(id) else {
+            continue;
+        };
+        let rho = load.utilization;
+        if !(rho > 0.0 && rho < 1.0) {
+            continue;
+        }
+        let busy: f64 = reps
+            .iter()
+            .filter_map(|r| r.owners.get(k))
+            .map(|o| o.busy_area)
+            .sum();
+        let count: u64 = reps
+            .iter()
+            .filter_map(|r| r.owners.get(k))
+            .map(|o| o.wait_count)
+            .sum();
+        if count == 0 {
+            continue;
+        }
+        let service_hours = hours(busy / count as f64);
+        let tau = service_hours / (f64::from(load.capacity.max(1)) * (1.0 - rho.sqrt()).powi(2));
+        if best.as_ref().is_none_or(|(_, t)| tau > *t) {
+            best = Some((id.clone(), tau));
+        }
+    }
+    best
+}
+
+/// Compares the mean cycle time of the first and the second half of each replication's
+/// measured cases: with a warm-up long enough, they differ only by noise.
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "counts and times are far below 2^52"
+)]
+fn initial_bias(reps: &[RepStats]) -> Option<String> {
+    let differences: Vec<f64> = reps
+        .iter()
+        .filter_map(|r| {
+            let [(early_sum, early_n), (late_sum, late_n)] = r.halves;
+            (early_n > 0 && late_n > 0)
+                .then(|| hours(early_sum / early_n as f64) - hours(late_sum / late_n as f64))
+        })
+        .collect();
+    let late: f64 = reps
+        .iter()
+        .filter(|r| r.halves[1].1 > 0)
+        .map(|r| hours(r.halves[1].0 / r.halves[1].1 as f64))
+        .sum::<f64>()
+        / reps.len().max(1) as f64;
+    let (mean, ci) = stats::mean_ci95(&differences);
+    let ci = ci?;
+    // Significant (the interval excludes zero) and large enough to matter (over 5%).
+    if mean.abs() > ci && mean.abs() > 0.05 * late && late > 0.0 {
+        let (faster, share) = if mean < 0.0 {
+            ("shorter", -mean / late)
+        } else {
+            ("longer", mean / late)
+        };
+        return Some(format!(
+            "Initial bias: the first half of each replication's cases had {faster} cycle times \
+             than the second ({:.0}% on average, beyond the 95% interval): the process was \
+             still filling up. Use a longer warm-up or more cases.",
+            share * 100.0
+        ));
+    }
+    None
 }

@@ -310,6 +310,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_case_waiting_at_a_join_is_never_complete() {
+        // Exclusive branches into a Parallel join: validation refuses this map, so run the
+        // engine directly. Before the fix every case "completed" at the join in minutes.
+        let text = include_str!("../../../shared/hostile/silently-accepted-a5530ae11e.ron");
+        let map = crate::model::io::from_str(text, std::path::Path::new("deadlock.ron"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            model::has_errors(&model::validate(&map)),
+            "validation refuses it"
+        );
+        let Some(compiled) = Model::compile(&map, false) else {
+            panic!("compiles");
+        };
+        let stats = engine::replicate(
+            &compiled,
+            Xoshiro256PlusPlus::seed_from_u64(1),
+            200,
+            0,
+            &Control::default(),
+        );
+        assert_eq!(stats.measured_done, 0, "no case ends while a branch waits");
+    }
+
+    #[test]
     fn simulate_marks_its_control_finished_and_names_compile_failures() {
         let control = Control::default();
         let map = ProcessMap::default();

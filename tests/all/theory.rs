@@ -502,3 +502,104 @@ fn a_chain_of_services_multiplies_availability() {
     assert!((impact.services["front"].availability_effective - 0.855).abs() < 1e-12);
     assert!((impact.services["back"].case_share - 1.0).abs() < 1e-9);
 }
+
+#[test]
+fn two_services_down_at_once_are_charged_by_name_independent_rules() {
+    // A step needs s1 (up 90%) and s2 (up 80%). Each counts every case that found it down
+    // (PASTA: 10% and 20%), whatever their names; the delay is split by how long each held the
+    // case up, so the parts add up to the whole.
+    let services = |a: &str, b: &str| {
+        outage_map(
+            &format!(
+                r#""{a}": Service(name: "A", availability: 0.9, mean_repair: "1h"),
+                   "{b}": Service(name: "B", availability: 0.8, mean_repair: "1h")"#
+            ),
+            &format!(r#""{a}", "{b}""#),
+        )
+    };
+    #[allow(clippy::cast_precision_loss)]
+    let share = |result: &sim::SimResult, id: &str| {
+        result.services[id].cases_delayed as f64 / result.cases_measured as f64
+    };
+    let first = run(&services("s1", "s2"), 40_000, 1_000, 4, 31);
+    let renamed = run(&services("z1", "a2"), 40_000, 1_000, 4, 31);
+    assert!(
+        (share(&first, "s1") - 0.1).abs() < 0.012,
+        "{}",
+        share(&first, "s1")
+    );
+    assert!(
+        (share(&first, "s2") - 0.2).abs() < 0.015,
+        "{}",
+        share(&first, "s2")
+    );
+    // Renamed, the 80% service comes first in id order: its share stays 20% (charging the
+    // first down service in id order gave the second one 18%).
+    assert!(
+        (share(&renamed, "z1") - 0.1).abs() < 0.012,
+        "{}",
+        share(&renamed, "z1")
+    );
+    assert!(
+        (share(&renamed, "a2") - 0.2).abs() < 0.015,
+        "{}",
+        share(&renamed, "a2")
+    );
+    // Totals: the split delay adds up to the time cases waited for services.
+    let charged: f64 = first.services.values().map(|s| s.delay_hours).sum::<f64>();
+    #[allow(clippy::cast_precision_loss)]
+    let waited = first.steps["work"].wait_mean * first.steps["work"].count as f64 / 4.0;
+    assert!(
+        (charged - waited).abs() < 0.01 * waited.max(1.0),
+        "charged {charged} vs waited {waited}"
+    );
+}
+
+#[test]
+fn more_than_64_services_all_count() {
+    let list: Vec<String> = (0..70)
+        .map(|i| {
+            format!(r#""svc{i:02}": Service(name: "S{i}", availability: 0.9, mean_repair: "1h")"#)
+        })
+        .collect();
+    let ids: Vec<String> = (0..70).map(|i| format!(r#""svc{i:02}""#)).collect();
+    let map = outage_map(&list.join(",\n"), &ids.join(", "));
+    let result = run(&map, 3_000, 100, 2, 41);
+    let last = &result.services["svc69"];
+    assert!(last.cases_delayed > 0, "service 70 counts too: {last:?}");
+    assert!(last.delay_mean > 0.0);
+}
+
+#[test]
+fn warmup_advice_follows_the_relaxation_time_of_a_busy_queue() {
+    // M/M/5 at 95%: the relaxation time E[S] / (c (1 - sqrt(rho))^2) is about 312 h, so three
+    // of them at 4.75 arrivals per hour ask for some 4,400 warm-up cases, where "twice the
+    // cycle time" asked for 42.
+    let map = super::parse(
+        r#"ProcessMap(
+            format: 1,
+            title: "M/M/5 at 0.95",
+            owners: {"team": Owner(name: "Team", capacity: 5)},
+            nodes: {
+                "in": Start(name: "In", arrivals: Exponential(mean: "12m 38s")),
+                "work": Step(name: "Work", owner: "team", work: Exponential(mean: "1h")),
+                "out": End(name: "Out"),
+            },
+            flows: [Flow(from: "in", to: "work"), Flow(from: "work", to: "out")],
+        )"#,
+    );
+    let result = run(&map, 5_000, 42, 4, 51);
+    let advice = result
+        .warnings
+        .iter()
+        .find(|w| w.contains("warm-up"))
+        .unwrap_or_else(|| panic!("no warm-up advice: {:?}", result.warnings));
+    let needed: f64 = advice
+        .split("at least ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no number in {advice}"));
+    assert!((3_000.0..7_000.0).contains(&needed), "{advice}");
+    assert!(advice.contains("Team"), "{advice}");
+}

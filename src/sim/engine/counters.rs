@@ -15,6 +15,9 @@ pub struct RepStats {
     pub cycle: LogHistogram,
     /// Sum of measured cycle times.
     pub cycle_sum: f64,
+    /// Cycle time sum and count of the measured cases that arrived in the first half of the
+    /// measured arrivals, and of those in the second half (the initial-bias check).
+    pub halves: [(f64, u64); 2],
     /// Measured cases that met the end-to-end SLA.
     pub sla_met: u64,
     /// Per step, in [`Model::step_ids`](super::Model::step_ids) order.
@@ -35,6 +38,8 @@ pub struct RepStats {
     pub truncated: bool,
     /// True when the run was cancelled.
     pub cancelled: bool,
+    /// Cases that had not finished when no event was left (stuck at a join).
+    pub unfinished: u64,
     /// Measured cases that finished.
     pub measured_done: u64,
     /// Per service, in [`Model::service_ids`](super::Model::service_ids) order.

@@ -37,6 +37,18 @@ impl Run<'_> {
         };
         *state = !*state;
         let now_down = *state;
+        // Down time so far, for splitting delays between services (see `unblocked`).
+        if let (Some(total), Some(since)) = (
+            self.down_total.get_mut(index),
+            self.down_since.get_mut(index),
+        ) {
+            if !now_down {
+                #[allow(clippy::cast_precision_loss, reason = "time spans fit f64 well enough")]
+                let span = (self.now - *since) as f64;
+                *total += span;
+            }
+            *since = self.now;
+        }
         self.refresh_availability();
         if now_down && self.measuring {
             if let Some(stats) = self.stats.services.get_mut(index) {
@@ -85,19 +97,92 @@ impl Run<'_> {
             .find(|&s| self.down.get(s as usize).copied().unwrap_or(false))
     }
 
-    /// Records the end of a delay caused by an outage.
+    /// Base service `s`'s down time from the start of the run until now (µs).
+    #[allow(clippy::cast_precision_loss, reason = "time spans fit f64 well enough")]
+    fn down_time(&self, s: u32) -> f64 {
+        let i = s as usize;
+        let total = self.down_total.get(i).copied().unwrap_or(0.0);
+        match (self.down.get(i), self.down_since.get(i)) {
+            (Some(true), Some(since)) => total + (self.now - since) as f64,
+            _ => total,
+        }
+    }
+
+    /// Starts an outage delay of `case` at step `node`: notes every needed service it found
+    /// down (the case counts against each), and the down time so far of all of them. Returns
+    /// the delay's slot for [`Waiting::blocked_by`].
+    pub(super) fn begin_delay(&mut self, case: u32, node: u32) -> u32 {
+        let model = self.model;
+        let Some(CNode::Step { needs, .. }) = model.nodes.get(node as usize) else {
+            return NONE;
+        };
+        let slot = self.free_blocks.pop();
+        let mut snapshot = slot
+            .and_then(|slot| self.blocks.get_mut(slot as usize).map(std::mem::take))
+            .unwrap_or_default();
+        snapshot.clear();
+        for &s in needs {
+            snapshot.push((s, self.down_time(s)));
+            let down = self.down.get(s as usize).copied().unwrap_or(false);
+            if let Some(c) = self.cases.get_mut(case as usize) {
+                if down && !c.delayed_by.contains(&s) {
+                    c.delayed_by.push(s);
+                }
+            }
+        }
+        match slot {
+            Some(slot) => {
+                if let Some(place) = self.blocks.get_mut(slot as usize) {
+                    *place = snapshot;
+                }
+                slot
+            }
+            None => {
+                #[allow(clippy::cast_possible_truncation, reason = "open delays fit in u32")]
+                let slot = self.blocks.len() as u32;
+                self.blocks.push(snapshot);
+                slot
+            }
+        }
+    }
+
+    /// Records the end of a delay caused by outages. The delay is split between the needed
+    /// services in proportion to how long each was down during it (two services down at once
+    /// share that time), so the parts add up to the delay and no service is charged for
+    /// another's name coming first. A service that is down because something it depends on is
+    /// down is not charged: the base service that failed is.
     #[allow(clippy::cast_precision_loss, reason = "time spans fit f64 well enough")]
     pub(super) fn unblocked(&mut self, w: &mut Waiting) {
         if w.blocked_by == NONE {
             return;
         }
+        let slot = w.blocked_by;
+        w.blocked_by = NONE;
+        let snapshot = self
+            .blocks
+            .get_mut(slot as usize)
+            .map(std::mem::take)
+            .unwrap_or_default();
         let measured = self.cases.get(w.case as usize).is_some_and(|c| c.measured);
         if measured {
-            if let Some(stats) = self.stats.services.get_mut(w.blocked_by as usize) {
-                stats.delay_sum += (self.now - w.entered) as f64;
+            let delay = (self.now - w.entered) as f64;
+            let held: Vec<(u32, f64)> = snapshot
+                .iter()
+                .map(|&(s, before)| (s, (self.down_time(s) - before).max(0.0)))
+                .collect();
+            let total: f64 = held.iter().map(|(_, h)| h).sum();
+            for (s, h) in held {
+                if total > 0.0 && h > 0.0 {
+                    if let Some(stats) = self.stats.services.get_mut(s as usize) {
+                        stats.delay_sum += delay * h / total;
+                    }
+                }
             }
         }
-        w.blocked_by = NONE;
+        if let Some(place) = self.blocks.get_mut(slot as usize) {
+            *place = snapshot;
+        }
+        self.free_blocks.push(slot);
     }
 
     /// After a service came back: starts the work that can start now.

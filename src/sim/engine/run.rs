@@ -23,8 +23,10 @@ pub(super) struct Case {
     start: u64,
     tokens: u32,
     pub(super) measured: bool,
-    /// Services (bit = index, first 64) that delayed this case.
-    delayed_by: u64,
+    /// Arrived in the first half of the measured arrivals.
+    early: bool,
+    /// Base services this case found down at a step that needed them (each once).
+    pub(super) delayed_by: Vec<u32>,
     /// (join node, tokens arrived) for joins this case is waiting at.
     joins: Vec<(u32, u32)>,
 }
@@ -35,7 +37,7 @@ pub(super) struct Waiting {
     pub(super) case: u32,
     pub(super) node: u32,
     pub(super) entered: u64,
-    /// The service that blocked it on arrival (`NONE` if it was not blocked).
+    /// Its outage delay in progress: an index into `Run::blocks` (`NONE` if not blocked).
     pub(super) blocked_by: u32,
 }
 
@@ -76,6 +78,14 @@ pub(super) struct Run<'m> {
     pub(super) any_down: bool,
     /// Ownerless steps waiting for services.
     pub(super) blocked_delays: Vec<Waiting>,
+    /// Outage delays in progress: for each, the down time so far of every base service the
+    /// step needs, when the delay began (slots are reused through `free_blocks`).
+    pub(super) blocks: Vec<Vec<(u32, f64)>>,
+    pub(super) free_blocks: Vec<u32>,
+    /// Per base service: down time accumulated until `down_since` (µs).
+    pub(super) down_total: Vec<f64>,
+    /// Per base service: when its current state began.
+    pub(super) down_since: Vec<u64>,
 }
 
 /// Simulates one replication: `warmup` cases, then `cases` measured ones, until all are done.
@@ -123,6 +133,10 @@ pub fn replicate(
         service_last: 0,
         any_down: false,
         blocked_delays: Vec::new(),
+        blocks: Vec::new(),
+        free_blocks: Vec::new(),
+        down_total: vec![0.0; model.service_ids.len()],
+        down_since: vec![0; model.service_ids.len()],
     };
     run.go(control);
     run.stats
@@ -173,6 +187,9 @@ impl Run<'_> {
         if self.measuring {
             self.close_window();
         }
+        if !self.stats.truncated && !self.stats.cancelled {
+            self.stats.unfinished = (self.cases.len() - self.free.len()) as u64;
+        }
     }
 
     /// Removes and returns the first queued work of owner `o` whose services are all up.
@@ -211,13 +228,15 @@ impl Run<'_> {
             self.open_window();
         }
         let measured = index >= self.warmup;
+        let early = measured && index - self.warmup < (self.total - self.warmup).div_ceil(2);
         self.level_wip(1);
         let case = if let Some(slot) = self.free.pop() {
             if let Some(c) = self.cases.get_mut(slot as usize) {
                 c.start = self.now;
                 c.tokens = 1;
                 c.measured = measured;
-                c.delayed_by = 0;
+                c.early = early;
+                c.delayed_by.clear();
                 c.joins.clear();
             }
             slot
@@ -228,7 +247,8 @@ impl Run<'_> {
                 start: self.now,
                 tokens: 1,
                 measured,
-                delayed_by: 0,
+                early,
+                delayed_by: Vec::new(),
                 joins: Vec::new(),
             });
             slot
@@ -259,14 +279,11 @@ impl Run<'_> {
                     let owner = *owner;
                     // A step whose services are not all up cannot start; the case waits
                     // without holding the owner.
-                    let blocked_by = self.blocked(node).unwrap_or(NONE);
-                    if blocked_by != NONE {
-                        if let Some(c) = self.cases.get_mut(case as usize) {
-                            if blocked_by < 64 && c.delayed_by & (1 << blocked_by) == 0 {
-                                c.delayed_by |= 1 << blocked_by;
-                            }
-                        }
-                    }
+                    let blocked_by = if self.blocked(node).is_some() {
+                        self.begin_delay(case, node)
+                    } else {
+                        NONE
+                    };
                     let free = blocked_by == NONE
                         && self
                             .owners
@@ -327,13 +344,12 @@ impl Run<'_> {
                             1
                         };
                         if arrived < *join {
-                            // Absorbed: this branch waits at the join for its siblings.
-                            c.tokens -= 1;
-                            if c.tokens == 0 {
-                                self.complete(case);
-                            }
+                            // This branch waits at the join for its siblings; its token stays
+                            // alive, so a case never completes while a branch is waiting.
                             continue;
                         }
+                        // The branches merge into one token.
+                        c.tokens -= *join - 1;
                         c.joins.retain(|e| e.0 != node);
                     }
                     #[allow(clippy::cast_possible_truncation, reason = "flow counts fit in u32")]
@@ -438,22 +454,24 @@ impl Run<'_> {
             return;
         };
         c.joins.clear();
-        let (start, measured, delayed_by) = (c.start, c.measured, c.delayed_by);
+        let (start, measured, early) = (c.start, c.measured, c.early);
+        let delayed_by = std::mem::take(&mut c.delayed_by);
         if measured {
             let cycle = self.now - start;
-            if delayed_by != 0 {
-                let missed = cycle > self.model.sla_us;
-                for (i, stats) in self.stats.services.iter_mut().enumerate().take(64) {
-                    if delayed_by & (1 << i) != 0 {
-                        stats.cases_delayed += 1;
-                        stats.sla_missed += u64::from(missed);
-                    }
+            let missed = cycle > self.model.sla_us;
+            for &s in &delayed_by {
+                if let Some(stats) = self.stats.services.get_mut(s as usize) {
+                    stats.cases_delayed += 1;
+                    stats.sla_missed += u64::from(missed);
                 }
             }
             self.stats.cycle.record(cycle);
             #[allow(clippy::cast_precision_loss, reason = "durations fit f64 well enough")]
             let cycle_f = cycle as f64;
             self.stats.cycle_sum += cycle_f;
+            let half = &mut self.stats.halves[usize::from(!early)];
+            half.0 += cycle_f;
+            half.1 += 1;
             if cycle <= self.model.sla_us {
                 self.stats.sla_met += 1;
             }
@@ -461,6 +479,11 @@ impl Run<'_> {
         }
         if self.measuring {
             self.stats.completed_in_window += 1;
+        }
+        if let Some(c) = self.cases.get_mut(case as usize) {
+            // Keep the allocation for the next case in this slot.
+            c.delayed_by = delayed_by;
+            c.delayed_by.clear();
         }
         self.level_wip(-1);
         self.free.push(case);
