@@ -8,6 +8,7 @@ pub mod handbook;
 pub mod json;
 pub mod markdown;
 pub mod metrics;
+pub mod schema;
 pub mod pdf;
 pub mod svg;
 pub mod text;

@@ -329,3 +329,42 @@ fn simulate_reports_services_and_no_outages_removes_their_cost() {
         mean(&without)
     );
 }
+
+#[test]
+fn simulate_json_matches_its_schema_and_the_schema_file_is_current() {
+    let schema = procmap::report::schema::simulation();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/simulate.schema.json");
+    let text = serde_json::to_string_pretty(&schema).expect("schema as JSON") + "\n";
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::write(&path, &text).expect("write the schema");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == text,
+        "docs/simulate.schema.json is out of date: run UPDATE_SCHEMA=1 cargo test simulate_json"
+    );
+    for (name, _) in super::samples() {
+        for replications in ["1", "3"] {
+            let output = procmap(&[
+                "simulate",
+                &format!("samples/{name}"),
+                "--json",
+                "--cases",
+                "300",
+                "--warmup",
+                "30",
+                "--replications",
+                replications,
+            ]);
+            let value: serde_json::Value =
+                serde_json::from_slice(&output.stdout).expect("simulate --json prints JSON");
+            let problems = procmap::report::schema::check(&schema, &value);
+            assert!(problems.is_empty(), "{name}: {problems:#?}");
+        }
+    }
+    // The checker is not blind: a renamed key fails.
+    let output = procmap(&["simulate", "samples/order-to-cash.ron", "--json", "--cases", "100"]);
+    let text = String::from_utf8_lossy(&output.stdout).replace("\"wip_mean\"", "\"wip\"");
+    let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert!(!procmap::report::schema::check(&schema, &value).is_empty());
+}
