@@ -95,6 +95,21 @@ impl DistKind {
     }
 }
 
+impl DistKind {
+    /// How the kind is written in a map file, with example values.
+    #[must_use]
+    pub fn example(self) -> &'static str {
+        match self {
+            Self::Fixed => r#"Fixed("10m")"#,
+            Self::Exponential => r#"Exponential(mean: "10m")"#,
+            Self::Uniform => r#"Uniform(min: "5m", max: "15m")"#,
+            Self::Triangular => r#"Triangular(min: "5m", mode: "10m", max: "30m")"#,
+            Self::Normal => r#"Normal(mean: "10m", sd: "2m")"#,
+            Self::LogNormal => r#"LogNormal(mean: "10m", sd: "5m")"#,
+        }
+    }
+}
+
 impl std::fmt::Display for DistKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.label())

@@ -93,6 +93,9 @@ pub fn from_str(text: &str, path: &Path) -> Result<ProcessMap, LoadError> {
     }
     ron::from_str::<ProcessMap>(text).map_err(|error| {
         let mut message = describe(&error.code);
+        if let Some(hint) = distribution_hint(text, error.span.start.line, error.span.start.col) {
+            message = format!("{message}; {hint}");
+        }
         if let ron::error::Error::Message(text_of_error) = &error.code {
             if let Some(lines) = duplicate_lines(text, text_of_error) {
                 message = format!("{message} (entries on lines {lines})");
@@ -106,6 +109,39 @@ pub fn from_str(text: &str, path: &Path) -> Result<ProcessMap, LoadError> {
             message: super::limits::printable(&message).into_owned(),
         }
     })
+}
+
+/// When a syntax error sits inside a distribution (`Exponential("1h")`, `Fixed(mean: "1h")`),
+/// what that distribution looks like, with an example.
+fn distribution_hint(text: &str, line: usize, column: usize) -> Option<String> {
+    let line_text = text.lines().nth(line.checked_sub(1)?)?;
+    let before: String = line_text.chars().take(column).collect();
+    let (start, kind) = super::DistKind::ALL
+        .iter()
+        .filter_map(|kind| {
+            let needle = format!("{}(", kind.label());
+            let at = before.rfind(&needle)?;
+            // Not the tail of a longer name ("Normal(" inside "LogNormal(").
+            let whole = before[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric() && c != '_');
+            whole.then_some((at, *kind))
+        })
+        .max_by_key(|(at, _)| *at)?;
+    // Only when the error is inside that distribution's parentheses.
+    let inside = &before[start..];
+    let open = inside.matches('(').count() > inside.matches(')').count();
+    // Errors about missing fields point just past the closing parenthesis.
+    let just_closed = inside.trim_end().ends_with(')') && inside.matches('(').count() == 1;
+    if !open && !just_closed {
+        return None;
+    }
+    Some(format!(
+        "a {} distribution is written {}",
+        kind.label(),
+        kind.example()
+    ))
 }
 
 /// The 1-based line and column of the first occurrence of `needle`.

@@ -58,6 +58,9 @@ pub struct BoxShape {
     pub tag: Option<&'static str>,
     /// Name.
     pub title: String,
+    /// The name wrapped for the card (at most [`TITLE_LINES`] lines; the first one follows
+    /// the tag).
+    pub title_lines: Vec<String>,
     /// Detail lines (owner, work time, SLA; availability for services).
     pub lines: Vec<String>,
     /// Border and tag colour (owner colour for steps).
@@ -120,6 +123,22 @@ fn curve(from: (f32, f32), to: (f32, f32), horizontal: bool) -> [(f32, f32); 4] 
     }
 }
 
+/// A card's title lines: the name wrapped to the card's inner width, the first line beside the
+/// tag.
+fn card_title(name: &str, tag: Option<&str>, card_width: f32) -> Vec<String> {
+    let inner = card_width - 18.0;
+    let tag_width = tag.map_or(0.0, |t| approx_width(t, 8.0) + 13.0);
+    wrap_title(name, inner - tag_width, inner, TITLE_LINES, |t| {
+        approx_width(t, TITLE_SIZE)
+    })
+}
+
+/// How much taller than its kind's card a box with these title lines is.
+#[allow(clippy::cast_precision_loss, reason = "at most three lines")]
+fn extra_height(title_lines: &[String]) -> f32 {
+    title_lines.len().saturating_sub(1) as f32 * TITLE_LINE
+}
+
 /// Lays out a map as it is drawn in the editor.
 #[must_use]
 pub fn layout(map: &ProcessMap) -> Diagram {
@@ -135,8 +154,6 @@ pub fn layout(map: &ProcessMap) -> Diagram {
         let kind = node.kind();
         let (w, h) = palette::card_size(ElementKind::Node(kind));
         let (x, y) = at(node.at());
-        let area = Area { x, y, w, h };
-        areas.insert((true, id.as_str()), area);
         let (colour, tag, radius, lines) = match node {
             Node::Step {
                 owner, work, sla, ..
@@ -170,10 +187,19 @@ pub fn layout(map: &ProcessMap) -> Diagram {
             Node::Decision { .. } => (palette::DECISION, Some("XOR"), 4.0, Vec::new()),
             Node::Parallel { .. } => (palette::PARALLEL, Some("AND"), 4.0, Vec::new()),
         };
+        let title_lines = card_title(node.name(), tag, w);
+        let area = Area {
+            x,
+            y,
+            w,
+            h: h + extra_height(&title_lines),
+        };
+        areas.insert((true, id.as_str()), area);
         boxes.push(BoxShape {
             area,
             kind: ElementKind::Node(kind),
             tag,
+            title_lines,
             title: node.name().to_owned(),
             lines,
             colour,
@@ -183,7 +209,13 @@ pub fn layout(map: &ProcessMap) -> Diagram {
     for (id, service) in &map.services {
         let (w, h) = palette::card_size(ElementKind::Service);
         let (x, y) = at(service.at);
-        let area = Area { x, y, w, h };
+        let title_lines = card_title(&service.name, Some("SERVICE"), w);
+        let area = Area {
+            x,
+            y,
+            w,
+            h: h + extra_height(&title_lines),
+        };
         areas.insert((false, id.as_str()), area);
         let availability = if service.availability >= 1.0 {
             "always up".to_owned()
@@ -194,6 +226,7 @@ pub fn layout(map: &ProcessMap) -> Diagram {
             area,
             kind: ElementKind::Service,
             tag: Some("SERVICE"),
+            title_lines,
             title: service.name.clone(),
             lines: vec![availability],
             colour: palette::SERVICE,
@@ -297,19 +330,157 @@ pub fn layout(map: &ProcessMap) -> Diagram {
     }
 }
 
-/// Cuts `text` to fit `max_width` as measured by `width`, ending it with "…".
+/// Cuts `text` to fit `max_width` as measured by `width`, ending it with "…". Widths grow
+/// with length, so the longest prefix that fits is found by bisection.
 pub fn fit_text(text: &str, max_width: f32, width: impl Fn(&str) -> f32) -> String {
     if width(text) <= max_width {
         return text.to_owned();
     }
     let chars: Vec<char> = text.chars().collect();
-    let mut keep = chars.len();
-    while keep > 0 {
-        keep -= 1;
-        let candidate: String = chars.iter().take(keep).collect::<String>() + "…";
-        if width(&candidate) <= max_width {
-            return candidate;
+    let with_ellipsis = |keep: usize| chars.iter().take(keep).collect::<String>() + "…";
+    let (mut fits, mut too_long) = (0, chars.len());
+    while too_long - fits > 1 {
+        let middle = usize::midpoint(fits, too_long);
+        if width(&with_ellipsis(middle)) <= max_width {
+            fits = middle;
+        } else {
+            too_long = middle;
         }
     }
-    "…".to_owned()
+    if fits == 0 && width(&with_ellipsis(0)) > max_width {
+        return "…".to_owned();
+    }
+    with_ellipsis(fits)
+}
+
+/// Lines a card title may take; the card grows by [`TITLE_LINE`] for each line after the first.
+pub const TITLE_LINES: usize = 3;
+/// Height of one more title line, in canvas units.
+pub const TITLE_LINE: f32 = 15.0;
+/// Title font size of the SVG cards (the PDF's is a little smaller, so its lines fit too).
+pub const TITLE_SIZE: f32 = 12.0;
+
+/// A text's width at `size`, estimated from its length (about 0.58 em a character for `DejaVu`
+/// Sans Bold); used to lay out cards the same way for every output.
+#[allow(clippy::cast_precision_loss, reason = "character counts are small")]
+#[must_use]
+pub fn approx_width(text: &str, size: f32) -> f32 {
+    text.chars().count() as f32 * size * 0.58
+}
+
+/// Wraps a title onto at most `max_lines` lines: the first `first_width` wide (after the
+/// tag), the others `width`. Words longer than a line are broken; what does not fit on the
+/// last line ends with "…".
+pub fn wrap_title(
+    title: &str,
+    first_width: f32,
+    width: f32,
+    max_lines: usize,
+    measure: impl Fn(&str) -> f32,
+) -> Vec<String> {
+    // Words, with any word wider than a whole line broken into pieces that fit.
+    let mut tokens: Vec<String> = Vec::new();
+    for word in title.split_whitespace() {
+        let mut piece = String::new();
+        for c in word.chars() {
+            piece.push(c);
+            if piece.chars().count() > 1 && measure(&piece) > width {
+                piece.pop();
+                tokens.push(std::mem::take(&mut piece));
+                piece.push(c);
+            }
+        }
+        tokens.push(piece);
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut rest = tokens.into_iter();
+    while let Some(token) = rest.next() {
+        let limit = if lines.is_empty() { first_width } else { width };
+        let candidate = if current.is_empty() {
+            token.clone()
+        } else {
+            format!("{current} {token}")
+        };
+        if measure(&candidate) <= limit {
+            current = candidate;
+            continue;
+        }
+        if current.is_empty() && lines.len() + 1 < max_lines {
+            // Only the short first line (beside the tag) can be too narrow for a piece: the
+            // tag stands alone and the name starts below it.
+            lines.push(String::new());
+            current = token;
+            continue;
+        }
+        if lines.len() + 1 >= max_lines {
+            // The last line takes everything left, cut to fit.
+            let tail: Vec<String> = std::iter::once(candidate).chain(rest).collect();
+            lines.push(fit_text(&tail.join(" "), limit, &measure));
+            return lines;
+        }
+        lines.push(std::mem::replace(&mut current, token));
+    }
+    if !current.is_empty() || lines.is_empty() {
+        let limit = if lines.is_empty() { first_width } else { width };
+        lines.push(fit_text(&current, limit, &measure));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(text: &str) -> f32 {
+        approx_width(text, 10.0)
+    }
+
+    #[test]
+    fn long_names_wrap_onto_three_lines_and_no_more() {
+        // 5.8 per character: 20 characters per line, 10 on the first.
+        let lines = wrap_title("Accounts payable checks the invoice", 58.0, 116.0, 3, chars);
+        assert_eq!(lines, ["Accounts", "payable checks the", "invoice"]);
+        let long = wrap_title(&"word ".repeat(40), 58.0, 116.0, 3, chars);
+        assert_eq!(long.len(), 3);
+        assert!(long[2].ends_with('…'), "{long:?}");
+        assert!(long.iter().all(|l| chars(l) <= 116.0), "{long:?}");
+        // A word longer than a line is broken.
+        let broken = wrap_title(&"x".repeat(30), 116.0, 116.0, 3, chars);
+        assert_eq!(broken, ["x".repeat(20), "x".repeat(10)]);
+        assert_eq!(wrap_title("Short", 58.0, 116.0, 3, chars), ["Short"]);
+        // Too wide beside the tag: the name starts on the next line.
+        assert_eq!(
+            wrap_title("Reconciliation", 30.0, 116.0, 3, chars),
+            ["", "Reconciliation"]
+        );
+    }
+
+    #[test]
+    fn fit_text_keeps_the_longest_prefix_that_fits() {
+        assert_eq!(fit_text("abcdef", 100.0, chars), "abcdef");
+        let cut = fit_text("abcdefghij", 30.0, chars);
+        assert_eq!(cut, "abcd…");
+        assert_eq!(fit_text("abc", 1.0, chars), "…");
+    }
+
+    #[test]
+    fn cards_grow_with_their_title() {
+        let mut map = ProcessMap::default();
+        map.nodes.insert(
+            "a".into(),
+            Node::new(
+                crate::model::NodeKind::Step,
+                "Accounts payable checks the supplier invoice against the order",
+                crate::model::Point::default(),
+            ),
+        );
+        let diagram = layout(&map);
+        let card = &diagram.boxes[0];
+        assert!(card.title_lines.len() > 1, "{:?}", card.title_lines);
+        let (_, h) = palette::card_size(ElementKind::Node(crate::model::NodeKind::Step));
+        assert!(card.area.h > h);
+        let whole: String = card.title_lines.join(" ");
+        assert!(whole.contains("invoice"), "{whole}");
+    }
 }

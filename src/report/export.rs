@@ -116,7 +116,8 @@ pub fn export(
         Format::Pdf => write("PDF", path, &pdf::render(book, paper)?)?,
         Format::Svg => write("SVG", path, svg::diagram(map).as_bytes())?,
         Format::Markdown => {
-            let svg_path = path.with_extension("svg");
+            // `<name>-diagram.svg`, so a diagram exported as `<name>.svg` beside it is kept.
+            let svg_path = diagram_beside(path);
             let svg_name = svg_path.file_name().map_or_else(
                 || "diagram.svg".to_owned(),
                 |n| n.to_string_lossy().into_owned(),
@@ -130,6 +131,16 @@ pub fn export(
         }
     }
     Ok(written)
+}
+
+/// Where the Markdown handbook `path` keeps its diagram: `<stem>-diagram.svg` beside it.
+#[must_use]
+pub fn diagram_beside(path: &Path) -> PathBuf {
+    let stem = path.file_stem().map_or_else(
+        || "handbook".to_owned(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    path.with_file_name(format!("{stem}-diagram.svg"))
 }
 
 #[cfg(test)]
@@ -150,8 +161,8 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let what: Vec<&str> = written.iter().map(|w| w.what).collect();
         assert_eq!(what, ["SVG", "Markdown"]);
-        assert!(folder.path().join("book.svg").is_file());
+        assert!(folder.path().join("book-diagram.svg").is_file());
         let text = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(text.contains("book.svg"), "{text}");
+        assert!(text.contains("book-diagram.svg"), "{text}");
     }
 }

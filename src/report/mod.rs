@@ -8,7 +8,7 @@ pub mod handbook;
 pub mod json;
 pub mod markdown;
 pub mod metrics;
-pub mod schema;
 pub mod pdf;
+pub mod schema;
 pub mod svg;
 pub mod text;

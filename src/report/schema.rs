@@ -53,16 +53,19 @@ fn table<R>(table: &[Metric<R>], nullable: &[&str]) -> (Map<String, Value>, Vec<
 }
 
 fn object(properties: Map<String, Value>, required: Vec<String>) -> Value {
-    json!({
-        "type": "object",
-        "properties": properties,
-        "required": required,
-        "additionalProperties": false,
-    })
+    let mut schema = Map::new();
+    schema.insert("type".into(), json!("object"));
+    schema.insert("properties".into(), Value::Object(properties));
+    schema.insert("required".into(), Value::from(required));
+    schema.insert("additionalProperties".into(), json!(false));
+    Value::Object(schema)
 }
 
 fn by_id(item: Value) -> Value {
-    json!({"type": "object", "additionalProperties": item})
+    let mut schema = Map::new();
+    schema.insert("type".into(), json!("object"));
+    schema.insert("additionalProperties".into(), item);
+    Value::Object(schema)
 }
 
 /// The schema of the `simulate --json` object.
@@ -95,17 +98,29 @@ pub fn simulation() -> Value {
     let (service, service_required) = table(metrics::SERVICE, &[]);
     let strings = json!({"type": "array", "items": {"type": "string"}});
     let fixed = [
-        ("model", json!({"type": "string", "description": "The map's title"})),
-        ("cases", json!({"type": "integer", "description": "Measured cases per replication"})),
+        (
+            "model",
+            json!({"type": "string", "description": "The map's title"}),
+        ),
+        (
+            "cases",
+            json!({"type": "integer", "description": "Measured cases per replication"}),
+        ),
         ("replications", json!({"type": "integer"})),
         ("seed", json!({"type": "integer"})),
-        ("warmup", json!({"type": "integer", "description": "Warm-up cases per replication"})),
+        (
+            "warmup",
+            json!({"type": "integer", "description": "Warm-up cases per replication"}),
+        ),
         ("cycle_time", object(cycle, cycle_required)),
         ("sla", sla),
         ("steps", by_id(object(step, step_required))),
         ("owners", by_id(object(owner, owner_required))),
         ("services", by_id(object(service, service_required))),
-        ("outages", json!({"type": "boolean", "description": "Service outages were simulated"})),
+        (
+            "outages",
+            json!({"type": "boolean", "description": "Service outages were simulated"}),
+        ),
         ("bottlenecks", strings.clone()),
         ("finding", json!({"type": "string"})),
         ("unstable", strings.clone()),
@@ -165,13 +180,17 @@ fn check_at(schema: &Value, value: &Value, path: &str, problems: &mut Vec<String
             _ => Vec::new(),
         };
         if !names.iter().any(|n| type_matches(n, value)) {
-            problems.push(format!("{path}: expected {}, found {value}", names.join(" or ")));
+            problems.push(format!(
+                "{path}: expected {}, found {value}",
+                names.join(" or ")
+            ));
             return;
         }
     }
-    if let (Some(Value::Object(object)), Value::Object(props)) =
-        (Some(value).filter(|v| v.is_object()), schema.get("properties").unwrap_or(&Value::Null))
-    {
+    if let (Some(Value::Object(object)), Value::Object(props)) = (
+        Some(value).filter(|v| v.is_object()),
+        schema.get("properties").unwrap_or(&Value::Null),
+    ) {
         for (key, sub) in props {
             if let Some(v) = object.get(key) {
                 check_at(sub, v, &format!("{path}.{key}"), problems);

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::diagram::{self, Diagram, fit_text};
+use super::diagram::{self, Diagram, approx_width, fit_text};
 use crate::model::ProcessMap;
 use crate::palette::{self, Rgb};
 
@@ -17,12 +17,6 @@ pub fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// Approximate text width for SVG (DejaVu-like sans at `size`).
-#[allow(clippy::cast_precision_loss, reason = "character counts")]
-fn approx_width(text: &str, size: f32) -> f32 {
-    text.chars().count() as f32 * size * 0.58
 }
 
 /// The diagram of `map` as a standalone SVG document.
@@ -115,15 +109,26 @@ fn render(diagram: &Diagram, title: &str) -> String {
             );
             x += tw + 5.0;
         }
-        let title = fit_text(&shape.title, a.right() - x - 8.0, |t| approx_width(t, 12.0));
-        let _ = writeln!(
-            out,
-            r#"  <text x="{x}" y="{top}" font-size="12" font-weight="bold" fill="{ink}">{}</text>"#,
-            escape(&title)
-        );
+        for (i, title) in shape.title_lines.iter().enumerate() {
+            let (lx, width) = if i == 0 {
+                (x, a.right() - x - 8.0)
+            } else {
+                (a.x + 10.0, a.w - 18.0)
+            };
+            let title = fit_text(title, width, |t| approx_width(t, diagram::TITLE_SIZE));
+            #[allow(clippy::cast_precision_loss, reason = "at most three lines")]
+            let y = top + diagram::TITLE_LINE * i as f32;
+            let _ = writeln!(
+                out,
+                r#"  <text x="{lx}" y="{y}" font-size="12" font-weight="bold" fill="{ink}">{}</text>"#,
+                escape(&title)
+            );
+        }
+        #[allow(clippy::cast_precision_loss, reason = "at most three lines")]
+        let below = diagram::TITLE_LINE * shape.title_lines.len().saturating_sub(1) as f32;
         for (i, line) in shape.lines.iter().enumerate() {
             #[allow(clippy::cast_precision_loss, reason = "a few lines")]
-            let y = top + 16.0 + 13.0 * i as f32;
+            let y = top + below + 16.0 + 13.0 * i as f32;
             if y > a.bottom() - 4.0 {
                 break;
             }

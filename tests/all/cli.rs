@@ -363,8 +363,39 @@ fn simulate_json_matches_its_schema_and_the_schema_file_is_current() {
         }
     }
     // The checker is not blind: a renamed key fails.
-    let output = procmap(&["simulate", "samples/order-to-cash.ron", "--json", "--cases", "100"]);
+    let output = procmap(&[
+        "simulate",
+        "samples/order-to-cash.ron",
+        "--json",
+        "--cases",
+        "100",
+    ]);
     let text = String::from_utf8_lossy(&output.stdout).replace("\"wip_mean\"", "\"wip\"");
     let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     assert!(!procmap::report::schema::check(&schema, &value).is_empty());
+}
+
+#[test]
+fn svg_and_markdown_exports_keep_apart() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let svg = folder.path().join("x.svg");
+    let md = folder.path().join("x.md");
+    let output = procmap(&[
+        "export",
+        "samples/order-to-cash.ron",
+        "--svg",
+        &svg.to_string_lossy(),
+        "--markdown",
+        &md.to_string_lossy(),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let text = stdout(&output);
+    let wrote: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("wrote SVG"))
+        .collect();
+    assert_eq!(wrote.len(), 2, "{text}");
+    assert_ne!(wrote[0], wrote[1], "two different SVG files: {text}");
+    assert!(folder.path().join("x-diagram.svg").is_file());
+    assert!(svg.is_file());
 }

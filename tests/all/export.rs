@@ -161,7 +161,7 @@ fn export_command_writes_all_three() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    for name in ["book.pdf", "map.svg", "book.md", "book.svg"] {
+    for name in ["book.pdf", "map.svg", "book.md", "book-diagram.svg"] {
         assert!(Path::new(&out(name)).exists(), "{name} missing");
     }
     let missing = Command::new(env!("CARGO_BIN_EXE_procmap"))

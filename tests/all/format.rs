@@ -629,3 +629,23 @@ fn edits_built_by_the_model_undo_exactly() {
     let outcome = worker.join().expect("the property test thread");
     assert!(outcome.is_ok(), "{outcome:?}");
 }
+
+#[test]
+fn distribution_slips_get_an_example() {
+    for (slip, example) in [
+        (r#"Exponential("1h")"#, r#"Exponential(mean: "10m")"#),
+        (r#"Fixed(mean: "1h")"#, r#"Fixed("10m")"#),
+        (
+            r#"LogNormal(mean: "1h")"#,
+            r#"LogNormal(mean: "10m", sd: "5m")"#,
+        ),
+    ] {
+        let text = REFERENCE.replace(r#"Exponential(mean: "6m")"#, slip);
+        assert_ne!(text, REFERENCE, "the reference has the arrivals to replace");
+        let error = io::from_str(&text, Path::new("slip.ron"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains(example), "{slip}: {error}");
+    }
+}

@@ -7,7 +7,13 @@ use super::layout::Layout;
 use super::measure::Measure;
 use super::{HEADER, MARGIN, Op, PageOps};
 use crate::palette;
-use crate::report::diagram::{Area, Diagram, fit_text};
+use crate::report::diagram::{Area, Diagram, TITLE_LINE, fit_text};
+
+/// The smallest scale at which the whole map goes on one page: card titles (11 pt at 100%)
+/// are then still 6 pt, readable on paper. Smaller maps get an overview and sheets.
+const READABLE_SCALE: f32 = 0.55;
+/// The scale of the sheets: titles at 6.6 pt, so a sheet holds as much as stays readable.
+const SHEET_SCALE: f32 = 0.6;
 
 impl Layout<'_> {
     /// A landscape page for the drawing, with its heading.
@@ -37,7 +43,7 @@ impl Layout<'_> {
             .min(avail.1 / (b.h + 40.0))
             .min(1.0);
         let origin = (MARGIN, MARGIN + HEADER + 20.0);
-        if fit >= 0.55 {
+        if fit >= READABLE_SCALE {
             let mut page = self.landscape_page(w, h, format!("{title}: process map"));
             let offset = (
                 origin.0 + (avail.0 - b.w * fit) / 2.0,
@@ -54,7 +60,7 @@ impl Layout<'_> {
             );
             self.pages.push(page);
         } else {
-            let scale = 0.7;
+            let scale = SHEET_SCALE;
             let overlap = 40.0;
             let tile = (avail.0 / scale, avail.1 / scale);
             let cols = ((b.w - overlap) / (tile.0 - overlap)).ceil().max(1.0);
@@ -81,13 +87,21 @@ impl Layout<'_> {
                     h: tile.1,
                 }
             };
+            // Only sheets with a card on them are printed (a wire alone is no reason).
+            let used = |r: usize, c: usize| {
+                let t = tile_area(r, c);
+                diagram.boxes.iter().any(|card| card.area.intersects(&t))
+            };
+            let printed = (0..rows)
+                .flat_map(|r| (0..cols).map(move |c| (r, c)))
+                .filter(|&(r, c)| used(r, c))
+                .count();
             // Overview with the sheet grid.
             let mut page = self.landscape_page(
                 w,
                 h,
                 format!(
-                    "{title}: overview ({} sheets follow, {rows} rows x {cols} columns)",
-                    rows * cols
+                    "{title}: overview ({printed} sheets follow, {rows} rows x {cols} columns)"
                 ),
             );
             let overview = (avail.0 / b.w).min(avail.1 / b.h);
@@ -101,7 +115,7 @@ impl Layout<'_> {
                 None,
             );
             for r in 0..rows {
-                for c in 0..cols {
+                for c in (0..cols).filter(|&c| used(r, c)) {
                     let t = tile_area(r, c);
                     // The last sheets of a row or column reach past the map: draw their used part.
                     let area = Area {
@@ -128,7 +142,7 @@ impl Layout<'_> {
             }
             self.pages.push(page);
             for r in 0..rows {
-                for c in 0..cols {
+                for c in (0..cols).filter(|&c| used(r, c)) {
                     let t = tile_area(r, c);
                     let mut page = self.landscape_page(w, h, format!("{title}: sheet {} (row {}, column {} of {rows} x {cols}); dashed lines mark the overlap with the next sheets", sheet(r, c), r + 1, c + 1));
                     page.ops.push(Op::Clip(Area {
@@ -309,21 +323,28 @@ fn draw_diagram(
             });
             tx += tw + 4.0 * scale;
         }
-        let title = fit_text(&shape.title, area.x + area.w - tx - 6.0 * scale, |t| {
-            measure.width(t, title_size, true)
-        });
-        ops.push(Op::Text {
-            x: tx,
-            y: baseline,
-            size: title_size,
-            bold: true,
-            colour: palette::INK,
-            text: title,
-        });
+        for (i, title) in shape.title_lines.iter().enumerate() {
+            let x = if i == 0 { tx } else { area.x + 8.0 * scale };
+            let title = fit_text(title, area.x + area.w - x - 6.0 * scale, |t| {
+                measure.width(t, title_size, true)
+            });
+            #[allow(clippy::cast_precision_loss, reason = "at most three lines")]
+            let y = baseline + TITLE_LINE * scale * i as f32;
+            ops.push(Op::Text {
+                x,
+                y,
+                size: title_size,
+                bold: true,
+                colour: palette::INK,
+                text: title,
+            });
+        }
+        #[allow(clippy::cast_precision_loss, reason = "at most three lines")]
+        let below = TITLE_LINE * scale * shape.title_lines.len().saturating_sub(1) as f32;
         let line_size = 9.0 * scale;
         for (i, line) in shape.lines.iter().enumerate() {
             #[allow(clippy::cast_precision_loss, reason = "a few lines")]
-            let ly = baseline + (15.0 + 12.5 * i as f32) * scale;
+            let ly = baseline + below + (15.0 + 12.5 * i as f32) * scale;
             if ly > area.y + area.h - 3.0 * scale {
                 break;
             }

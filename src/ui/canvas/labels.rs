@@ -28,7 +28,21 @@ impl Canvas {
             let screen = self.view * mid;
             let galley =
                 painter.layout_no_wrap(text.clone(), font.clone(), ui.visuals().text_color());
-            let rect = Rect::from_center_size(screen, galley.size() + vec2(8.0, 4.0));
+            let size = galley.size() + vec2(8.0, 4.0);
+            // On the wire if it is clear of the cards, else just above or below it; a caption
+            // that would cover a card (zoomed far out) is left out.
+            let on_card = |rect: &Rect| {
+                self.rects
+                    .values()
+                    .any(|card| (self.view * *card).intersects(*rect))
+            };
+            let Some(rect) = [0.0, -1.0, 1.0]
+                .into_iter()
+                .map(|shift| Rect::from_center_size(screen + vec2(0.0, shift * size.y), size))
+                .find(|rect| !on_card(rect))
+            else {
+                continue;
+            };
             painter.rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
             painter.rect_stroke(
                 rect,

@@ -8,6 +8,9 @@ use egui::{Pos2, pos2};
 use super::{Canvas, MAX_SCALE, MIN_SCALE, bounds};
 use crate::model::ProcessMap;
 
+/// The smallest zoom at which a map opens fitted: card titles stay readable down to here.
+pub const FIRST_VIEW_MIN_SCALE: f32 = 0.35;
+
 impl Canvas {
     /// Zoom level (1.0 = 100%).
     #[must_use]
@@ -56,11 +59,12 @@ impl Canvas {
         self.pending_view = Some(view);
     }
 
-    /// The first view of a map: the whole map when it fits at a readable zoom, else its start
-    /// (left edge, vertically centred) at 70%.
+    /// The first view of a map: the whole map, fitted, unless that would make cards too small
+    /// to read (below [`FIRST_VIEW_MIN_SCALE`]); then its start (left edge, vertically
+    /// centred) at 70%.
     pub(super) fn first_view(&mut self, map: &ProcessMap) {
         self.fit(map);
-        if self.view.scaling >= 0.6 {
+        if self.view.scaling >= FIRST_VIEW_MIN_SCALE {
             return;
         }
         let Some(bounds) = bounds(map) else {
