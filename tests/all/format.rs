@@ -649,3 +649,54 @@ fn distribution_slips_get_an_example() {
         assert!(error.contains(example), "{slip}: {error}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Hostile edits of a real map, of the kinds that once broke the CLI (control characters
+    /// and duplicates in ids, huge or non-finite numbers, byte-order marks, version 0, long
+    /// names): every loader and consumer must end with a value or an error, never a panic.
+    #[test]
+    fn hostile_edits_never_panic(
+        edits in proptest::collection::vec((0usize..9, any::<prop::sample::Index>()), 1..4),
+        seed in any::<u64>(),
+    ) {
+        let mut text = REFERENCE.to_owned();
+        for (kind, at) in edits {
+            let quotes: Vec<usize> = text.match_indices('"').map(|(i, _)| i).collect();
+            let Some(&quote) = quotes.get(at.index(quotes.len().max(1))) else { continue };
+            let insert = |text: &mut String, piece: &str| text.insert_str(quote + 1, piece);
+            match kind {
+                0 => insert(&mut text, "a\nb"),
+                1 => insert(&mut text, "\u{1b}[2J"),
+                2 => insert(&mut text, &"x".repeat(5_000)),
+                3 => text = text.replacen("capacity: 3", "capacity: 4294967295", 1),
+                4 => text = text.replacen("cost_per_hour: 40.0", "cost_per_hour: 1e308", 1),
+                5 => text = format!("\u{feff}{text}"),
+                6 => text = text.replacen("format: 1", "format: 0", 1),
+                7 => text = text.replacen("at: (", "at: (1e308, ", 1),
+                _ => {
+                    // Duplicate the first node line.
+                    if let Some(line) = text.lines().find(|l| l.contains("Step(")).map(str::to_owned) {
+                        text = text.replacen(&line, &format!("{line}\n{line}"), 1);
+                    }
+                }
+            }
+        }
+        if let Ok(map) = io::from_str(&text, Path::new("hostile.ron")) {
+            let problems = model::validate(&map);
+            let _ = procmap::analysis::estimate(&map);
+            let _ = procmap::analysis::impact(&map);
+            let _ = procmap::model::size_problems(&map);
+            for problem in &problems {
+                prop_assert!(!problem.to_string().contains('\n'), "{problem}");
+            }
+            if !model::has_errors(&problems) {
+                let settings = Simulation { cases: 30, warmup: 3, replications: 1, seed, outages: true };
+                let result = procmap::sim::simulate(&map, &settings, Some(1), &procmap::sim::Control::default());
+                prop_assert!(result.is_ok(), "{:?}", result.err());
+                let _ = procmap::report::svg::diagram(&map);
+            }
+        }
+    }
+}
