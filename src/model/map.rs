@@ -240,6 +240,18 @@ impl NodeKind {
 }
 
 impl ProcessMap {
+    /// Every element: the nodes, then the services, each in id order.
+    pub fn elements(&self) -> impl Iterator<Item = super::ElementRef> + '_ {
+        self.nodes
+            .keys()
+            .map(|id| super::ElementRef::Node(id.clone()))
+            .chain(
+                self.services
+                    .keys()
+                    .map(|id| super::ElementRef::Service(id.clone())),
+            )
+    }
+
     /// The display name of an owner: its name, or the id when there is no such owner.
     #[must_use]
     pub fn owner_name<'a>(&'a self, id: &'a str) -> &'a str {

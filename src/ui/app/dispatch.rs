@@ -57,17 +57,7 @@ impl App {
             }
             UiCommand::Delete => self.delete_selection(),
             UiCommand::SelectAll => {
-                let map = self.doc.map();
-                let keys: Vec<ElementRef> = map
-                    .nodes
-                    .keys()
-                    .map(|id| ElementRef::Node(id.clone()))
-                    .chain(
-                        map.services
-                            .keys()
-                            .map(|id| ElementRef::Service(id.clone())),
-                    )
-                    .collect();
+                let keys: Vec<ElementRef> = self.doc.map().elements().collect();
                 self.select(keys);
             }
             UiCommand::Find => self.find = Some(self.find.take().unwrap_or_default()),

@@ -167,22 +167,10 @@ fn element_size(map: &ProcessMap, key: &ElementRef) -> Vec2 {
     }
 }
 
-/// Every element of a map.
-fn all_keys(map: &ProcessMap) -> impl Iterator<Item = ElementRef> + '_ {
-    map.nodes
-        .keys()
-        .map(|id| ElementRef::Node(id.clone()))
-        .chain(
-            map.services
-                .keys()
-                .map(|id| ElementRef::Service(id.clone())),
-        )
-}
-
 /// The bounding box of every element, in canvas units.
 #[must_use]
 pub fn bounds(map: &ProcessMap) -> Option<Rect> {
-    all_keys(map)
+    map.elements()
         .filter_map(|key| {
             let pos = element_pos(map, &key)?;
             Some(Rect::from_min_size(pos, element_size(map, &key)))

@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 use egui::{Color32, Pos2, Rect};
 use egui_snarl::{InPinId, NodeId, OutPinId};
 
-use super::{Canvas, all_keys, element_pos, element_size, theme, to_pos};
+use super::{Canvas, element_pos, element_size, theme, to_pos};
 use crate::model::{ElementKind, ElementRef, Node, ProcessMap};
 
 impl Canvas {
@@ -117,7 +117,8 @@ pub(super) struct Derived {
 
 impl Derived {
     pub(super) fn new(map: &ProcessMap, revision: u64) -> Self {
-        let rects: Vec<(ElementRef, Rect)> = all_keys(map)
+        let rects: Vec<(ElementRef, Rect)> = map
+            .elements()
             .filter_map(|key| {
                 let pos = element_pos(map, &key)?;
                 let size = element_size(map, &key);
