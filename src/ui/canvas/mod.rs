@@ -212,8 +212,14 @@ impl Canvas {
         revision: u64,
         decor: &Decor<'_>,
     ) -> Vec<Action> {
+        let previous = self.rect;
         self.rect = ui.available_rect_before_wrap();
-        if self.first_view_pending && self.rect.width() > 10.0 {
+        // Panels settle in the first frames: frame the map once the canvas keeps its size.
+        let settled = previous == self.rect;
+        if !settled && self.first_view_pending {
+            ui.ctx().request_repaint();
+        }
+        if self.first_view_pending && settled && self.rect.width() > 10.0 {
             self.first_view_pending = false;
             if !self.fit_pending {
                 self.first_view(map);

@@ -8,8 +8,9 @@ use egui::{Pos2, pos2};
 use super::{Canvas, MAX_SCALE, MIN_SCALE, bounds};
 use crate::model::ProcessMap;
 
-/// The smallest zoom at which a map opens fitted: card titles stay readable down to here.
-pub const FIRST_VIEW_MIN_SCALE: f32 = 0.35;
+/// The smallest zoom at which a map opens fitted (the whole process in view); below it, a
+/// large map opens at its start, readable.
+pub const FIRST_VIEW_MIN_SCALE: f32 = 0.2;
 
 impl Canvas {
     /// Zoom level (1.0 = 100%).
@@ -87,9 +88,11 @@ impl Canvas {
             });
             return;
         };
-        let bounds = bounds.expand(40.0);
-        let scaling = (self.rect.width() / bounds.width())
-            .min(self.rect.height() / bounds.height())
+        // A margin on screen (not in map units), so the outermost cards stay whole at any zoom.
+        let bounds = bounds.expand(20.0);
+        let room = self.rect.shrink(36.0);
+        let scaling = (room.width().max(1.0) / bounds.width())
+            .min(room.height().max(1.0) / bounds.height())
             .clamp(MIN_SCALE, 1.0);
         self.set_view(TSTransform {
             scaling,
