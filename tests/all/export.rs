@@ -170,3 +170,55 @@ fn export_command_writes_all_three() {
         .expect("run procmap");
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn the_handbook_is_a_tagged_pdf_with_headings_tables_and_described_figures() {
+    let (_, text) = samples()
+        .into_iter()
+        .find(|(name, _)| name == "order-to-cash.ron")
+        .expect("the order-to-cash sample");
+    let map = parse(&text);
+    let settings = procmap::model::Simulation {
+        cases: 500,
+        warmup: 50,
+        replications: 2,
+        seed: 3,
+        outages: true,
+    };
+    let results = sim::simulate(&map, &settings, Some(1), &Control::default()).expect("simulates");
+    let book = handbook::build(&map, Some(&results), "2026-12-01".into());
+    let bytes = pdf::render(&book, pdf::Paper::A4).expect("renders");
+    let folder = tempfile::tempdir().expect("temp dir");
+    let path = folder.path().join("book.pdf");
+    std::fs::write(&path, &bytes).expect("write pdf");
+    let info = |flag: &str| {
+        let mut command = Command::new("pdfinfo");
+        if !flag.is_empty() {
+            command.arg(flag);
+        }
+        let output = command
+            .arg(&path)
+            .output()
+            .expect("pdfinfo (poppler-utils)");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    assert!(info("").contains("Tagged:          yes"), "{}", info(""));
+    let tree = info("-struct-text");
+    for role in ["H1", "H2", "P (block)", "Table", "TR", "TH", "TD", "Figure"] {
+        assert!(
+            tree.contains(role),
+            "no {role} in the structure tree:\n{tree}"
+        );
+    }
+    // Reading order: the first section heading comes before the step catalogue's.
+    let first = tree
+        .find("1. Process map")
+        .expect("section 1 heading is tagged");
+    let second = tree
+        .find("2. Step catalogue")
+        .expect("section 2 heading is tagged");
+    assert!(first < second);
+    // Figures carry alternative text.
+    let raw = String::from_utf8_lossy(&bytes);
+    assert!(raw.contains("/Alt"), "figures have alt text");
+}

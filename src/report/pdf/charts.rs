@@ -1,8 +1,10 @@
 //! The charts of the simulation results: the cycle-time histogram (with p90 and SLA marks)
 //! and utilisation bars by owner (busiest first, with the 85% line).
 
+use std::fmt::Write as _;
+
 use super::layout::Layout;
-use super::{MARGIN, Op};
+use super::{MARGIN, Op, Role};
 use crate::palette;
 use crate::report::diagram::{Area, fit_text};
 use crate::report::format::{hours, percent_whole};
@@ -13,6 +15,26 @@ impl Layout<'_> {
         let Some(result) = handbook.results else {
             return;
         };
+        let c = &result.cycle_time;
+        let mut alt = format!(
+            "Histogram of cycle times: median {}, 90th percentile {}, 95th percentile {}",
+            hours(c.p50),
+            hours(c.p90),
+            hours(c.p95)
+        );
+        if let Some(sla) = &result.sla {
+            let _ = write!(
+                alt,
+                "; SLA target {} met by {}",
+                hours(sla.target_hours),
+                percent_whole(sla.met_fraction.mean)
+            );
+        }
+        self.ensure(200.0);
+        self.tagged(Role::Figure(alt), |this| this.histogram_chart(result));
+    }
+
+    fn histogram_chart(&mut self, result: &crate::sim::SimResult) {
         let histogram = &result.cycle_time.histogram;
         let (w, h) = (self.content_width(), 170.0);
         self.ensure(h + 30.0);
@@ -149,6 +171,25 @@ impl Layout<'_> {
         let Some(result) = handbook.results else {
             return;
         };
+        let parts: Vec<String> = result
+            .bottlenecks
+            .iter()
+            .filter_map(|id| {
+                let o = result.owners.get(id)?;
+                Some(format!(
+                    "{} {}",
+                    handbook.map.owner_name(id),
+                    percent_whole(o.utilization.mean)
+                ))
+            })
+            .collect();
+        let alt = format!("Utilisation by owner, busiest first: {}", parts.join(", "));
+        self.tagged(Role::Figure(alt), |this| {
+            this.utilization_chart(handbook, result);
+        });
+    }
+
+    fn utilization_chart(&mut self, handbook: &Handbook<'_>, result: &crate::sim::SimResult) {
         let label_w = 150.0;
         let bar_w = self.content_width() - label_w - 50.0;
         for id in &result.bottlenecks {

@@ -3,7 +3,7 @@
 //! are laid out on the same [`Layout`] by `sheets` and `charts`. Nothing here writes PDF.
 
 use super::measure::Measure;
-use super::{FOOTER, HEADER, MARGIN, Op, PageOps};
+use super::{FOOTER, HEADER, MARGIN, Op, PageOps, Role};
 use crate::palette::{self, Rgb};
 use crate::report::diagram::{Area, Diagram, fit_text};
 use crate::report::handbook::{Block, Handbook, notes_blocks};
@@ -67,6 +67,14 @@ impl<'m> Layout<'m> {
         }
     }
 
+    /// Draws with a meaning for the tagged PDF (see [`Role`]).
+    pub(super) fn tagged(&mut self, role: Role, draw: impl FnOnce(&mut Self)) {
+        self.op(Op::Begin(role));
+        draw(self);
+        // A page break inside `draw` moved on to a new page: the role ends there.
+        self.op(Op::End);
+    }
+
     pub(super) fn text(&mut self, x: f32, size: f32, bold: bool, colour: Rgb, text: &str) {
         let y = self.y + size;
         self.op(Op::Text {
@@ -93,20 +101,24 @@ impl<'m> Layout<'m> {
         self.section = Some(number - 1);
         self.new_page();
         self.section_pages.push(self.pages.len() - 1);
-        self.text(
-            MARGIN,
-            20.0,
-            true,
-            palette::INK,
-            &format!("{number}. {title}"),
-        );
+        self.tagged(Role::Heading(1), |this| {
+            this.text(
+                MARGIN,
+                20.0,
+                true,
+                palette::INK,
+                &format!("{number}. {title}"),
+            );
+        });
         self.y += 34.0;
     }
 
     pub(super) fn heading(&mut self, text: &str) {
         self.ensure(110.0);
         self.y += 8.0;
-        self.lines(text, 0.0, 13.0, true, palette::INK);
+        self.tagged(Role::Heading(2), |this| {
+            this.lines(text, 0.0, 13.0, true, palette::INK);
+        });
         self.y += 2.0;
     }
 
@@ -114,18 +126,24 @@ impl<'m> Layout<'m> {
         match block {
             Block::Heading(text) => self.heading(text),
             Block::Paragraph(text) => {
-                self.lines(text, 0.0, 10.5, false, palette::INK);
+                self.tagged(Role::Paragraph, |this| {
+                    this.lines(text, 0.0, 10.5, false, palette::INK);
+                });
                 self.y += 6.0;
             }
             Block::Strong(text) => {
-                self.lines(text, 0.0, 12.0, true, palette::INK);
+                self.tagged(Role::Paragraph, |this| {
+                    this.lines(text, 0.0, 12.0, true, palette::INK);
+                });
                 self.y += 8.0;
             }
             Block::Bullets(items) => {
                 for item in items {
                     self.ensure(15.0);
-                    self.text(MARGIN + 6.0, 10.5, false, palette::INK, "•");
-                    self.lines(item, 18.0, 10.5, false, palette::INK);
+                    self.tagged(Role::Paragraph, |this| {
+                        this.text(MARGIN + 6.0, 10.5, false, palette::INK, "•");
+                        this.lines(item, 18.0, 10.5, false, palette::INK);
+                    });
                 }
                 self.y += 6.0;
             }
@@ -151,12 +169,14 @@ impl<'m> Layout<'m> {
                             .wrap(value, self.content_width() - label_width, 10.0, false);
                     #[allow(clippy::cast_precision_loss, reason = "a few lines")]
                     self.ensure(14.0 * lines.len().min(3) as f32);
-                    self.text(MARGIN, 10.0, true, palette::MUTED, label);
-                    for line in lines {
-                        self.ensure(14.0);
-                        self.text(MARGIN + label_width, 10.0, false, palette::INK, &line);
-                        self.y += 14.0;
-                    }
+                    self.tagged(Role::Paragraph, |this| {
+                        this.text(MARGIN, 10.0, true, palette::MUTED, label);
+                        for line in lines {
+                            this.ensure(14.0);
+                            this.text(MARGIN + label_width, 10.0, false, palette::INK, &line);
+                            this.y += 14.0;
+                        }
+                    });
                 }
                 self.y += 6.0;
             }
@@ -183,13 +203,15 @@ impl<'m> Layout<'m> {
                         fill: Some(palette::owner(index)),
                         stroke: None,
                     });
-                    self.text(
-                        MARGIN + 16.0,
-                        10.0,
-                        false,
-                        palette::INK,
-                        &format!("{} (capacity {})", owner.name, owner.capacity),
-                    );
+                    self.tagged(Role::Paragraph, |this| {
+                        this.text(
+                            MARGIN + 16.0,
+                            10.0,
+                            false,
+                            palette::INK,
+                            &format!("{} (capacity {})", owner.name, owner.capacity),
+                        );
+                    });
                     self.y += 16.0;
                 }
                 self.y += 6.0;
@@ -217,13 +239,18 @@ impl<'m> Layout<'m> {
                 fill: Some(palette::SHADE),
                 stroke: None,
             });
+            this.op(Op::Begin(Role::Row));
             for ((title, _), w) in columns.iter().zip(&widths) {
                 let title = fit_text(title, w - 6.0, |t| this.measure.width(t, size, true));
-                this.text(x + 3.0, size, true, palette::INK, &title);
+                this.tagged(Role::HeaderCell, |this| {
+                    this.text(x + 3.0, size, true, palette::INK, &title);
+                });
                 x += w;
             }
+            this.op(Op::End);
             this.y += line + 4.0;
         };
+        self.op(Op::Begin(Role::Table));
         header(self);
         for (r, row) in rows.iter().enumerate() {
             let cells: Vec<Vec<String>> = row
@@ -253,7 +280,9 @@ impl<'m> Layout<'m> {
             }
             let mut x = MARGIN;
             let top = self.y;
+            self.op(Op::Begin(Role::Row));
             for (lines, w) in cells.iter().zip(&widths) {
+                self.op(Op::Begin(Role::Cell));
                 for (i, text) in lines.iter().enumerate() {
                     #[allow(clippy::cast_precision_loss, reason = "a few lines")]
                     let y = top + line * i as f32 + size;
@@ -266,8 +295,10 @@ impl<'m> Layout<'m> {
                         text: text.clone(),
                     });
                 }
+                self.op(Op::End);
                 x += w;
             }
+            self.op(Op::End);
             self.y += height;
             self.op(Op::Line {
                 a: (MARGIN, self.y - 2.0),
@@ -277,6 +308,7 @@ impl<'m> Layout<'m> {
                 dashed: false,
             });
         }
+        self.op(Op::End);
         self.y += 10.0;
     }
 }

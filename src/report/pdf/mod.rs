@@ -59,6 +59,39 @@ const MARGIN: f32 = 50.0;
 const HEADER: f32 = 30.0;
 const FOOTER: f32 = 30.0;
 
+/// The meaning of a stretch of drawing, written as the PDF's structure tree (reading order,
+/// headings, tables, figures with alternative text). Drawing outside every role, and inside
+/// [`Role::Artifact`], is marked as an artifact (page furniture a screen reader skips).
+#[derive(Clone, Debug, PartialEq)]
+enum Role {
+    /// A heading of this level (1: section titles).
+    Heading(u16),
+    /// A paragraph (also a field of a card, a list item, a table-of-contents entry).
+    Paragraph,
+    /// A figure with its alternative text.
+    Figure(String),
+    /// A table; holds rows.
+    Table,
+    /// A table row; holds cells.
+    Row,
+    /// A column header cell.
+    HeaderCell,
+    /// A data cell.
+    Cell,
+    /// Running heads, page numbers, rules and backgrounds.
+    Artifact,
+}
+
+impl Role {
+    /// Roles whose drawing is content (the others hold roles or are artifacts).
+    fn is_leaf(&self) -> bool {
+        matches!(
+            self,
+            Self::Heading(_) | Self::Paragraph | Self::Figure(_) | Self::HeaderCell | Self::Cell
+        )
+    }
+}
+
 /// A drawing operation on a page, in points from the top-left corner.
 #[derive(Clone, Debug)]
 enum Op {
@@ -97,6 +130,11 @@ enum Op {
     Clip(Area),
     /// End the last clip.
     Unclip,
+    /// What the drawing up to the matching [`Op::End`] means, for the tagged (accessible)
+    /// PDF: roles nest (a table holds rows, a row holds cells) and may span pages.
+    Begin(Role),
+    /// Ends the innermost [`Op::Begin`].
+    End,
 }
 
 /// A laid-out page: its size, what to draw, and the section it belongs to (for the header).

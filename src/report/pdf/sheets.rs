@@ -5,9 +5,25 @@
 
 use super::layout::Layout;
 use super::measure::Measure;
-use super::{HEADER, MARGIN, Op, PageOps};
+use super::{HEADER, MARGIN, Op, PageOps, Role};
 use crate::palette;
 use crate::report::diagram::{Area, Diagram, TITLE_LINE, fit_text};
+
+/// The alternative text of the process map figures: what is on the map, in words.
+fn diagram_alt(diagram: &Diagram, title: &str) -> String {
+    use crate::model::{ElementKind, NodeKind};
+    let count = |kind: ElementKind| diagram.boxes.iter().filter(|b| b.kind == kind).count();
+    let steps = count(ElementKind::Node(NodeKind::Step));
+    let decisions = count(ElementKind::Node(NodeKind::Decision));
+    let parallel = count(ElementKind::Node(NodeKind::Parallel));
+    let services = count(ElementKind::Service);
+    format!(
+        "Process map of {title}: {steps} steps, {decisions} decisions, {parallel} parallel \
+         gateways and {services} services connected by {} flows and links. The step catalogue \
+         describes every step in flow order.",
+        diagram.wires.len()
+    )
+}
 
 /// The smallest scale at which the whole map goes on one page: card titles (11 pt at 100%)
 /// are then still 6 pt, readable on paper. Smaller maps get an overview and sheets.
@@ -36,6 +52,7 @@ impl Layout<'_> {
     /// The diagram on landscape pages: one page when it stays readable, else an overview page
     /// and numbered sheets with overlap.
     pub(super) fn diagram_pages(&mut self, diagram: &Diagram, title: &str) {
+        let alt = diagram_alt(diagram, title);
         let (w, h) = (self.portrait.1, self.portrait.0);
         let avail = (w - 2.0 * MARGIN, h - 2.0 * MARGIN - HEADER - 24.0);
         let b = diagram.bounds;
@@ -49,6 +66,7 @@ impl Layout<'_> {
                 origin.0 + (avail.0 - b.w * fit) / 2.0,
                 origin.1 + (avail.1 - b.h * fit) / 2.0,
             );
+            page.ops.push(Op::Begin(Role::Figure(alt.clone())));
             draw_diagram(
                 &mut page.ops,
                 diagram,
@@ -58,6 +76,7 @@ impl Layout<'_> {
                 offset,
                 None,
             );
+            page.ops.push(Op::End);
             self.pages.push(page);
         } else {
             let scale = SHEET_SCALE;
@@ -105,6 +124,7 @@ impl Layout<'_> {
                 ),
             );
             let overview = (avail.0 / b.w).min(avail.1 / b.h);
+            page.ops.push(Op::Begin(Role::Figure(alt.clone())));
             draw_diagram(
                 &mut page.ops,
                 diagram,
@@ -114,6 +134,7 @@ impl Layout<'_> {
                 origin,
                 None,
             );
+            page.ops.push(Op::End);
             for r in 0..rows {
                 for c in (0..cols).filter(|&c| used(r, c)) {
                     let t = tile_area(r, c);
@@ -151,6 +172,7 @@ impl Layout<'_> {
                         w: avail.0,
                         h: avail.1,
                     }));
+                    page.ops.push(Op::Begin(Role::Figure(alt.clone())));
                     draw_diagram(
                         &mut page.ops,
                         diagram,
@@ -160,6 +182,7 @@ impl Layout<'_> {
                         origin,
                         Some(t),
                     );
+                    page.ops.push(Op::End);
                     page.ops.push(Op::Unclip);
                     // Overlap marks: where the next sheet to the right and below begins.
                     let mark = |x: f32| origin.0 + (x - t.x) * scale;

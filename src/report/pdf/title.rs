@@ -2,7 +2,7 @@
 //! running header (map title, section) and footer (page number, date) of every other page.
 
 use super::measure::Measure;
-use super::{MARGIN, Op, PageOps};
+use super::{MARGIN, Op, PageOps, Role};
 use crate::model::FORMAT_VERSION;
 use crate::palette;
 use crate::report::diagram::{Area, fit_text};
@@ -162,6 +162,7 @@ pub(super) fn title_page(
         ));
         y += 19.0;
     }
+    page.ops = tag_title_page(std::mem::take(&mut page.ops));
     links
 }
 
@@ -177,6 +178,8 @@ pub(super) fn running_heads(pages: &mut [PageOps], handbook: &Handbook<'_>, meas
             .map(|s| s.title.clone())
             .unwrap_or_default();
         let (w, h) = (page.width, page.height);
+        // Page furniture, even when a paragraph or table runs on to the next page.
+        page.ops.push(Op::Begin(Role::Artifact));
         let right = section.clone();
         let rw = measure.width(&right, 8.5, false);
         page.ops.push(Op::Text {
@@ -221,5 +224,39 @@ pub(super) fn running_heads(pages: &mut [PageOps], handbook: &Handbook<'_>, meas
             colour: palette::MUTED,
             text: handbook.date.clone(),
         });
+        page.ops.push(Op::End);
     }
+}
+
+/// Tags the title page for the accessible PDF: the title as the top heading, every other
+/// line of text as a paragraph (in drawing order, which is reading order here); bands and
+/// rules stay artifacts.
+fn tag_title_page(ops: Vec<Op>) -> Vec<Op> {
+    let mut tagged = Vec::with_capacity(ops.len() * 3);
+    let mut in_title = false;
+    for op in ops {
+        let title_line = matches!(&op, Op::Text { size, .. } if *size >= 20.0);
+        let text = matches!(&op, Op::Text { .. });
+        if in_title && !title_line {
+            tagged.push(Op::End);
+            in_title = false;
+        }
+        if title_line {
+            if !in_title {
+                tagged.push(Op::Begin(Role::Heading(1)));
+                in_title = true;
+            }
+            tagged.push(op);
+        } else if text {
+            tagged.push(Op::Begin(Role::Paragraph));
+            tagged.push(op);
+            tagged.push(Op::End);
+        } else {
+            tagged.push(op);
+        }
+    }
+    if in_title {
+        tagged.push(Op::End);
+    }
+    tagged
 }

@@ -2,7 +2,7 @@
 //! fonts, real (selectable, searchable) text, page labels, the links of the table of contents
 //! and the outline. The only file that talks to krilla.
 
-use std::num::NonZeroU32;
+use std::num::{NonZeroU16, NonZeroU32};
 
 use krilla::Document;
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
@@ -14,9 +14,12 @@ use krilla::num::NormalizedF32;
 use krilla::outline::{Outline, OutlineNode};
 use krilla::page::{NumberingStyle, PageLabel, PageSettings};
 use krilla::paint::{Fill, FillRule, LineCap, Stroke, StrokeDash};
+use krilla::tagging::{
+    Artifact, ArtifactType, ContentTag, SpanTag, TableHeaderScope, Tag, TagGroup, TagTree,
+};
 use krilla::text::{Font, TextDirection};
 
-use super::{BOLD, Op, PageOps, PdfError, REGULAR};
+use super::{BOLD, Op, PageOps, PdfError, REGULAR, Role};
 use crate::palette::Rgb;
 use crate::report::diagram::Area;
 use crate::report::handbook::Handbook;
@@ -45,6 +48,7 @@ pub(super) fn write(
         }
     }
     document.set_metadata(metadata);
+    let mut tags = Tags::default();
     for (index, page_ops) in pages.iter().enumerate() {
         let settings = PageSettings::from_wh(page_ops.width, page_ops.height)
             .ok_or_else(|| PdfError::Write("bad page size".into()))?
@@ -57,6 +61,27 @@ pub(super) fn write(
         let mut surface = page.surface();
         let mut clips = 0_usize;
         for op in &page_ops.ops {
+            // Structure first: roles open and close groups of the tag tree.
+            match op {
+                Op::Begin(role) => {
+                    tags.begin(role);
+                    continue;
+                }
+                Op::End => {
+                    tags.end();
+                    continue;
+                }
+                Op::Clip(_) | Op::Unclip => {}
+                Op::Text { text, .. } if text.is_empty() => continue,
+                _ => {
+                    let content = if matches!(op, Op::Text { .. }) {
+                        ContentTag::Span(SpanTag::empty())
+                    } else {
+                        ContentTag::Other
+                    };
+                    tags.start(&mut surface, content);
+                }
+            }
             match op {
                 Op::Text {
                     x,
@@ -151,6 +176,10 @@ pub(super) fn write(
                         clips -= 1;
                     }
                 }
+                Op::Begin(_) | Op::End => {}
+            }
+            if !matches!(op, Op::Clip(_) | Op::Unclip) {
+                surface.end_tagged();
             }
         }
         // Every clip must be closed before the surface ends (krilla panics otherwise).
@@ -183,9 +212,86 @@ pub(super) fn write(
         ));
     }
     document.set_outline(outline);
+    document.set_tag_tree(tags.finish());
     document
         .finish()
         .map_err(|e| PdfError::Write(format!("{e:?}")))
+}
+
+/// Builds the tag tree while the pages are written: open roles on a stack, content marked
+/// as part of the innermost leaf role or as an artifact.
+#[derive(Default)]
+struct Tags {
+    tree: TagTree,
+    /// Open roles: their group (none for artifacts) and whether content goes into them.
+    open: Vec<(Option<TagGroup>, bool)>,
+}
+
+impl Tags {
+    fn begin(&mut self, role: &Role) {
+        let group = match role {
+            Role::Heading(level) => Some(TagGroup::new(Tag::Hn(
+                NonZeroU16::new(*level).unwrap_or(NonZeroU16::MIN),
+                None,
+            ))),
+            Role::Paragraph => Some(TagGroup::new(Tag::P)),
+            Role::Figure(alt) => Some(TagGroup::new(Tag::Figure(Some(alt.clone())))),
+            Role::Table => Some(TagGroup::new(Tag::Table)),
+            Role::Row => Some(TagGroup::new(Tag::TR)),
+            Role::HeaderCell => Some(TagGroup::new(Tag::TH(TableHeaderScope::Column))),
+            Role::Cell => Some(TagGroup::new(Tag::TD)),
+            Role::Artifact => None,
+        };
+        self.open.push((group, role.is_leaf()));
+    }
+
+    fn end(&mut self) {
+        let Some((group, _)) = self.open.pop() else {
+            return;
+        };
+        if let Some(group) = group {
+            self.attach(group);
+        }
+    }
+
+    /// Adds a finished group to the innermost open group, or to the root. Empty groups are
+    /// left out (a role whose drawing was all empty text).
+    fn attach(&mut self, group: TagGroup) {
+        if group.children.is_empty() {
+            return;
+        }
+        let parent = self.open.iter_mut().rev().find_map(|(g, _)| g.as_mut());
+        match parent {
+            Some(parent) => parent.push(group),
+            None => self.tree.push(group),
+        }
+    }
+
+    /// Starts marked content: part of the innermost leaf role, else an artifact.
+    fn start(&mut self, surface: &mut krilla::surface::Surface<'_>, content: ContentTag<'_>) {
+        let leaf = match self.open.last_mut() {
+            Some((Some(group), true)) => Some(group),
+            _ => None,
+        };
+        match leaf {
+            Some(group) => {
+                let id = surface.start_tagged(content);
+                group.push(id);
+            }
+            None => {
+                surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+                    ArtifactType::Other,
+                )));
+            }
+        }
+    }
+
+    fn finish(mut self) -> TagTree {
+        while !self.open.is_empty() {
+            self.end();
+        }
+        self.tree
+    }
 }
 
 fn fill(colour: Rgb) -> Fill {
