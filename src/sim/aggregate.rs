@@ -446,7 +446,8 @@ fn warnings(
     }
     if reps.iter().any(|r| r.truncated) {
         warnings.push(
-            "A guard (event count or 1,000 simulated years) stopped the run early: figures are \
+            "A guard (event count, 1,000 simulated years or 2,000,000 cases in progress at once) \
+             stopped the run early: figures are \
              partial."
                 .to_owned(),
         );

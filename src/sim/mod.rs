@@ -334,6 +334,40 @@ mod tests {
     }
 
     #[test]
+    fn cases_piling_up_stop_the_run_with_a_warning() {
+        // One person, a case a minute, an hour of work each: the queue grows without limit.
+        let text = r#"ProcessMap(
+            format: 1,
+            title: "Flooded",
+            owners: {"one": Owner(name: "One", capacity: 1)},
+            nodes: {
+                "in": Start(name: "In", arrivals: Exponential(mean: "1m")),
+                "work": Step(name: "Work", owner: "one", work: Fixed("1h")),
+                "out": End(name: "Out"),
+            },
+            flows: [Flow(from: "in", to: "work"), Flow(from: "work", to: "out")],
+        )"#;
+        let map = crate::model::io::from_str(text, std::path::Path::new("flooded.ron"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let settings = Simulation {
+            cases: 50_000,
+            warmup: 0,
+            replications: 1,
+            seed: 1,
+            outages: false,
+        };
+        let result = simulate(&map, &settings, Some(1), &Control::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(result.truncated, "the guard stopped it");
+        assert!(
+            result
+                .warnings
+                .iter()
+                .any(|w| w.contains("cases in progress"))
+        );
+    }
+
+    #[test]
     fn simulate_marks_its_control_finished_and_names_compile_failures() {
         let control = Control::default();
         let map = ProcessMap::default();

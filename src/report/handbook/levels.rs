@@ -132,7 +132,7 @@ pub(super) fn simulation_results(cx: &Context<'_>) -> Option<Section> {
         .filter_map(|id| {
             let o = result.owners.get(id)?;
             let mut row = vec![cx.owner_name(id)];
-            row.extend(columns.iter().map(|(m, _)| m.text(o)));
+            row.extend(columns.iter().map(|(m, _)| m.text_with_ci(o)));
             Some(row)
         })
         .collect();

@@ -16,6 +16,10 @@ use crate::sim::Control;
 
 /// Simulated time never passes 1,000 years (a guard against runaway models).
 const MAX_TIME_US: u64 = 1_000 * 365 * 24 * 3_600 * 1_000_000;
+/// Cases in progress at once never pass this (a guard against memory running out when an
+/// owner cannot keep up: every waiting case holds a slot and a queue entry).
+/// (Unit tests use a small bound to reach it quickly.)
+pub const MAX_WIP: u64 = if cfg!(test) { 10_000 } else { 2_000_000 };
 
 /// A case in progress; its slot is reused once it completes.
 #[derive(Clone, Debug, Default)]
@@ -176,7 +180,7 @@ impl Run<'_> {
             } else {
                 self.done(event);
             }
-            if self.moves > self.max_moves || self.now > MAX_TIME_US {
+            if self.moves > self.max_moves || self.now > MAX_TIME_US || self.wip > MAX_WIP {
                 self.stats.truncated = true;
                 break;
             }
