@@ -622,3 +622,32 @@ fn a_plain_click_selects_the_node_under_the_pointer_and_the_background_clears() 
     h.run_steps(3);
     assert!(h.state().selection.is_empty());
 }
+
+#[test]
+fn a_fit_asked_for_before_the_first_view_wins() {
+    // Far apart: the first view of this map would be its start at 70%; Fit shows it whole.
+    let map = super::parse(
+        r#"ProcessMap(
+            format: 1,
+            title: "Wide",
+            nodes: {
+                "in": Start(name: "In", arrivals: Exponential(mean: "1h"), at: (0, 0)),
+                "far": Step(name: "Far", work: Fixed("1m"), at: (20000, 0)),
+                "out": End(name: "Out", at: (40000, 0)),
+            },
+            flows: [Flow(from: "in", to: "far"), Flow(from: "far", to: "out")],
+        )"#,
+    );
+    let mut h = harness(map.clone());
+    settle(&mut h);
+    assert!(
+        (h.state().canvas.zoom() - 0.7).abs() < 1e-3,
+        "opens at its start"
+    );
+    // Asked for before the first frame (as the frame bench and F right after opening do).
+    let mut app = App::new(map, None, Persisted::default(), None);
+    app.canvas.request_fit();
+    let mut h = harness_with(app);
+    settle(&mut h);
+    assert!(h.state().canvas.zoom() < 0.1, "{}", h.state().canvas.zoom());
+}

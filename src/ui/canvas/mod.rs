@@ -226,7 +226,9 @@ impl Canvas {
             }
         }
         if self.fit_pending && self.rect.width() > 10.0 {
+            // An explicit fit replaces the first view.
             self.fit_pending = false;
+            self.first_view_pending = false;
             self.fit(map);
         }
         if self.derived.revision != revision {
