@@ -448,6 +448,18 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Re
         )?;
         return Ok(EXIT_INVALID);
     }
+    let elements = map.nodes.len() + map.services.len();
+    if args.pdf.is_some() && elements > limits::MAX_PDF_ELEMENTS {
+        // Say so before a long --simulate, not after it.
+        writeln!(
+            err,
+            "{}: not exported: {elements} nodes and services; a PDF handbook holds at most {} \
+             (export SVG or Markdown instead)",
+            args.file.display(),
+            limits::MAX_PDF_ELEMENTS
+        )?;
+        return Ok(EXIT_INVALID);
+    }
     let results = if args.simulate {
         match sim::simulate(&map, &map.simulation, None, &sim::Control::default()) {
             Ok(result) => Some(result),
@@ -480,8 +492,13 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Re
                 }
             }
             Err(error) => {
-                writeln!(err, "{error}")?;
-                return Ok(EXIT_IO);
+                writeln!(err, "{}: {error}", args.file.display())?;
+                let code = if matches!(error, export::ExportError::TooBig { .. }) {
+                    EXIT_INVALID
+                } else {
+                    EXIT_IO
+                };
+                return Ok(code);
             }
         }
     }

@@ -66,6 +66,23 @@ impl<'a> Graph<'a> {
         }
     }
 
+    /// Number of flows in the map (including any whose ends are not nodes).
+    #[must_use]
+    pub fn flow_count(&self) -> usize {
+        self.flow_to.len()
+    }
+
+    /// The node flow `flow` comes from (`None` when an end of it is not a node).
+    #[must_use]
+    pub fn flow_source(&self, flow: usize) -> Option<usize> {
+        let to = self.flow_target(flow)?;
+        self.inc
+            .get(to)?
+            .iter()
+            .find(|e| e.flow == flow)
+            .map(|e| e.node)
+    }
+
     /// The node flow `flow` goes to (`None` when an end of it is not a node).
     #[must_use]
     pub fn flow_target(&self, flow: usize) -> Option<usize> {

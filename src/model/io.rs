@@ -158,7 +158,8 @@ fn duplicate_lines(text: &str, error: &str) -> Option<String> {
     let rest = error.strip_prefix(super::map::DUPLICATE_ID)?;
     let quoted = rest.split(" is used twice").next()?;
     let id: String = serde_json::from_str(quoted).ok()?;
-    let key = ron::to_string(&id).ok()?;
+    // As written in files: RON quoting, with apostrophes unescaped (see `to_string`).
+    let key = ron::to_string(&id).ok()?.replace("\\'", "'");
     let mut lines = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let mut from = 0;

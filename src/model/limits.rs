@@ -11,8 +11,10 @@ pub const MAX_WARMUP: u64 = 10_000_000;
 pub const MAX_REPLICATIONS: u32 = 10_000;
 /// Cases over all replications (measured and warm-up).
 pub const MAX_TOTAL_CASES: u64 = 200_000_000;
-/// Nodes plus services in a map.
+/// Nodes plus services in a map (and, separately, owners).
 pub const MAX_ELEMENTS: usize = 200_000;
+/// Flows in a map.
+pub const MAX_FLOWS: usize = 400_000;
 /// Nodes plus services in a map printed as a PDF handbook (about a page per ten steps).
 pub const MAX_PDF_ELEMENTS: usize = 5_000;
 /// Characters in a name or an id.

@@ -566,8 +566,6 @@ impl Serialize for Coord {
     }
 }
 
-/// Writes `Some(x)` as plain `x`, so files read `sla: Sla(..)` instead of `sla: Some(Sla(..))`.
-/// Use with `skip_serializing_if = "Option::is_none"` and `default`.
 /// The start of the error message for an id given twice.
 pub(crate) use unique_ids::DUPLICATE as DUPLICATE_ID;
 
@@ -613,6 +611,8 @@ mod unique_ids {
     }
 }
 
+/// Writes `Some(x)` as plain `x`, so files read `sla: Sla(..)` instead of `sla: Some(Sla(..))`.
+/// Use with `skip_serializing_if = "Option::is_none"` and `default`.
 mod bare_some {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 

@@ -8,16 +8,18 @@
 //! Ends, and merge at joins when every way in holds one. Decisions branch the search (every
 //! way out with a chance above zero). Moving one token never disables another, so exploring one
 //! order of moves per sequence of choices finds every reachable dead state. States are
-//! remembered; the search stops after [`STATE_BUDGET`] states (very large maps are then only
-//! partly checked).
+//! remembered; the search stops after [`STATE_BUDGET`] states or [`TOKEN_BUDGET`] stored tokens
+//! and says so ([`Finding::Incomplete`]).
 
 use std::collections::{BTreeMap, HashSet};
 
 use super::NodeKind;
 use super::graph::Graph;
 
-/// States explored per Start before the check gives up.
+/// States explored before the check gives up.
 const STATE_BUDGET: usize = 20_000;
+/// Tokens stored over all remembered states before the check gives up (memory).
+const TOKEN_BUDGET: usize = 2_000_000;
 /// Tokens on one way into a join from which they are said to pile up.
 const PILE_LIMIT: usize = 4;
 
@@ -34,6 +36,11 @@ pub(crate) enum Finding {
     },
     /// Tokens pile up on flow `flow` into `join` (more cases' worth than ever merge).
     Piling { join: usize, flow: usize },
+    /// A Parallel split in a loop that returns to it without a choice: every pass adds a
+    /// branch, so a case makes work without end.
+    Runaway { split: usize },
+    /// The map is too large to play through within the budget: joins were only partly checked.
+    Incomplete,
 }
 
 /// Where a token ends up when moved as far as it goes without a choice or a join.
@@ -54,7 +61,6 @@ struct Game<'g> {
 
 impl Game<'_> {
     fn target(&self, flow: usize) -> Option<usize> {
-        // `inc` lists (from, flow); find the node whose incoming list has this flow.
         self.graph.flow_target(flow)
     }
 
@@ -87,12 +93,19 @@ impl Game<'_> {
     }
 
     /// Moves every token as far as it goes and fires joins; returns the tokens left at
-    /// choices and at joins, sorted.
-    fn settle(&self, mut work: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
+    /// choices and at joins, sorted, or `Err` with the split of a loop that makes tokens
+    /// without end (a Parallel split whose branch returns to it without a choice).
+    fn settle(&self, mut work: Vec<usize>) -> Result<(Vec<usize>, Vec<usize>), usize> {
         let mut choices = Vec::new();
         let mut waiting: BTreeMap<usize, Vec<usize>> = BTreeMap::new(); // join -> flows
+        // Every token can pass each flow a few times; more means tokens multiply.
+        let mut moves_left = PILE_LIMIT * (self.graph.flow_count() + 1) * 4;
         loop {
             while let Some(flow) = work.pop() {
+                if moves_left == 0 {
+                    return Err(self.target(flow).unwrap_or(0));
+                }
+                moves_left -= 1;
                 match self.advance(flow, &mut work) {
                     Stop::Choice(f) => choices.push(f),
                     Stop::Join(f) => {
@@ -124,7 +137,7 @@ impl Game<'_> {
         let mut joined: Vec<usize> = waiting.into_values().flatten().collect();
         choices.sort_unstable();
         joined.sort_unstable();
-        (choices, joined)
+        Ok((choices, joined))
     }
 }
 
@@ -138,18 +151,31 @@ pub(crate) fn check(graph: &Graph<'_>) -> Vec<Finding> {
     }
     let game = Game { graph, is_join };
     let mut findings: BTreeMap<usize, Finding> = BTreeMap::new();
+    // States do not depend on the Start that led to them: one memory for all, and one budget
+    // of tokens stored (a state of a wide parallel block holds many).
+    let mut seen: HashSet<(Vec<usize>, Vec<usize>)> = HashSet::new();
+    let mut tokens_left = TOKEN_BUDGET;
     for start in (0..graph.len()).filter(|&i| graph.kind(i) == Some(NodeKind::Start)) {
         let first: Vec<usize> = graph.out[start].iter().map(|e| e.flow).collect();
-        let mut seen: HashSet<(Vec<usize>, Vec<usize>)> = HashSet::new();
         // Depth-first over choices: (state, last choice made).
         let mut stack = vec![(game.settle(first), None::<(usize, usize)>)];
-        while let Some(((choices, joined), via)) = stack.pop() {
-            if seen.len() >= STATE_BUDGET {
+        while let Some((state, via)) = stack.pop() {
+            let (choices, joined) = match state {
+                Ok(state) => state,
+                Err(split) => {
+                    findings.entry(split).or_insert(Finding::Runaway { split });
+                    continue;
+                }
+            };
+            let size = choices.len() + joined.len() + 1;
+            if seen.len() >= STATE_BUDGET || size > tokens_left {
+                findings.entry(usize::MAX).or_insert(Finding::Incomplete);
                 break;
             }
             if !seen.insert((choices.clone(), joined.clone())) {
                 continue;
             }
+            tokens_left -= size;
             if let Some(finding) = piling(graph, &joined) {
                 findings.entry(finding_join(&finding)).or_insert(finding);
                 continue;
@@ -184,6 +210,8 @@ pub(crate) fn check(graph: &Graph<'_>) -> Vec<Finding> {
 fn finding_join(finding: &Finding) -> usize {
     match finding {
         Finding::Deadlock { join, .. } | Finding::Piling { join, .. } => *join,
+        Finding::Runaway { split } => *split,
+        Finding::Incomplete => usize::MAX,
     }
 }
 

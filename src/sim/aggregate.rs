@@ -434,8 +434,12 @@ fn warnings(
             ));
         }
     }
-    if let Some(bias) = initial_bias(reps) {
-        warnings.push(bias);
+    // An unstable owner's queue grows all run long: no warm-up fixes that, and the finding
+    // already says so.
+    if estimate.unstable.is_empty() {
+        if let Some(bias) = initial_bias(reps) {
+            warnings.push(bias);
+        }
     }
     let unfinished: u64 = reps.iter().map(|r| r.unfinished).sum();
     if unfinished > 0 {
@@ -445,12 +449,11 @@ fn warnings(
         ));
     }
     if reps.iter().any(|r| r.truncated) {
-        warnings.push(
-            "A guard (event count, 1,000 simulated years or 2,000,000 cases in progress at once) \
-             stopped the run early: figures are \
-             partial."
-                .to_owned(),
-        );
+        warnings.push(format!(
+            "A guard (event count, 1,000 simulated years or {} cases in progress at once) \
+                 stopped the run early: figures are partial.",
+            super::engine::MAX_WIP
+        ));
     }
     warnings
 }
@@ -520,12 +523,12 @@ fn initial_bias(reps: &[RepStats]) -> Option<String> {
                 .then(|| hours(early_sum / early_n as f64) - hours(late_sum / late_n as f64))
         })
         .collect();
-    let late: f64 = reps
+    let lates: Vec<f64> = reps
         .iter()
         .filter(|r| r.halves[1].1 > 0)
         .map(|r| hours(r.halves[1].0 / r.halves[1].1 as f64))
-        .sum::<f64>()
-        / reps.len().max(1) as f64;
+        .collect();
+    let late = lates.iter().sum::<f64>() / lates.len().max(1) as f64;
     let (mean, ci) = stats::mean_ci95(&differences);
     let ci = ci?;
     // Significant (the interval excludes zero) and large enough to matter (over 5%).

@@ -293,3 +293,39 @@ fn exclusive_branches_into_a_join_and_rework_into_one_branch_are_errors() {
     let problems = procmap::model::validate(&map);
     assert!(!procmap::model::has_errors(&problems), "{problems:?}");
 }
+
+#[test]
+fn a_split_that_feeds_itself_is_an_error_not_a_hang() {
+    // p sends a branch back to w, which returns to p: every pass makes one more branch.
+    let map = super::parse(
+        r#"ProcessMap(
+            format: 1,
+            title: "Runaway",
+            nodes: {
+                "in": Start(name: "In", arrivals: Exponential(mean: "1h")),
+                "w": Step(name: "W", work: Fixed("1m")),
+                "p": Parallel(name: "Split"),
+                "r1": Step(name: "R1", work: Fixed("1m")),
+                "r2": Step(name: "R2", work: Fixed("1m")),
+                "j": Parallel(name: "Join"),
+                "out": End(name: "Out"),
+            },
+            flows: [
+                Flow(from: "in", to: "w"), Flow(from: "w", to: "p"), Flow(from: "p", to: "w"),
+                Flow(from: "p", to: "r1"), Flow(from: "p", to: "r2"),
+                Flow(from: "r1", to: "j"), Flow(from: "r2", to: "j"), Flow(from: "j", to: "out"),
+            ],
+        )"#,
+    );
+    let started = Instant::now();
+    let problems = procmap::model::validate(&map);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        problems.iter().any(|p| p.message.contains("without end")),
+        "{problems:?}"
+    );
+}

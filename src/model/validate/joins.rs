@@ -8,14 +8,7 @@ use crate::model::soundness::{self, Finding};
 /// Joins that wait for tokens that never come (see `soundness`).
 pub(super) fn check_joins(graph: &Graph<'_>, report: &mut Report) {
     let id = |i: usize| graph.ids.get(i).copied().unwrap_or("");
-    let from = |flow: usize| {
-        graph
-            .inc
-            .iter()
-            .flatten()
-            .find(|e| e.flow == flow)
-            .map_or("?", |e| id(e.node))
-    };
+    let from = |flow: usize| graph.flow_source(flow).map_or("?", id);
     let names = |flows: &[usize]| {
         flows
             .iter()
@@ -53,6 +46,18 @@ pub(super) fn check_joins(graph: &Graph<'_>, report: &mut Report) {
                      more often than through its other ways in",
                     from(flow)
                 ),
+            ),
+            Finding::Runaway { split } => report.error(
+                Subject::Node(id(split).to_owned()),
+                "is a Parallel split in a loop that comes back to it without a Decision: every \
+                 pass adds a branch, so a case would make work without end"
+                    .to_owned(),
+            ),
+            Finding::Incomplete => report.warning(
+                Subject::Map,
+                "is too large to check every Parallel join for branches that never arrive; \
+                 the check stopped part way"
+                    .to_owned(),
             ),
         }
     }

@@ -17,6 +17,18 @@ pub(super) fn check_sizes(map: &ProcessMap, report: &mut Report) {
             ),
         );
     }
+    if map.flows.len() > limits::MAX_FLOWS || map.owners.len() > limits::MAX_ELEMENTS {
+        report.error(
+            Subject::Map,
+            format!(
+                "has {} flows and {} owners; Procmap handles at most {} flows and {} owners",
+                map.flows.len(),
+                map.owners.len(),
+                limits::MAX_FLOWS,
+                limits::MAX_ELEMENTS
+            ),
+        );
+    }
     let text = |report: &mut Report, subject: &Subject, what: &str, value: &str, max: usize| {
         let chars = value.chars().count();
         if chars > max {

@@ -106,11 +106,38 @@ impl Layout<'_> {
                     h: tile.1,
                 }
             };
-            // Only sheets with a card on them are printed (a wire alone is no reason).
-            let used = |r: usize, c: usize| {
-                let t = tile_area(r, c);
-                diagram.boxes.iter().any(|card| card.area.intersects(&t))
+            // Only sheets with a card on them are printed (a wire alone is no reason). Each card
+            // marks the few tiles it can touch, so this stays linear in the cards.
+            let step = (tile.0 - overlap, tile.1 - overlap);
+            let mut with_cards: std::collections::HashSet<(usize, usize)> =
+                std::collections::HashSet::new();
+            #[allow(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "clamped tile indices"
+            )]
+            let index = |offset: f32, step: f32, count: usize| {
+                ((offset / step).floor().max(0.0) as usize).min(count.saturating_sub(1))
             };
+            for card in &diagram.boxes {
+                let a = card.area;
+                let (c0, c1) = (
+                    index(a.x - b.x - tile.0, step.0, cols),
+                    index(a.right() - b.x, step.0, cols),
+                );
+                let (r0, r1) = (
+                    index(a.y - b.y - tile.1, step.1, rows),
+                    index(a.bottom() - b.y, step.1, rows),
+                );
+                for r in r0..=r1 {
+                    for c in c0..=c1 {
+                        if a.intersects(&tile_area(r, c)) {
+                            with_cards.insert((r, c));
+                        }
+                    }
+                }
+            }
+            let used = |r: usize, c: usize| with_cards.contains(&(r, c));
             let printed = (0..rows)
                 .flat_map(|r| (0..cols).map(move |c| (r, c)))
                 .filter(|&(r, c)| used(r, c))

@@ -91,9 +91,6 @@ pub(super) fn write(
                     colour,
                     text,
                 } => {
-                    if text.is_empty() {
-                        continue;
-                    }
                     surface.set_stroke(None);
                     surface.set_fill(Some(fill(*colour)));
                     let font = if *is_bold {
@@ -117,6 +114,7 @@ pub(super) fn write(
                     stroke: s,
                 } => {
                     let Some(path) = rounded_rect(*area, *radius) else {
+                        surface.end_tagged();
                         continue;
                     };
                     surface.set_fill(f.map(fill));
@@ -133,7 +131,10 @@ pub(super) fn write(
                     let mut pb = PathBuilder::new();
                     pb.move_to(a.0, a.1);
                     pb.line_to(b.0, b.1);
-                    let Some(path) = pb.finish() else { continue };
+                    let Some(path) = pb.finish() else {
+                        surface.end_tagged();
+                        continue;
+                    };
                     surface.set_fill(None);
                     surface.set_stroke(Some(stroke(*colour, *width, *dashed)));
                     surface.draw_path(&path);
@@ -148,7 +149,10 @@ pub(super) fn write(
                     let mut pb = PathBuilder::new();
                     pb.move_to(a.0, a.1);
                     pb.cubic_to(b.0, b.1, c.0, c.1, d.0, d.1);
-                    let Some(path) = pb.finish() else { continue };
+                    let Some(path) = pb.finish() else {
+                        surface.end_tagged();
+                        continue;
+                    };
                     surface.set_fill(None);
                     surface.set_stroke(Some(stroke(*colour, *width, *dashed)));
                     surface.draw_path(&path);
@@ -159,7 +163,10 @@ pub(super) fn write(
                     pb.line_to(points[1].0, points[1].1);
                     pb.line_to(points[2].0, points[2].1);
                     pb.close();
-                    let Some(path) = pb.finish() else { continue };
+                    let Some(path) = pb.finish() else {
+                        surface.end_tagged();
+                        continue;
+                    };
                     surface.set_stroke(None);
                     surface.set_fill(Some(fill(*colour)));
                     surface.draw_path(&path);

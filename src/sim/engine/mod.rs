@@ -25,7 +25,7 @@ mod sample;
 
 use compile::CNode;
 pub use counters::{OwnerStats, RepStats, ServiceStats, StepStats};
-pub use run::replicate;
+pub use run::{MAX_WIP, replicate};
 use sample::Sampler;
 
 /// Microseconds per hour.

@@ -73,6 +73,8 @@ pub(super) struct Run<'m> {
     pub(super) wip_last: u64,
     moves: u64,
     max_moves: u64,
+    /// Work in progress (scheduled completions).
+    in_work: u64,
     pub(super) stats: RepStats,
     /// Per base service: currently down.
     pub(super) down: Vec<bool>,
@@ -125,6 +127,7 @@ pub fn replicate(
         wip: 0,
         wip_last: 0,
         moves: 0,
+        in_work: 0,
         max_moves: total.saturating_mul(10_000).saturating_add(1_000_000),
         stats: RepStats {
             steps: vec![StepStats::default(); model.step_ids.len()],
@@ -160,8 +163,11 @@ impl Run<'_> {
             self.stats.events += 1;
             self.now = event.time;
             if event.case == SERVICE {
-                if self.arrived >= self.total && self.cases.len() == self.free.len() {
-                    // Every case is done: outages no longer matter.
+                if self.arrived >= self.total
+                    && (self.cases.len() == self.free.len() || self.only_stuck_cases())
+                {
+                    // Every case is done, or the ones left wait at a join for a branch that
+                    // never comes: outages no longer matter.
                     continue;
                 }
                 self.service_change(event.node);
@@ -194,6 +200,14 @@ impl Run<'_> {
         if !self.stats.truncated && !self.stats.cancelled {
             self.stats.unfinished = (self.cases.len() - self.free.len()) as u64;
         }
+    }
+
+    /// True when no case can move any more: nothing is being worked on or waits for an owner
+    /// or a service, so the cases left are waiting at joins.
+    fn only_stuck_cases(&self) -> bool {
+        self.in_work == 0
+            && self.blocked_delays.is_empty()
+            && self.owners.iter().all(|o| o.queue.is_empty())
     }
 
     /// Removes and returns the first queued work of owner `o` whose services are all up.
@@ -409,11 +423,13 @@ impl Run<'_> {
             }
             self.stats.cost_sum += work_time * cost_per_us;
         }
+        self.in_work += 1;
         self.queue
             .schedule(self.now.saturating_add(duration), case, node, entered);
     }
 
     fn done(&mut self, event: Event) {
+        self.in_work = self.in_work.saturating_sub(1);
         let model = self.model;
         let Some(CNode::Step {
             next,

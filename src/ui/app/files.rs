@@ -134,7 +134,8 @@ impl App {
                     }
                 }
             }
-            Some(Poll::Done(_) | Poll::Running | Poll::Lost) => self.after_save = None,
+            // A cancelled dialog (or a lost one): nothing to do, nor after a save.
+            Some(Poll::Done(_) | Poll::Lost | Poll::Running) => self.after_save = None,
         }
     }
 

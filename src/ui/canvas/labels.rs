@@ -31,10 +31,12 @@ impl Canvas {
             let size = galley.size() + vec2(8.0, 4.0);
             // On the wire if it is clear of the cards, else just above or below it; a caption
             // that would cover a card (zoomed far out) is left out.
+            // Only cards in the snarl now (the rects of cards seen before are kept).
             let on_card = |rect: &Rect| {
                 self.rects
-                    .values()
-                    .any(|card| (self.view * *card).intersects(*rect))
+                    .iter()
+                    .filter(|(key, _)| self.index.contains_key(*key))
+                    .any(|(_, card)| (self.view * *card).intersects(*rect))
             };
             let Some(rect) = [0.0, -1.0, 1.0]
                 .into_iter()

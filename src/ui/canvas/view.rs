@@ -88,7 +88,8 @@ impl Canvas {
             });
             return;
         };
-        // A margin on screen (not in map units), so the outermost cards stay whole at any zoom.
+        // A little room in map units and a margin on screen, so the outermost cards stay whole
+        // at any zoom.
         let bounds = bounds.expand(20.0);
         let room = self.rect.shrink(36.0);
         let scaling = (room.width().max(1.0) / bounds.width())
