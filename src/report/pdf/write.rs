@@ -113,13 +113,11 @@ pub(super) fn write(
                     fill: f,
                     stroke: s,
                 } => {
-                    let Some(path) = rounded_rect(*area, *radius) else {
-                        surface.end_tagged();
-                        continue;
-                    };
-                    surface.set_fill(f.map(fill));
-                    surface.set_stroke(s.map(|(c, w)| stroke(c, w, false)));
-                    surface.draw_path(&path);
+                    if let Some(path) = rounded_rect(*area, *radius) {
+                        surface.set_fill(f.map(fill));
+                        surface.set_stroke(s.map(|(c, w)| stroke(c, w, false)));
+                        surface.draw_path(&path);
+                    }
                 }
                 Op::Line {
                     a,
@@ -131,13 +129,11 @@ pub(super) fn write(
                     let mut pb = PathBuilder::new();
                     pb.move_to(a.0, a.1);
                     pb.line_to(b.0, b.1);
-                    let Some(path) = pb.finish() else {
-                        surface.end_tagged();
-                        continue;
-                    };
-                    surface.set_fill(None);
-                    surface.set_stroke(Some(stroke(*colour, *width, *dashed)));
-                    surface.draw_path(&path);
+                    if let Some(path) = pb.finish() {
+                        surface.set_fill(None);
+                        surface.set_stroke(Some(stroke(*colour, *width, *dashed)));
+                        surface.draw_path(&path);
+                    }
                 }
                 Op::Curve {
                     points,
@@ -149,13 +145,11 @@ pub(super) fn write(
                     let mut pb = PathBuilder::new();
                     pb.move_to(a.0, a.1);
                     pb.cubic_to(b.0, b.1, c.0, c.1, d.0, d.1);
-                    let Some(path) = pb.finish() else {
-                        surface.end_tagged();
-                        continue;
-                    };
-                    surface.set_fill(None);
-                    surface.set_stroke(Some(stroke(*colour, *width, *dashed)));
-                    surface.draw_path(&path);
+                    if let Some(path) = pb.finish() {
+                        surface.set_fill(None);
+                        surface.set_stroke(Some(stroke(*colour, *width, *dashed)));
+                        surface.draw_path(&path);
+                    }
                 }
                 Op::Triangle { points, colour } => {
                     let mut pb = PathBuilder::new();
@@ -163,13 +157,11 @@ pub(super) fn write(
                     pb.line_to(points[1].0, points[1].1);
                     pb.line_to(points[2].0, points[2].1);
                     pb.close();
-                    let Some(path) = pb.finish() else {
-                        surface.end_tagged();
-                        continue;
-                    };
-                    surface.set_stroke(None);
-                    surface.set_fill(Some(fill(*colour)));
-                    surface.draw_path(&path);
+                    if let Some(path) = pb.finish() {
+                        surface.set_stroke(None);
+                        surface.set_fill(Some(fill(*colour)));
+                        surface.draw_path(&path);
+                    }
                 }
                 Op::Clip(area) => {
                     if let Some(path) = rounded_rect(*area, 0.0) {
@@ -185,6 +177,8 @@ pub(super) fn write(
                 }
                 Op::Begin(_) | Op::End => {}
             }
+            // Every drawing op opened marked content above, even a degenerate shape that drew
+            // nothing: close it (krilla panics on nested marked content).
             if !matches!(op, Op::Clip(_) | Op::Unclip) {
                 surface.end_tagged();
             }
