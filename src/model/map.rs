@@ -274,7 +274,40 @@ impl ProcessMap {
 /// The mean repair time of a service that does not give one.
 pub const DEFAULT_MEAN_REPAIR: Duration = Duration::from_ms(3_600_000);
 
+impl Owner {
+    /// An owner with `capacity` people, no cost and no calendar.
+    #[must_use]
+    pub fn new(name: impl Into<String>, capacity: u32) -> Self {
+        Self {
+            name: name.into(),
+            capacity,
+            cost_per_hour: 0.0,
+        }
+    }
+}
+
+impl Sla {
+    /// A service level: `within` of the cases take at most `target` (elapsed time).
+    #[must_use]
+    pub fn new(target: Duration, within: f64) -> Self {
+        Self { target, within }
+    }
+}
+
 impl Service {
+    /// A service that is always up, with no dependencies, at the origin.
+    #[must_use]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            availability: 1.0,
+            mean_repair: None,
+            depends_on: Vec::new(),
+            notes: String::new(),
+            at: Point::default(),
+        }
+    }
+
     /// The mean repair time: the service's own, else [`DEFAULT_MEAN_REPAIR`].
     #[must_use]
     pub fn repair(&self) -> Duration {
