@@ -23,9 +23,8 @@ fn generated(nodes: usize) -> ProcessMap {
         map.owners.insert(
             format!("team_{o}"),
             Owner {
-                name: format!("Team {o}"),
-                capacity: 20,
                 cost_per_hour: 40.0,
+                ..Owner::new(format!("Team {o}"), 20)
             },
         );
     }

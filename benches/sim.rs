@@ -36,6 +36,7 @@ fn main() {
             replications: 1,
             seed: 42,
             outages: true,
+            start: None,
         };
         // Best of three runs, to keep a stray scheduler hiccup out of the figure.
         let mut best: Option<sim::SimResult> = None;

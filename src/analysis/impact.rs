@@ -100,9 +100,9 @@ pub fn impact(map: &ProcessMap) -> Impact {
     let order = graph.flow_order();
     let starts: Vec<(usize, f64)> = (0..graph.len())
         .filter_map(|i| match graph.nodes.get(i) {
-            Some(Node::Start { arrivals, .. }) => {
-                let mean = arrivals.mean_hours();
-                (mean > 0.0).then(|| (i, 1.0 / mean))
+            Some(node @ Node::Start { .. }) => {
+                let rate = map.arrivals_per_hour(node);
+                (rate > 0.0).then_some((i, rate))
             }
             _ => None,
         })

@@ -19,7 +19,10 @@ pub struct OwnerLoad {
     pub offered_hours_per_hour: f64,
     /// Units of capacity.
     pub capacity: u32,
-    /// Offered load per unit of capacity; at 1.0 or above the owner cannot keep up.
+    /// Mean capacity on shift over the week (capacity-hours per week / 168; `capacity` for an
+    /// owner without a calendar).
+    pub available: f64,
+    /// Offered load per unit of available capacity; at 1.0 or above the owner cannot keep up.
     pub utilization: f64,
 }
 
@@ -59,11 +62,8 @@ pub fn estimate(map: &ProcessMap) -> LoadEstimate {
     // External input: arrival rates at the Starts.
     let mut external = vec![0.0; n];
     for (i, node) in graph.nodes.iter().enumerate() {
-        if let Node::Start { arrivals, .. } = node {
-            let mean = arrivals.mean_hours();
-            if mean > 0.0 {
-                external[i] = 1.0 / mean;
-            }
+        if matches!(node, Node::Start { .. }) {
+            external[i] = map.arrivals_per_hour(node);
         }
     }
     // factor(m -> n): share of x[m] sent along the flow, divided by n's join count.
@@ -150,16 +150,22 @@ pub fn estimate(map: &ProcessMap) -> LoadEstimate {
         .map(|(id, owner)| {
             let load = offered.get(id.as_str()).copied().unwrap_or(0.0);
             let capacity = owner.capacity;
-            let utilization = if capacity == 0 {
+            let available = if capacity == 0 {
+                0.0
+            } else {
+                map.mean_capacity(owner)
+            };
+            let utilization = if available <= 0.0 {
                 if load > 0.0 { f64::INFINITY } else { 0.0 }
             } else {
-                load / f64::from(capacity)
+                load / available
             };
             (
                 id.clone(),
                 OwnerLoad {
                     offered_hours_per_hour: load,
                     capacity,
+                    available,
                     utilization,
                 },
             )
@@ -267,19 +273,14 @@ mod tests {
     /// Start -> work -> decision (p back to work) -> end.
     fn rework(p: f64) -> ProcessMap {
         let mut map = ProcessMap::default();
-        map.owners.insert(
-            "team".into(),
-            Owner {
-                name: "Team".into(),
-                capacity: 2,
-                cost_per_hour: 0.0,
-            },
-        );
+        map.owners.insert("team".into(), Owner::new("Team", 2));
         map.nodes.insert(
             "s".into(),
             Node::Start {
                 name: "S".into(),
-                arrivals: Dist::Exponential { mean: h(1.0) },
+                arrivals: Some(Dist::Exponential { mean: h(1.0) }),
+                rates: Vec::new(),
+                calendar: None,
                 notes: String::new(),
                 at: Point::default(),
             },
@@ -291,6 +292,7 @@ mod tests {
                 owner: Some("team".into()),
                 work: Dist::Fixed(h(0.5)),
                 sla: None,
+                calendar: None,
                 uses: vec![],
                 notes: String::new(),
                 at: Point::default(),

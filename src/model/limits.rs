@@ -27,6 +27,12 @@ pub const MAX_COORDINATE: f64 = 1_000_000.0;
 pub const MAX_CAPACITY: u32 = 100_000;
 /// Cost per hour of one owner.
 pub const MAX_COST_PER_HOUR: f64 = 1e9;
+/// Shifts in one calendar, and rate windows of one Start.
+pub const MAX_SHIFTS: usize = 1_000;
+/// Closed dates of one calendar.
+pub const MAX_CLOSED_DATES: usize = 10_000;
+/// Arrivals per hour in one rate window.
+pub const MAX_RATE_PER_HOUR: f64 = 1e6;
 
 /// Why a simulation request is too big, or `None` when it fits.
 #[must_use]

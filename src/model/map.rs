@@ -6,9 +6,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
-use super::{Dist, Duration};
+pub(crate) use super::forms::DUPLICATE_ID;
+use super::forms::{bare_some, unique_ids};
+use super::{Calendar, DateTime, Dist, Duration, Point, Rate};
 
 /// The file format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -25,6 +27,13 @@ pub struct ProcessMap {
     /// A paragraph describing the process.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// Working calendars (shifts and closed dates), by id.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "unique_ids::deserialize"
+    )]
+    pub calendars: BTreeMap<String, Calendar>,
     /// Teams or roles that do the work, by id.
     #[serde(
         default,
@@ -63,6 +72,7 @@ impl Default for ProcessMap {
             format: FORMAT_VERSION,
             title: "Untitled process".to_owned(),
             description: String::new(),
+            calendars: BTreeMap::new(),
             owners: BTreeMap::new(),
             services: BTreeMap::new(),
             nodes: BTreeMap::new(),
@@ -85,6 +95,14 @@ pub struct Owner {
     /// Cost of one unit of capacity per busy hour.
     #[serde(default, skip_serializing_if = "is_zero_f64")]
     pub cost_per_hour: f64,
+    /// The calendar id of its working time; always working when absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "bare_some::serialize",
+        deserialize_with = "bare_some::deserialize"
+    )]
+    pub calendar: Option<String>,
 }
 
 /// An IT or business service that steps use.
@@ -104,6 +122,14 @@ pub struct Service {
         deserialize_with = "bare_some::deserialize"
     )]
     pub mean_repair: Option<Duration>,
+    /// The calendar id of its planned maintenance: it is down during that calendar's shifts.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "bare_some::serialize",
+        deserialize_with = "bare_some::deserialize"
+    )]
+    pub maintenance: Option<String>,
     /// Services this one needs: it is down while any of them is down.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<String>,
@@ -123,9 +149,27 @@ pub enum Node {
     Start {
         /// Display name.
         name: String,
-        /// Distribution of the time between two arrivals.
-        #[serde(default = "default_arrivals")]
-        arrivals: Dist,
+        /// Distribution of the time between two arrivals (an hourly exponential when neither
+        /// this nor `rates` is given).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "bare_some::serialize",
+            deserialize_with = "bare_some::deserialize"
+        )]
+        arrivals: Option<Dist>,
+        /// Arrival rates per window of the week (a non-homogeneous Poisson process); none
+        /// outside the windows. Not together with `arrivals`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        rates: Vec<Rate>,
+        /// The calendar id whose open time the time between arrivals counts in.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "bare_some::serialize",
+            deserialize_with = "bare_some::deserialize"
+        )]
+        calendar: Option<String>,
         /// Free text (Markdown allowed).
         #[serde(default, skip_serializing_if = "String::is_empty")]
         notes: String,
@@ -156,6 +200,15 @@ pub enum Node {
             deserialize_with = "bare_some::deserialize"
         )]
         sla: Option<Sla>,
+        /// The calendar id whose open time an ownerless step's delay counts in (a step with an
+        /// owner works on the owner's calendar).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "bare_some::serialize",
+            deserialize_with = "bare_some::deserialize"
+        )]
+        calendar: Option<String>,
         /// Ids of the services the step needs.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         uses: Vec<String>,
@@ -282,6 +335,7 @@ impl Owner {
             name: name.into(),
             capacity,
             cost_per_hour: 0.0,
+            calendar: None,
         }
     }
 }
@@ -290,7 +344,11 @@ impl Sla {
     /// A service level: `within` of the cases take at most `target` (elapsed time).
     #[must_use]
     pub fn new(target: Duration, within: f64) -> Self {
-        Self { target, within }
+        Self {
+            target,
+            within,
+            calendar: None,
+        }
     }
 }
 
@@ -302,6 +360,7 @@ impl Service {
             name: name.into(),
             availability: 1.0,
             mean_repair: None,
+            maintenance: None,
             depends_on: Vec::new(),
             notes: String::new(),
             at: Point::default(),
@@ -324,7 +383,9 @@ impl Node {
         match kind {
             NodeKind::Start => Self::Start {
                 name,
-                arrivals: default_arrivals(),
+                arrivals: Some(DEFAULT_ARRIVALS),
+                rates: Vec::new(),
+                calendar: None,
                 notes,
                 at,
             },
@@ -333,6 +394,7 @@ impl Node {
                 owner: None,
                 work: Dist::Fixed(Duration::from_ms(10 * 60_000)),
                 sla: None,
+                calendar: None,
                 uses: Vec::new(),
                 notes,
                 at,
@@ -433,6 +495,28 @@ impl Node {
         }
     }
 
+    /// The calendar id a node's time counts in (a Start's arrivals, an ownerless Step's delay).
+    #[must_use]
+    pub fn calendar(&self) -> Option<&str> {
+        match self {
+            Self::Start { calendar, .. } | Self::Step { calendar, .. } => calendar.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// How a Start's cases arrive: its `rates` when it has them, else its time between
+    /// arrivals (the default when it gives none). `None` for other nodes.
+    #[must_use]
+    pub fn arrival_pattern(&self) -> Option<Arrivals<'_>> {
+        match self {
+            Self::Start { rates, .. } if !rates.is_empty() => Some(Arrivals::Rates(rates)),
+            Self::Start { arrivals, .. } => Some(Arrivals::Gaps(
+                arrivals.as_ref().unwrap_or(&DEFAULT_ARRIVALS),
+            )),
+            _ => None,
+        }
+    }
+
     /// The owner id of a step.
     #[must_use]
     pub fn owner(&self) -> Option<&str> {
@@ -440,6 +524,23 @@ impl Node {
             Self::Step { owner, .. } => owner.as_deref(),
             _ => None,
         }
+    }
+}
+
+/// How cases arrive at a Start.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Arrivals<'a> {
+    /// Times between arrivals from a distribution (counted in the Start's calendar, if any).
+    Gaps(&'a Dist),
+    /// Rates per window of the week.
+    Rates(&'a [Rate]),
+}
+
+impl Simulation {
+    /// When the simulated clock starts.
+    #[must_use]
+    pub fn start_time(&self) -> DateTime {
+        self.start.unwrap_or(DateTime::DEFAULT_START)
     }
 }
 
@@ -503,7 +604,7 @@ impl Flow {
 }
 
 /// A service level: `within` of the cases must take at most `target`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sla {
     /// The time limit.
@@ -511,6 +612,15 @@ pub struct Sla {
     /// The fraction of cases that must meet it, in (0, 1].
     #[serde(default = "default_within")]
     pub within: f64,
+    /// The calendar id whose open time the target counts in ("2 business days" is `"16h"` on
+    /// an 8-hour office calendar); elapsed time when absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "bare_some::serialize",
+        deserialize_with = "bare_some::deserialize"
+    )]
+    pub calendar: Option<String>,
 }
 
 /// Default settings for simulating a map.
@@ -532,6 +642,15 @@ pub struct Simulation {
     /// Simulate service outages (services with availability below 1 go down and come back).
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub outages: bool,
+    /// The date and time the simulated clock starts ([`DateTime::DEFAULT_START`], a Monday
+    /// 00:00, when absent), so weekdays and closed dates fall on real dates.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "bare_some::serialize",
+        deserialize_with = "bare_some::deserialize"
+    )]
+    pub start: Option<DateTime>,
 }
 
 impl Default for Simulation {
@@ -542,131 +661,8 @@ impl Default for Simulation {
             replications: default_replications(),
             seed: 1,
             outages: true,
+            start: None,
         }
-    }
-}
-
-/// A position on the canvas, in canvas units (about one pixel at 100% zoom).
-/// Written as `(x, y)`, with whole numbers written without a decimal point.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Point {
-    /// Left to right.
-    pub x: f64,
-    /// Top to bottom.
-    pub y: f64,
-}
-
-impl Point {
-    /// A point at `(x, y)`.
-    #[must_use]
-    pub const fn new(x: f64, y: f64) -> Self {
-        Self { x, y }
-    }
-}
-
-impl Serialize for Point {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        (Coord(self.x), Coord(self.y)).serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Point {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let (x, y) = <(f64, f64)>::deserialize(deserializer)?;
-        if !(x.is_finite() && y.is_finite()) {
-            return Err(serde::de::Error::custom(
-                "a position must be two finite numbers, like (200, -80)",
-            ));
-        }
-        Ok(Self { x, y })
-    }
-}
-
-/// One coordinate, written as an integer when it is whole.
-struct Coord(f64);
-
-impl Serialize for Coord {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(
-            clippy::cast_possible_truncation,
-            reason = "only whole values well inside i64's range are cast"
-        )]
-        if self.0.fract() == 0.0 && self.0.abs() < 1e15 {
-            serializer.serialize_i64(self.0 as i64)
-        } else {
-            serializer.serialize_f64(self.0)
-        }
-    }
-}
-
-/// The start of the error message for an id given twice.
-pub(crate) use unique_ids::DUPLICATE as DUPLICATE_ID;
-
-/// Reads an id-keyed map and refuses an id given twice (a later entry would silently replace
-/// the first, and `fmt` would then drop it). The error names the id; `io::from_str` adds the
-/// lines of both entries.
-mod unique_ids {
-    use std::collections::BTreeMap;
-    use std::fmt;
-    use std::marker::PhantomData;
-
-    use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, Visitor};
-
-    /// The start of the message, which `io::from_str` recognises.
-    pub const DUPLICATE: &str = "the id ";
-
-    pub fn deserialize<'de, D, T>(deserializer: D) -> Result<BTreeMap<String, T>, D::Error>
-    where
-        D: Deserializer<'de>,
-        T: Deserialize<'de>,
-    {
-        struct Unique<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for Unique<T> {
-            type Value = BTreeMap<String, T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a map of ids to elements, such as {\"id\": ...}")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-                let mut out = BTreeMap::new();
-                while let Some(id) = access.next_key::<String>()? {
-                    if out.contains_key(&id) {
-                        return Err(A::Error::custom(format!(
-                            "{DUPLICATE}{id:?} is used twice; ids must be unique"
-                        )));
-                    }
-                    let value = access.next_value()?;
-                    out.insert(id, value);
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(Unique(PhantomData))
-    }
-}
-
-/// Writes `Some(x)` as plain `x`, so files read `sla: Sla(..)` instead of `sla: Some(Sla(..))`.
-/// Use with `skip_serializing_if = "Option::is_none"` and `default`.
-mod bare_some {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    #[allow(
-        clippy::ref_option,
-        reason = "the signature serde's serialize_with expects"
-    )]
-    pub fn serialize<T: Serialize, S: Serializer>(
-        value: &Option<T>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(inner) => inner.serialize(serializer),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<T>, D::Error> {
-        T::deserialize(deserializer).map(Some)
     }
 }
 
@@ -724,8 +720,7 @@ fn default_replications() -> u32 {
     10
 }
 
-fn default_arrivals() -> Dist {
-    Dist::Exponential {
-        mean: Duration::from_ms(3_600_000),
-    }
-}
+/// The time between arrivals of a Start that gives neither `arrivals` nor `rates`.
+pub const DEFAULT_ARRIVALS: Dist = Dist::Exponential {
+    mean: Duration::from_ms(3_600_000),
+};

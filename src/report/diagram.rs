@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::format::{availability, percent_whole};
-use crate::model::{ElementKind, Node, ProcessMap};
+use crate::model::{self, ElementKind, Node, ProcessMap};
 use crate::palette::{self, Rgb};
 
 /// An axis-aligned rectangle (x, y of the top-left corner, width, height).
@@ -177,11 +177,11 @@ pub fn layout(map: &ProcessMap) -> Diagram {
                 }
                 (colour, None, 8.0, lines)
             }
-            Node::Start { arrivals, .. } => (
+            Node::Start { .. } => (
                 palette::START,
                 Some("START"),
                 30.0,
-                vec![format!("every {}", arrivals.summary())],
+                vec![model::arrival_summary(map, node)],
             ),
             Node::End { .. } => (palette::END, Some("END"), 30.0, Vec::new()),
             Node::Decision { .. } => (palette::DECISION, Some("XOR"), 4.0, Vec::new()),

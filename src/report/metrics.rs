@@ -352,15 +352,15 @@ pub const STEP: &[Metric<StepResult>] = &[
         short: "SLA met",
         label: "Share of executions within the step's SLA",
         unit: Unit::Fraction,
-        value: |s| s.sla.map(|x| x.met_fraction.mean),
-        ci95: Some(|s| s.sla.and_then(|x| x.met_fraction.ci95)),
+        value: |s| s.sla.as_ref().map(|x| x.met_fraction.mean),
+        ci95: Some(|s| s.sla.as_ref().and_then(|x| x.met_fraction.ci95)),
     },
     Metric {
         key: "sla_met",
         short: "SLA ok",
         label: "The step's SLA is met",
         unit: Unit::Flag,
-        value: |s| s.sla.map(|x| flag(x.met)),
+        value: |s| s.sla.as_ref().map(|x| flag(x.met)),
         ci95: None,
     },
 ];

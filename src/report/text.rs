@@ -94,7 +94,7 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
     });
     for (id, step) in ordered {
         let mut line = row(&node_name(id), &steps, step);
-        if let Some(sla) = step.sla {
+        if let Some(sla) = &step.sla {
             line.push_str(if sla.met { " ok" } else { " MISS" });
         }
         let _ = writeln!(out, "{}", line.trim_end());

@@ -14,7 +14,7 @@ use super::{
     CycleTime, Histogram, MeanCi, OwnerResult, ServiceResult, SimResult, SlaResult, StepResult,
 };
 use crate::analysis;
-use crate::model::{Duration, ProcessMap, Simulation};
+use crate::model::{Duration, Node, ProcessMap, Simulation};
 
 /// Bins of the cycle-time histogram.
 const HISTOGRAM_BINS: u32 = 40;
@@ -50,7 +50,7 @@ pub(super) fn aggregate(
         }),
         wip_mean: per_rep(reps, |r| ratio(r.wip_area, r.window_us as f64)),
         cost_per_case: per_rep(reps, |r| ratio(r.cost_sum, r.measured_done as f64)),
-        steps: steps(model, reps, measured),
+        steps: steps(map, model, reps, measured),
         owners,
         services,
         bottlenecks,
@@ -59,6 +59,7 @@ pub(super) fn aggregate(
         events: reps.iter().map(|r| r.events).sum(),
         cases_measured: measured,
         truncated: reps.iter().any(|r| r.truncated),
+        by_hour_of_week: super::weekly::profile(map, model, reps),
         warnings,
         wall_seconds: 0.0,
     }
@@ -94,8 +95,14 @@ fn ci_of_means(reps: &[RepStats], each: impl Fn(&RepStats) -> Option<(f64, u64)>
 }
 
 /// An SLA result from the observed fraction that met the target.
-fn sla_result(target_hours: f64, within: f64, met_fraction: MeanCi) -> SlaResult {
+fn sla_result(
+    target_hours: f64,
+    within: f64,
+    met_fraction: MeanCi,
+    calendar: Option<&str>,
+) -> SlaResult {
     SlaResult {
+        calendar: calendar.map(str::to_owned),
         target_hours,
         within,
         met: met_fraction.mean >= within,
@@ -136,9 +143,14 @@ fn histogram(cycle: &LogHistogram) -> Histogram {
 /// The end-to-end SLA, when the map has one.
 #[allow(clippy::cast_precision_loss, reason = "counts are far below 2^52")]
 fn sla(map: &ProcessMap, reps: &[RepStats]) -> Option<SlaResult> {
-    map.sla.map(|sla| {
+    map.sla.as_ref().map(|sla| {
         let met_fraction = per_rep(reps, |r| ratio(r.sla_met as f64, r.measured_done as f64));
-        sla_result(sla.target.as_hours(), sla.within, met_fraction)
+        sla_result(
+            sla.target.as_hours(),
+            sla.within,
+            met_fraction,
+            sla.calendar.as_deref(),
+        )
     })
 }
 
@@ -147,9 +159,24 @@ fn sla(map: &ProcessMap, reps: &[RepStats]) -> Option<SlaResult> {
     clippy::cast_precision_loss,
     reason = "counts and times are far below 2^52"
 )]
-fn steps(model: &Model, reps: &[RepStats], measured: u64) -> BTreeMap<String, StepResult> {
+fn steps(
+    map: &ProcessMap,
+    model: &Model,
+    reps: &[RepStats],
+    measured: u64,
+) -> BTreeMap<String, StepResult> {
     let mut steps = BTreeMap::new();
     for (k, id) in model.step_ids.iter().enumerate() {
+        let node = map.nodes.get(id);
+        let sla_calendar = match node {
+            Some(Node::Step { sla: Some(sla), .. }) => sla.calendar.as_deref(),
+            _ => None,
+        };
+        // The clock its work counts in: the owner's calendar, or an ownerless step's own.
+        let on_calendar = node.is_some_and(|n| match n.owner() {
+            Some(owner) => map.owners.get(owner).is_some_and(|o| o.calendar.is_some()),
+            None => n.calendar().is_some(),
+        });
         let sum = |f: &dyn Fn(&StepStats) -> f64| -> f64 {
             reps.iter().filter_map(|r| r.steps.get(k)).map(f).sum()
         };
@@ -172,7 +199,7 @@ fn steps(model: &Model, reps: &[RepStats], measured: u64) -> BTreeMap<String, St
                         .map(|s| ratio(s.sla_met as f64, s.count as f64))
                         .collect::<Vec<_>>(),
                 );
-                sla_result(target, within, met_fraction)
+                sla_result(target, within, met_fraction, sla_calendar)
             });
         steps.insert(
             id.clone(),
@@ -182,6 +209,8 @@ fn steps(model: &Model, reps: &[RepStats], measured: u64) -> BTreeMap<String, St
                 wait_mean: hours(ratio(sum(&|s| s.wait_sum), n)),
                 work_mean: hours(ratio(sum(&|s| s.work_sum), n)),
                 lead_mean: hours(ratio(sum(&|s| s.lead_sum), n)),
+                wait_working_mean: on_calendar
+                    .then(|| hours(ratio(sum(&|s| s.wait_working_sum), n))),
                 wait_mean_ci95: ci_of_means(reps, |r| {
                     r.steps.get(k).map(|s| (s.wait_sum, s.count))
                 }),
@@ -223,9 +252,16 @@ fn owners(
         owners.insert(
             id.clone(),
             OwnerResult {
+                // Busy over available: the capacity on shift when the owner has a calendar.
                 utilization: per_rep(reps, |r| {
-                    ratio(each(r).busy_area, capacity * r.window_us as f64)
+                    let available = if owner.calendar.is_some() {
+                        each(r).capacity_area
+                    } else {
+                        capacity * r.window_us as f64
+                    };
+                    ratio(each(r).busy_area, available)
                 }),
+                available_hours_per_week: map.mean_capacity(owner) * crate::model::WEEK_HOURS,
                 estimated_utilization: estimate.owners.get(id).map_or(0.0, |l| l.utilization),
                 queue_mean: queue.mean,
                 queue_mean_ci95: queue.ci95,

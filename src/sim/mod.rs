@@ -12,6 +12,7 @@
 mod aggregate;
 mod engine;
 pub mod stats;
+mod weekly;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -127,8 +128,10 @@ pub struct Histogram {
 }
 
 /// Result against an SLA.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SlaResult {
+    /// The calendar id whose open time the target counts in; `None` for elapsed time.
+    pub calendar: Option<String>,
     /// Target in hours.
     pub target_hours: f64,
     /// Required fraction.
@@ -154,6 +157,9 @@ pub struct StepResult {
     pub lead_mean: f64,
     /// 95% half-width of `wait_mean`, from the per-replication means (`None`: one replication).
     pub wait_mean_ci95: Option<f64>,
+    /// Mean wait counted in working time only (the open time of the owner's calendar, or of
+    /// the step's own for an ownerless step); `None` for steps that work around the clock.
+    pub wait_working_mean: Option<f64>,
     /// 95% half-width of `lead_mean`, from the per-replication means.
     pub lead_mean_ci95: Option<f64>,
     /// The step's SLA result, when it has one.
@@ -163,8 +169,11 @@ pub struct StepResult {
 /// Figures for one owner.
 #[derive(Clone, Debug, Default)]
 pub struct OwnerResult {
-    /// Fraction of capacity busy over the measurement window.
+    /// Busy time over available capacity time in the measurement window (the capacity on
+    /// shift; all of it, all the time, without a calendar).
     pub utilization: MeanCi,
+    /// Capacity-hours on shift per week (capacity x 168 without a calendar).
+    pub available_hours_per_week: f64,
     /// From the traffic equations (no simulation).
     pub estimated_utilization: f64,
     /// Time-average queue length.
@@ -201,6 +210,36 @@ pub struct ServiceResult {
     pub sla_missed_when_delayed: f64,
 }
 
+/// Hours in a week: the buckets of a [`WeekProfile`] (bucket 0 is Monday 00:00-01:00).
+pub const WEEK_BUCKETS: usize = 168;
+
+/// Figures by hour of the week, averaged over the measurement window of all replications:
+/// each vector has [`WEEK_BUCKETS`] entries, bucket 0 being Monday 00:00-01:00 of the
+/// simulated clock.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WeekProfile {
+    /// Mean arrivals per hour (all Starts together).
+    pub arrivals: Vec<f64>,
+    /// Mean cases in the system.
+    pub wip: Vec<f64>,
+    /// Fraction of the cases that arrived in that hour which met the end-to-end SLA (`None`
+    /// without an SLA or without arrivals in that hour).
+    pub sla_met: Vec<Option<f64>>,
+    /// By owner id.
+    pub owners: BTreeMap<String, OwnerWeek>,
+}
+
+/// One owner's figures by hour of the week.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OwnerWeek {
+    /// Mean queue length.
+    pub queue: Vec<f64>,
+    /// Busy over available capacity (0 where nobody is on shift).
+    pub utilization: Vec<f64>,
+    /// Mean capacity on shift.
+    pub capacity: Vec<f64>,
+}
+
 /// Everything a simulation run found.
 #[derive(Clone, Debug, Default)]
 pub struct SimResult {
@@ -234,6 +273,8 @@ pub struct SimResult {
     pub cases_measured: u64,
     /// True when a guard (event count or 1,000 simulated years) stopped some replication early.
     pub truncated: bool,
+    /// Figures by hour of the week, when the map has calendars or rate profiles.
+    pub by_hour_of_week: Option<WeekProfile>,
     /// Advice about the run itself (e.g. a warm-up too short for the cycle time).
     pub warnings: Vec<String>,
     /// Wall-clock time of the run in seconds.
@@ -271,7 +312,8 @@ fn run(
                 .collect(),
         ));
     }
-    let model = Model::compile(map, settings.outages).ok_or(SimError::Compile)?;
+    let model =
+        Model::compile(map, settings.outages, settings.start_time()).ok_or(SimError::Compile)?;
     let started = std::time::Instant::now();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(settings.seed);
     let streams: Vec<Xoshiro256PlusPlus> = (0..settings.replications)
@@ -320,7 +362,7 @@ mod tests {
             model::has_errors(&model::validate(&map)),
             "validation refuses it"
         );
-        let Some(compiled) = Model::compile(&map, false) else {
+        let Some(compiled) = Model::compile(&map, false, model::DateTime::DEFAULT_START) else {
             panic!("compiles");
         };
         let stats = engine::replicate(
@@ -355,6 +397,7 @@ mod tests {
             replications: 1,
             seed: 1,
             outages: false,
+            start: None,
         };
         let result = simulate(&map, &settings, Some(1), &Control::default())
             .unwrap_or_else(|e| panic!("{e}"));

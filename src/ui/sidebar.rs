@@ -112,11 +112,7 @@ fn owners_ui(
                 label: "Add owner".into(),
                 edit: Edit::Owner {
                     id,
-                    owner: Some(Owner {
-                        name: "New team".into(),
-                        capacity: 1,
-                        cost_per_hour: 0.0,
-                    }),
+                    owner: Some(Owner::new("New team", 1)),
                 },
                 merge: None,
             }));

@@ -184,6 +184,7 @@ fn the_handbook_is_a_tagged_pdf_with_headings_tables_and_described_figures() {
         replications: 2,
         seed: 3,
         outages: true,
+        start: None,
     };
     let results = sim::simulate(&map, &settings, Some(1), &Control::default()).expect("simulates");
     let book = handbook::build(&map, Some(&results), "2026-12-01".into());

@@ -7,8 +7,8 @@ use std::path::Path;
 use proptest::prelude::*;
 
 use procmap::model::{
-    self, Dist, Duration, Flow, Node, Owner, Point, ProcessMap, Service, Severity, Simulation, Sla,
-    io,
+    self, Calendar, Date, DateTime, Days, Dist, Duration, Flow, Node, Owner, Point, ProcessMap,
+    Rate, Service, Severity, Shift, Simulation, Sla, TimeOfDay, io,
 };
 
 use super::{parse, samples};
@@ -70,7 +70,7 @@ fn reference_document_loads_exactly_and_checks_clean() {
     assert_eq!(map.flows.len(), 9);
     assert_eq!(map.flows[2].probability, Some(0.8));
     assert_eq!(map.flows[2].label, "yes");
-    assert_eq!(map.sla.map(|s| s.within), Some(0.95));
+    assert_eq!(map.sla.as_ref().map(|s| s.within), Some(0.95));
     assert_eq!(
         map.simulation,
         Simulation {
@@ -78,7 +78,8 @@ fn reference_document_loads_exactly_and_checks_clean() {
             warmup: 500,
             replications: 10,
             seed: 7,
-            outages: true
+            outages: true,
+            start: None,
         }
     );
     match &map.nodes["check"] {
@@ -94,7 +95,7 @@ fn reference_document_loads_exactly_and_checks_clean() {
             assert_eq!(owner.as_deref(), Some("sales"));
             assert_eq!(work.kind(), procmap::model::DistKind::Triangular);
             assert!((work.mean_hours() - 0.25).abs() < 1e-12);
-            assert_eq!(sla.map(|s| s.target.as_hours()), Some(1.0));
+            assert_eq!(sla.as_ref().map(|s| s.target.as_hours()), Some(1.0));
             assert_eq!(uses, &vec!["erp".to_owned()]);
             assert_eq!(notes, "Use the credit policy.");
             assert_eq!(*at, Point::new(200.0, 0.0));
@@ -288,36 +289,102 @@ fn point() -> impl Strategy<Value = Point> {
 
 fn sla() -> impl Strategy<Value = Option<Sla>> {
     proptest::option::of(
-        (duration(), 0.0f64..=1.0).prop_map(|(target, within)| Sla { target, within }),
+        (duration(), 0.0f64..=1.0, proptest::option::of(id())).prop_map(
+            |(target, within, calendar)| Sla {
+                target,
+                within,
+                calendar,
+            },
+        ),
     )
+}
+
+fn days() -> impl Strategy<Value = Days> {
+    (1u8..128).prop_map(|bits| {
+        (0..7u8).fold(Days::default(), |d, day| {
+            d.with(day, bits & (1 << day) != 0)
+        })
+    })
+}
+
+fn time_of_day() -> impl Strategy<Value = TimeOfDay> {
+    (0u16..=1440).prop_map(|m| TimeOfDay::hm(0, m))
+}
+
+fn calendar() -> impl Strategy<Value = Calendar> {
+    let shift = (
+        days(),
+        time_of_day(),
+        time_of_day(),
+        proptest::option::of(1u32..20),
+    )
+        .prop_map(|(days, from, to, capacity)| Shift {
+            days,
+            from,
+            to,
+            capacity,
+        });
+    (
+        text(),
+        proptest::collection::vec(shift, 0..4),
+        proptest::collection::vec((0i64..40_000).prop_map(Date::from_days), 0..3),
+    )
+        .prop_map(|(name, week, closed)| Calendar { name, week, closed })
+}
+
+fn rate() -> impl Strategy<Value = Rate> {
+    (days(), time_of_day(), time_of_day(), 0.0f64..100.0).prop_map(|(days, from, to, per_hour)| {
+        Rate {
+            days,
+            from,
+            to,
+            per_hour,
+        }
+    })
 }
 
 fn node() -> impl Strategy<Value = Node> {
     prop_oneof![
-        (text(), dist(), text(), point()).prop_map(|(name, arrivals, notes, at)| Node::Start {
-            name,
-            arrivals,
-            notes,
-            at
-        }),
+        (
+            text(),
+            proptest::option::of(dist()),
+            proptest::collection::vec(rate(), 0..3),
+            proptest::option::of(id()),
+            text(),
+            point()
+        )
+            .prop_map(|(name, arrivals, rates, calendar, notes, at)| Node::Start {
+                name,
+                arrivals,
+                rates,
+                calendar,
+                notes,
+                at
+            }),
         (
             text(),
             proptest::option::of(id()),
             dist(),
             sla(),
-            proptest::collection::vec(id(), 0..3),
+            (
+                proptest::collection::vec(id(), 0..3),
+                proptest::option::of(id())
+            ),
             text(),
             point()
         )
-            .prop_map(|(name, owner, work, sla, uses, notes, at)| Node::Step {
-                name,
-                owner,
-                work,
-                sla,
-                uses,
-                notes,
-                at
-            }),
+            .prop_map(
+                |(name, owner, work, sla, (uses, calendar), notes, at)| Node::Step {
+                    name,
+                    owner,
+                    work,
+                    sla,
+                    calendar,
+                    uses,
+                    notes,
+                    at
+                }
+            ),
         (text(), text(), point()).prop_map(|(name, notes, at)| Node::Decision { name, notes, at }),
         (text(), text(), point()).prop_map(|(name, notes, at)| Node::Parallel { name, notes, at }),
         (text(), text(), point()).prop_map(|(name, notes, at)| Node::End { name, notes, at }),
@@ -325,26 +392,31 @@ fn node() -> impl Strategy<Value = Node> {
 }
 
 fn process_map() -> impl Strategy<Value = ProcessMap> {
-    let owner = (text(), 0u32..20, prop_oneof![Just(0.0), 0.0f64..500.0]).prop_map(
-        |(name, capacity, cost_per_hour)| Owner {
-            name,
-            capacity,
+    let owner = (
+        text(),
+        0u32..20,
+        prop_oneof![Just(0.0), 0.0f64..500.0],
+        proptest::option::of(id()),
+    )
+        .prop_map(|(name, capacity, cost_per_hour, calendar)| Owner {
             cost_per_hour,
-        },
-    );
+            calendar,
+            ..Owner::new(name, capacity)
+        });
     let service = (
         text(),
         prop_oneof![Just(1.0), 0.0f64..=1.0],
-        proptest::option::of(duration()),
+        (proptest::option::of(duration()), proptest::option::of(id())),
         proptest::collection::vec(id(), 0..3),
         text(),
         point(),
     )
         .prop_map(
-            |(name, availability, mean_repair, depends_on, notes, at)| Service {
+            |(name, availability, (mean_repair, maintenance), depends_on, notes, at)| Service {
                 name,
                 availability,
                 mean_repair,
+                maintenance,
                 depends_on,
                 notes,
                 at,
@@ -367,24 +439,35 @@ fn process_map() -> impl Strategy<Value = ProcessMap> {
         proptest::collection::vec(flow, 0..10),
         sla(),
         (1u64..1_000_000, 0u64..1000, 1u32..50, any::<u64>()),
+        (
+            proptest::collection::btree_map(id(), calendar(), 0..3),
+            proptest::option::of((0i64..40_000, 0u16..1440).prop_map(|(d, m)| DateTime {
+                date: Date::from_days(d),
+                time: TimeOfDay::hm(0, m),
+            })),
+        ),
     )
         .prop_map(
-            |(title, description, owners, services, nodes, flows, sla, sim)| ProcessMap {
-                format: 1,
-                title,
-                description,
-                owners,
-                services,
-                nodes,
-                flows,
-                sla,
-                simulation: Simulation {
-                    cases: sim.0,
-                    warmup: sim.1,
-                    replications: sim.2,
-                    seed: sim.3,
-                    outages: sim.3 % 2 == 0,
-                },
+            |(title, description, owners, services, nodes, flows, sla, sim, (calendars, start))| {
+                ProcessMap {
+                    format: 1,
+                    title,
+                    description,
+                    calendars,
+                    owners,
+                    services,
+                    nodes,
+                    flows,
+                    sla,
+                    simulation: Simulation {
+                        cases: sim.0,
+                        warmup: sim.1,
+                        replications: sim.2,
+                        seed: sim.3,
+                        outages: sim.3 % 2 == 0,
+                        start,
+                    },
+                }
             },
         )
 }
@@ -434,7 +517,7 @@ proptest! {
             let problems = model::validate(&map);
             let _ = procmap::analysis::estimate(&map);
             if !model::has_errors(&problems) {
-                let settings = Simulation { cases: 50, warmup: 5, replications: 1, seed, outages: true };
+                let settings = Simulation { cases: 50, warmup: 5, replications: 1, seed, outages: true, start: None };
                 let result = procmap::sim::simulate(&map, &settings, Some(1), &procmap::sim::Control::default());
                 prop_assert!(result.is_ok(), "{:?}", result.err());
             }
@@ -692,7 +775,7 @@ proptest! {
                 prop_assert!(!problem.to_string().contains('\n'), "{problem}");
             }
             if !model::has_errors(&problems) {
-                let settings = Simulation { cases: 30, warmup: 3, replications: 1, seed, outages: true };
+                let settings = Simulation { cases: 30, warmup: 3, replications: 1, seed, outages: true, start: None };
                 let result = procmap::sim::simulate(&map, &settings, Some(1), &procmap::sim::Control::default());
                 prop_assert!(result.is_ok(), "{:?}", result.err());
                 let _ = procmap::report::svg::diagram(&map);

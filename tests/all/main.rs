@@ -53,14 +53,7 @@ fn generated_map(steps: usize) -> ProcessMap {
         title: format!("Generated {steps}"),
         ..ProcessMap::default()
     };
-    map.owners.insert(
-        "team".into(),
-        Owner {
-            name: "Team".into(),
-            capacity: 50,
-            cost_per_hour: 0.0,
-        },
-    );
+    map.owners.insert("team".into(), Owner::new("Team", 50));
     map.nodes.insert(
         "start".into(),
         Node::new(NodeKind::Start, "Start", Point::new(-240.0, 0.0)),

@@ -15,6 +15,7 @@ fn run(map: &ProcessMap, cases: u64, warmup: u64, replications: u32, seed: u64) 
         replications,
         seed,
         outages: true,
+        start: None,
     };
     sim::simulate(map, &settings, None, &Control::default()).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -264,6 +265,7 @@ fn same_seed_same_result_on_any_thread_count() {
         replications: 4,
         seed: 99,
         outages: true,
+        start: None,
     };
     let json = |threads| {
         let result = sim::simulate(&map, &settings, Some(threads), &Control::default())
@@ -402,6 +404,7 @@ fn cancel_stops_the_run() {
         replications: 2,
         seed: 1,
         outages: true,
+        start: None,
     };
     let started = std::time::Instant::now();
     let outcome = sim::simulate(&single_queue("1h", "30m", 1), &settings, None, &control);
@@ -461,6 +464,7 @@ fn arrivals_see_time_averages_and_repairs_are_memoryless() {
         replications: 2,
         seed: 21,
         outages: false,
+        start: None,
     };
     let calm =
         sim::simulate(&map, &settings, None, &Control::default()).unwrap_or_else(|e| panic!("{e}"));

@@ -172,22 +172,12 @@ pub fn drop_links(map: &ProcessMap, element: &ElementRef, side: LinkSide) -> Edi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Point, edit::tests::sample};
+    use crate::model::edit::tests::sample;
 
     #[test]
     fn connect_twice_is_refused_and_disconnect_undoes_it() {
         let mut map = sample();
-        map.services.insert(
-            "db".into(),
-            Service {
-                name: "Database".into(),
-                availability: 1.0,
-                mean_repair: None,
-                depends_on: Vec::new(),
-                notes: String::new(),
-                at: Point::new(0.0, 0.0),
-            },
-        );
+        map.services.insert("db".into(), Service::new("Database"));
         let link = Link::Uses {
             service: "db".into(),
             step: "b".into(),

@@ -7,8 +7,8 @@ mod links;
 use std::collections::BTreeSet;
 
 use super::{
-    ElementKind, ElementRef, Flow, LinkSide, Node, Owner, Point, ProcessMap, Service, Simulation,
-    Sla,
+    Calendar, ElementKind, ElementRef, Flow, LinkSide, Node, Owner, Point, ProcessMap, Service,
+    Simulation, Sla,
 };
 pub use fragment::{Fragment, Pasted};
 pub use links::{connect, disconnect, drop_links};
@@ -36,6 +36,13 @@ pub enum Edit {
         id: String,
         /// The new service, or `None` to remove it.
         service: Option<Service>,
+    },
+    /// Sets or removes a calendar.
+    Calendar {
+        /// Calendar id.
+        id: String,
+        /// The new calendar, or `None` to remove it.
+        calendar: Option<Calendar>,
     },
     /// Inserts a flow at `index` (clamped to the end).
     InsertFlow {
@@ -107,6 +114,13 @@ impl ProcessMap {
                     None => self.services.remove(&id),
                 };
                 Edit::Service { id, service: old }
+            }
+            Edit::Calendar { id, calendar } => {
+                let old = match calendar {
+                    Some(calendar) => self.calendars.insert(id.clone(), calendar),
+                    None => self.calendars.remove(&id),
+                };
+                Edit::Calendar { id, calendar: old }
             }
             Edit::InsertFlow { index, flow } => {
                 let index = index.min(self.flows.len());
@@ -243,6 +257,70 @@ pub fn delete_owner(map: &ProcessMap, owner_id: &str) -> Edit {
     Edit::Batch(edits)
 }
 
+/// Removes a calendar and every reference to it (owners, Starts, Steps, services'
+/// maintenance, SLAs), as one edit.
+#[must_use]
+pub fn delete_calendar(map: &ProcessMap, calendar_id: &str) -> Edit {
+    let named = |c: &Option<String>| c.as_deref() == Some(calendar_id);
+    let unset = |c: &mut Option<String>| {
+        if c.as_deref() == Some(calendar_id) {
+            *c = None;
+        }
+    };
+    let mut edits = Vec::new();
+    for (id, owner) in &map.owners {
+        if named(&owner.calendar) {
+            let mut owner = owner.clone();
+            owner.calendar = None;
+            edits.push(Edit::Owner {
+                id: id.clone(),
+                owner: Some(owner),
+            });
+        }
+    }
+    for (id, service) in &map.services {
+        if named(&service.maintenance) {
+            let mut service = service.clone();
+            service.maintenance = None;
+            edits.push(Edit::Service {
+                id: id.clone(),
+                service: Some(service),
+            });
+        }
+    }
+    for (id, node) in &map.nodes {
+        let mut changed = node.clone();
+        match &mut changed {
+            Node::Start { calendar, .. } => unset(calendar),
+            Node::Step { calendar, sla, .. } => {
+                unset(calendar);
+                if let Some(sla) = sla {
+                    unset(&mut sla.calendar);
+                }
+            }
+            _ => {}
+        }
+        if &changed != node {
+            edits.push(Edit::Node {
+                id: id.clone(),
+                node: Some(changed),
+            });
+        }
+    }
+    if let Some(sla) = &map.sla
+        && named(&sla.calendar)
+    {
+        let mut sla = sla.clone();
+        sla.calendar = None;
+        edits.push(Edit::Sla(Some(sla)));
+    }
+    edits.push(Edit::Calendar {
+        id: calendar_id.to_owned(),
+        calendar: None,
+    });
+    Edit::Batch(edits)
+}
+
 /// Removes a service and every reference to it (steps' `uses`, other services' `depends_on`).
 #[must_use]
 pub fn delete_service(map: &ProcessMap, service_id: &str) -> Edit {
@@ -282,12 +360,8 @@ pub fn add_element(
         ElementKind::Service => {
             let id = fresh_id("service", |c| map.services.contains_key(c));
             let service = Service {
-                name: name.into(),
-                availability: 1.0,
-                mean_repair: None,
-                depends_on: Vec::new(),
-                notes: String::new(),
                 at,
+                ..Service::new(name)
             };
             (
                 ElementRef::Service(id.clone()),

@@ -5,11 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+mod calendars;
 mod joins;
 mod sizes;
 
 use super::graph::Graph;
 use super::{Dist, NodeKind, ProcessMap, Sla, limits};
+use calendars::check_calendars;
 use joins::check_joins;
 use sizes::check_sizes;
 
@@ -51,6 +53,8 @@ pub enum Subject {
     Owner(String),
     /// A service, by id.
     Service(String),
+    /// A calendar, by id.
+    Calendar(String),
     /// The simulation settings.
     Simulation,
 }
@@ -75,6 +79,7 @@ impl fmt::Display for Subject {
             Self::Flow { index, from, to } => write!(f, "flow #{} '{from}' -> '{to}'", index + 1),
             Self::Owner(id) => write!(f, "owner '{id}'"),
             Self::Service(id) => write!(f, "service '{id}'"),
+            Self::Calendar(id) => write!(f, "calendar '{id}'"),
             Self::Simulation => f.write_str("simulation"),
         }
     }
@@ -180,6 +185,7 @@ pub fn validate(map: &ProcessMap) -> Vec<Problem> {
     check_owners(map, &mut report);
     check_services(map, &mut report);
     check_nodes(map, &mut report);
+    check_calendars(map, &mut report);
     check_flows(map, &mut report);
     check_graph(map, &mut report);
     check_settings(map, &mut report);
@@ -327,7 +333,10 @@ fn check_nodes(map: &ProcessMap, report: &mut Report) {
             report.warning(subject.clone(), "has no name".to_owned());
         }
         match node {
-            Node::Start { arrivals, .. } => check_dist(arrivals, true, &subject, report),
+            Node::Start {
+                arrivals: Some(arrivals),
+                ..
+            } => check_dist(arrivals, true, &subject, report),
             Node::Step {
                 owner,
                 work,
@@ -361,7 +370,10 @@ fn check_nodes(map: &ProcessMap, report: &mut Report) {
                     }
                 }
             }
-            Node::Decision { .. } | Node::Parallel { .. } | Node::End { .. } => {}
+            Node::Start { arrivals: None, .. }
+            | Node::Decision { .. }
+            | Node::Parallel { .. }
+            | Node::End { .. } => {}
         }
     }
 }
@@ -596,14 +608,7 @@ mod tests {
 
     fn line_map() -> ProcessMap {
         let mut map = ProcessMap::default();
-        map.owners.insert(
-            "sales".into(),
-            Owner {
-                name: "Sales".into(),
-                capacity: 1,
-                cost_per_hour: 0.0,
-            },
-        );
+        map.owners.insert("sales".into(), Owner::new("Sales", 1));
         map.nodes.insert(
             "s".into(),
             Node::new(NodeKind::Start, "S", Point::default()),
@@ -699,12 +704,8 @@ mod tests {
             map.services.insert(
                 id.into(),
                 Service {
-                    name: id.into(),
-                    availability: 1.0,
-                    mean_repair: None,
                     depends_on: vec![dep.into()],
-                    notes: String::new(),
-                    at: Point::default(),
+                    ..Service::new(id)
                 },
             );
         }

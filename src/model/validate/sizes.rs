@@ -129,6 +129,27 @@ pub(super) fn check_sizes(map: &ProcessMap, report: &mut Report) {
             limits::MAX_NAME_CHARS,
         );
     }
+    if map.calendars.len() > limits::MAX_ELEMENTS {
+        report.error(
+            Subject::Map,
+            format!(
+                "has {} calendars; Procmap handles at most {}",
+                map.calendars.len(),
+                limits::MAX_ELEMENTS
+            ),
+        );
+    }
+    for (key, calendar) in &map.calendars {
+        let subject = Subject::Calendar(key.clone());
+        id(report, &subject, key);
+        text(
+            report,
+            &subject,
+            "the name",
+            &calendar.name,
+            limits::MAX_NAME_CHARS,
+        );
+    }
     for (key, owner) in &map.owners {
         let subject = Subject::Owner(key.clone());
         id(report, &subject, key);

@@ -41,21 +41,29 @@ pub(super) fn step_catalogue(cx: &Context<'_>) -> Section {
                     blocks.push(Block::Notes(notes.clone()));
                 }
             }
-            Node::Start {
-                name,
-                arrivals,
-                notes,
-                ..
-            } => {
+            Node::Start { name, notes, .. } => {
                 blocks.push(Block::Heading(format!("Start: {name}")));
-                blocks.push(Block::Fields(vec![(
+                let map = cx.map;
+                let rate = map.arrivals_per_hour(node);
+                let pattern = match node.arrival_pattern() {
+                    Some(model::Arrivals::Rates(rates)) => rates
+                        .iter()
+                        .map(|r| format!("{} {}-{} {}/h", r.days, r.from, r.to, r.per_hour))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    Some(model::Arrivals::Gaps(dist)) => {
+                        format!("time between arrivals {}", dist.summary())
+                    }
+                    None => String::new(),
+                };
+                let mut fields = vec![(
                     "Arrivals".to_owned(),
-                    format!(
-                        "one every {} ({})",
-                        model::Duration::from_hours(arrivals.mean_hours()),
-                        arrivals.summary()
-                    ),
-                )]));
+                    format!("{rate:.2} per hour on average over the week ({pattern})"),
+                )];
+                if let Some(id) = node.calendar() {
+                    fields.push(("Arrives in".to_owned(), map.calendar_name(id).to_owned()));
+                }
+                blocks.push(Block::Fields(fields));
                 if !notes.trim().is_empty() {
                     blocks.push(Block::Notes(notes.clone()));
                 }
@@ -102,7 +110,7 @@ fn step(cx: &Context<'_>, id: &str, node: &Node, blocks: &mut Vec<Block>) {
         ),
         (
             "SLA".to_owned(),
-            sla.map_or_else(
+            sla.as_ref().map_or_else(
                 || "none".to_owned(),
                 |s| {
                     format!(

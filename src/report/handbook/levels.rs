@@ -11,9 +11,9 @@ use crate::sim::OwnerResult;
 pub(super) fn service_levels(cx: &Context<'_>) -> Section {
     let (map, results) = (cx.map, cx.results);
     let mut rows = Vec::new();
-    if let Some(sla) = map.sla {
+    if let Some(sla) = &map.sla {
         let simulated = results
-            .and_then(|r| r.sla)
+            .and_then(|r| r.sla.clone())
             .map_or_else(String::new, |s| percent(s.met_fraction.mean));
         rows.push(vec![
             "Whole case (start to end)".to_owned(),
@@ -31,7 +31,7 @@ pub(super) fn service_levels(cx: &Context<'_>) -> Section {
         {
             let simulated = results
                 .and_then(|r| r.steps.get(*id))
-                .and_then(|s| s.sla)
+                .and_then(|s| s.sla.clone())
                 .map_or_else(String::new, |s| percent(s.met_fraction.mean));
             rows.push(vec![
                 name.clone(),

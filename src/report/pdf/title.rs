@@ -80,7 +80,7 @@ pub(super) fn title_page(
             ),
         ),
     ];
-    if let Some(sla) = map.sla {
+    if let Some(sla) = &map.sla {
         facts.push((
             "End-to-end SLA",
             format!("{} for {} of cases", sla.target, percent_whole(sla.within)),

@@ -6,6 +6,8 @@
 //! replications.
 
 use super::run::Run;
+use crate::model::calendar::HOUR_US;
+use crate::sim::WEEK_BUCKETS;
 use crate::sim::stats::LogHistogram;
 
 /// What one replication measured (times in microseconds).
@@ -44,6 +46,95 @@ pub struct RepStats {
     pub measured_done: u64,
     /// Per service, in [`Model::service_ids`](super::Model::service_ids) order.
     pub services: Vec<ServiceStats>,
+    /// Figures by hour of the week, when the model keeps them.
+    pub week: Option<Box<WeekStats>>,
+}
+
+/// What one replication measured by hour of the week (bucket 0: Monday 00:00-01:00), over the
+/// measurement window. Areas are level x microseconds.
+#[derive(Clone, Debug, Default)]
+pub struct WeekStats {
+    /// Window time in each bucket (µs): what the areas are averaged over.
+    pub exposure: Vec<f64>,
+    /// Measured arrivals.
+    pub arrivals: Vec<u64>,
+    /// Cases in the system.
+    pub wip_area: Vec<f64>,
+    /// Measured cases that finished, by the bucket they arrived in.
+    pub done: Vec<u64>,
+    /// Of those, the ones that met the end-to-end SLA.
+    pub sla_met: Vec<u64>,
+    /// Per owner.
+    pub owners: Vec<OwnerWeekStats>,
+}
+
+/// One owner's areas by hour of the week.
+#[allow(
+    clippy::struct_field_names,
+    reason = "each is an area, as in `OwnerStats`"
+)]
+#[derive(Clone, Debug, Default)]
+pub struct OwnerWeekStats {
+    /// Busy units while on shift.
+    pub busy_area: Vec<f64>,
+    /// Queue length.
+    pub queue_area: Vec<f64>,
+    /// Capacity on shift.
+    pub capacity_area: Vec<f64>,
+}
+
+impl WeekStats {
+    /// Empty figures for `owners` owners.
+    pub(super) fn new(owners: usize) -> Self {
+        let zeros = || vec![0.0; WEEK_BUCKETS];
+        Self {
+            exposure: zeros(),
+            arrivals: vec![0; WEEK_BUCKETS],
+            wip_area: zeros(),
+            done: vec![0; WEEK_BUCKETS],
+            sla_met: vec![0; WEEK_BUCKETS],
+            owners: (0..owners)
+                .map(|_| OwnerWeekStats {
+                    busy_area: zeros(),
+                    queue_area: zeros(),
+                    capacity_area: zeros(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The hour-of-week bucket of simulated time `t` (`offset`: from Monday 00:00 to time 0).
+#[inline]
+#[allow(clippy::cast_possible_truncation, reason = "below 168")]
+pub(super) fn bucket(t: u64, offset: u64) -> usize {
+    ((t.saturating_add(offset) / HOUR_US) % WEEK_BUCKETS as u64) as usize
+}
+
+/// Adds `level` x time over `[from, to)` to the hour-of-week buckets it covers.
+#[allow(clippy::cast_precision_loss, reason = "time spans fit f64 well enough")]
+fn spread(buckets: &mut [f64], offset: u64, from: u64, to: u64, level: f64) {
+    if level == 0.0 || to <= from {
+        return;
+    }
+    let (mut a, end) = (from.saturating_add(offset), to.saturating_add(offset));
+    let week = WEEK_BUCKETS as u64 * HOUR_US;
+    let weeks = (end - a) / week;
+    if weeks > 0 {
+        let whole = level * (weeks * HOUR_US) as f64;
+        for b in buckets.iter_mut() {
+            *b += whole;
+        }
+        a += weeks * week;
+    }
+    while a < end {
+        let hour = a / HOUR_US;
+        let stop = ((hour + 1) * HOUR_US).min(end);
+        if let Some(b) = buckets.get_mut((hour % WEEK_BUCKETS as u64) as usize) {
+            *b += level * (stop - a) as f64;
+        }
+        a = stop;
+    }
 }
 
 /// Per-service figures of one replication (outages).
@@ -68,6 +159,8 @@ pub struct StepStats {
     pub count: u64,
     /// Sum of waits (queue time before work started).
     pub wait_sum: f64,
+    /// Sum of waits counted in the open time of the step's calendar (steps with one).
+    pub wait_working_sum: f64,
     /// Sum of work times.
     pub work_sum: f64,
     /// Sum of lead times (wait + work).
@@ -79,8 +172,10 @@ pub struct StepStats {
 /// Per-owner figures of one replication.
 #[derive(Clone, Debug, Default)]
 pub struct OwnerStats {
-    /// Time-integral of busy units over the window.
+    /// Time-integral of busy units over the window (while on shift).
     pub busy_area: f64,
+    /// Time-integral of the capacity on shift over the window.
+    pub capacity_area: f64,
     /// Time-integral of the queue length over the window.
     pub queue_area: f64,
     /// Longest queue seen in the window.
@@ -105,6 +200,7 @@ impl Run<'_> {
         for (state, stats) in self.owners.iter_mut().zip(&mut self.stats.owners) {
             state.last = self.now;
             stats.busy_area = 0.0;
+            stats.capacity_area = 0.0;
             stats.queue_area = 0.0;
             stats.queue_max = state.queue.len() as u64;
         }
@@ -118,6 +214,10 @@ impl Run<'_> {
         }
         self.level_wip(0);
         self.stats.window_us = self.now - self.window_start;
+        let (start, offset) = (self.window_start, self.model.week_offset);
+        if let Some(week) = self.stats.week.as_deref_mut() {
+            spread(&mut week.exposure, offset, start, self.now, 1.0);
+        }
         self.measuring = false;
     }
 
@@ -128,8 +228,31 @@ impl Run<'_> {
         if let (Some(state), Some(stats)) = (self.owners.get_mut(o), self.stats.owners.get_mut(o)) {
             if self.measuring {
                 let span = (self.now - state.last) as f64;
-                stats.busy_area += f64::from(state.busy) * span;
+                // Work in progress pauses while nobody is on shift.
+                let busy = if state.capacity > 0 { state.busy } else { 0 };
+                stats.busy_area += f64::from(busy) * span;
+                stats.capacity_area += f64::from(state.capacity) * span;
                 stats.queue_area += state.queue.len() as f64 * span;
+                if let Some(week) = self.stats.week.as_deref_mut()
+                    && let Some(w) = week.owners.get_mut(o)
+                {
+                    let (from, offset) = (state.last, self.model.week_offset);
+                    spread(&mut w.busy_area, offset, from, self.now, f64::from(busy));
+                    spread(
+                        &mut w.queue_area,
+                        offset,
+                        from,
+                        self.now,
+                        state.queue.len() as f64,
+                    );
+                    spread(
+                        &mut w.capacity_area,
+                        offset,
+                        from,
+                        self.now,
+                        f64::from(state.capacity),
+                    );
+                }
             }
             state.last = self.now;
         }
@@ -141,6 +264,16 @@ impl Run<'_> {
     pub(super) fn level_wip(&mut self, delta: i64) {
         if self.measuring {
             self.stats.wip_area += self.wip as f64 * (self.now - self.wip_last) as f64;
+            if let Some(week) = self.stats.week.as_deref_mut() {
+                let offset = self.model.week_offset;
+                spread(
+                    &mut week.wip_area,
+                    offset,
+                    self.wip_last,
+                    self.now,
+                    self.wip as f64,
+                );
+            }
         }
         self.wip_last = self.now;
         self.wip = self.wip.saturating_add_signed(delta);

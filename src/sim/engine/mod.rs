@@ -23,8 +23,9 @@ mod queue;
 mod run;
 mod sample;
 
-use compile::CNode;
-pub use counters::{OwnerStats, RepStats, ServiceStats, StepStats};
+use crate::model::calendar::Timeline;
+use compile::{Arrival, CNode};
+pub use counters::{OwnerStats, OwnerWeekStats, RepStats, ServiceStats, StepStats, WeekStats};
 pub use run::{MAX_WIP, replicate};
 use sample::Sampler;
 
@@ -34,6 +35,10 @@ pub const US_PER_HOUR: f64 = 3_600_000_000.0;
 const NONE: u32 = u32::MAX;
 /// `Event::case` of a service changing state (`node` is the service index).
 const SERVICE: u32 = u32::MAX - 1;
+/// `Event::case` of an owner's shift changing (`node` is the owner index).
+const SHIFT: u32 = u32::MAX - 2;
+/// `Event::case` of a service's maintenance window opening or closing (`node`: the service).
+const MAINTENANCE: u32 = u32::MAX - 3;
 
 /// A map compiled for simulation: nodes, owners and steps by index.
 #[derive(Debug)]
@@ -41,7 +46,7 @@ pub struct Model {
     nodes: Vec<CNode>,
     /// Capacity per owner, in the order of `ProcessMap::owners`.
     capacities: Vec<u32>,
-    starts: Vec<(u32, Sampler)>,
+    starts: Vec<(u32, Arrival)>,
     /// Step node ids, in stat index order.
     pub step_ids: Vec<String>,
     /// Step SLAs (target hours, within) in stat index order.
@@ -55,4 +60,16 @@ pub struct Model {
     services: Vec<Option<(f64, f64)>>,
     /// For each service, the services that must all be up for it to be up (itself included).
     service_closures: Vec<Box<[u32]>>,
+    /// Calendars and rate profiles, compiled; the `clock` fields index into it.
+    timelines: Vec<Timeline>,
+    /// Per owner: its calendar's timeline (levels are capacities), or `NONE`.
+    owner_clocks: Vec<u32>,
+    /// Per service: its maintenance timeline (open = down for maintenance), or `NONE`.
+    maintenance: Vec<u32>,
+    /// The timeline the end-to-end SLA counts in, or `NONE`.
+    sla_clock: u32,
+    /// True when the map has any calendar or rate profile: figures by hour of week are kept.
+    pub weekly: bool,
+    /// From Monday 00:00 of the start's week to simulated time 0 (µs).
+    week_offset: u64,
 }

@@ -7,7 +7,7 @@
 use rand_distr::{Distribution as _, Exp1};
 
 use super::run::{Run, Waiting};
-use super::{CNode, NONE, SERVICE};
+use super::{CNode, MAINTENANCE, NONE, SERVICE};
 
 impl Run<'_> {
     /// Schedules the next change of service `s`: going down after an up period (`down` false)
@@ -29,14 +29,57 @@ impl Run<'_> {
             .schedule(self.now.saturating_add(gap), SERVICE, s as u32, 0);
     }
 
-    /// A service goes down or comes back up.
+    /// A random outage of service `s` begins or ends.
     pub(super) fn service_change(&mut self, s: u32) {
         let index = s as usize;
+        let Some(failed) = self.failed.get_mut(index) else {
+            return;
+        };
+        *failed = !*failed;
+        let now_failed = *failed;
+        if now_failed && self.measuring {
+            if let Some(stats) = self.stats.services.get_mut(index) {
+                stats.outages += 1;
+            }
+        }
+        self.schedule_service(index, now_failed);
+        self.set_down(index);
+    }
+
+    /// A maintenance window of service `s` opens or closes (and, at the start, the first state
+    /// is set); the next change is scheduled.
+    pub(super) fn maintenance_change(&mut self, s: usize) {
+        let model = self.model;
+        let Some(t) = model
+            .maintenance
+            .get(s)
+            .and_then(|&c| model.timelines.get(c as usize))
+        else {
+            return;
+        };
+        if let Some(m) = self.maintained.get_mut(s) {
+            *m = t.level_at(self.now) > 0;
+        }
+        let next = t.next_change(self.now);
+        if next != u64::MAX {
+            #[allow(clippy::cast_possible_truncation, reason = "service counts fit in u32")]
+            self.queue.schedule(next, MAINTENANCE, s as u32, 0);
+        }
+        self.set_down(s);
+    }
+
+    /// Service `index` is down while it has failed or is in maintenance: updates its state,
+    /// what is unavailable, the down-time ledger, and starts blocked work when it is back.
+    fn set_down(&mut self, index: usize) {
+        let now_down = self.failed.get(index).copied().unwrap_or(false)
+            || self.maintained.get(index).copied().unwrap_or(false);
         let Some(state) = self.down.get_mut(index) else {
             return;
         };
-        *state = !*state;
-        let now_down = *state;
+        if *state == now_down {
+            return;
+        }
+        *state = now_down;
         // Down time so far, for splitting delays between services (see `unblocked`).
         if let (Some(total), Some(since)) = (
             self.down_total.get_mut(index),
@@ -50,12 +93,6 @@ impl Run<'_> {
             *since = self.now;
         }
         self.refresh_availability();
-        if now_down && self.measuring {
-            if let Some(stats) = self.stats.services.get_mut(index) {
-                stats.outages += 1;
-            }
-        }
-        self.schedule_service(index, now_down);
         if !now_down {
             self.release_blocked();
         }

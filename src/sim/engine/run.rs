@@ -10,8 +10,12 @@ use std::sync::atomic::Ordering as AtomicOrdering;
 use rand::RngExt as _;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+use super::compile::Arrival;
+use super::counters::WeekStats;
 use super::queue::{Event, EventQueue};
-use super::{CNode, Model, NONE, OwnerStats, RepStats, SERVICE, ServiceStats, StepStats};
+use super::{
+    CNode, MAINTENANCE, Model, NONE, OwnerStats, RepStats, SERVICE, SHIFT, ServiceStats, StepStats,
+};
 use crate::sim::Control;
 
 /// Simulated time never passes 1,000 years (a guard against runaway models).
@@ -76,8 +80,12 @@ pub(super) struct Run<'m> {
     /// Work in progress (scheduled completions).
     in_work: u64,
     pub(super) stats: RepStats,
-    /// Per base service: currently down.
+    /// Per base service: currently down (a random outage or maintenance).
     pub(super) down: Vec<bool>,
+    /// Per base service: in a random outage.
+    pub(super) failed: Vec<bool>,
+    /// Per base service: in a maintenance window.
+    pub(super) maintained: Vec<bool>,
     /// Per service: unavailable (it or something it needs is down).
     pub(super) unavailable: Vec<bool>,
     pub(super) service_last: u64,
@@ -133,9 +141,14 @@ pub fn replicate(
             steps: vec![StepStats::default(); model.step_ids.len()],
             owners: vec![OwnerStats::default(); model.capacities.len()],
             services: vec![ServiceStats::default(); model.service_ids.len()],
+            week: model
+                .weekly
+                .then(|| Box::new(WeekStats::new(model.capacities.len()))),
             ..RepStats::default()
         },
         down: vec![false; model.service_ids.len()],
+        failed: vec![false; model.service_ids.len()],
+        maintained: vec![false; model.service_ids.len()],
         unavailable: vec![false; model.service_ids.len()],
         service_last: 0,
         any_down: false,
@@ -158,19 +171,29 @@ impl Run<'_> {
         for s in 0..self.model.services.len() {
             self.schedule_service(s, false);
         }
+        for o in 0..self.owners.len() {
+            self.shift_change(o);
+        }
+        for s in 0..self.model.maintenance.len() {
+            self.maintenance_change(s);
+        }
         let mut reported = 0;
         while let Some(event) = self.queue.pop() {
             self.stats.events += 1;
             self.now = event.time;
-            if event.case == SERVICE {
+            if event.case >= MAINTENANCE && event.case != NONE {
                 if self.arrived >= self.total
                     && (self.cases.len() == self.free.len() || self.only_stuck_cases())
                 {
                     // Every case is done, or the ones left wait at a join for a branch that
-                    // never comes: outages no longer matter.
+                    // never comes: outages and shifts no longer matter.
                     continue;
                 }
-                self.service_change(event.node);
+                match event.case {
+                    SERVICE => self.service_change(event.node),
+                    SHIFT => self.shift_change(event.node as usize),
+                    _ => self.maintenance_change(event.node as usize),
+                }
             } else if event.case == NONE {
                 self.arrival(event.node);
                 if self.arrived - reported >= 4096 {
@@ -228,11 +251,56 @@ impl Run<'_> {
     }
 
     fn schedule_arrival(&mut self, start: usize) {
-        if let Some((_, sampler)) = self.model.starts.get(start) {
-            let gap = sampler.sample(&mut self.rng);
+        let model = self.model;
+        let at = match model.starts.get(start) {
+            Some((_, Arrival::Gaps { sampler, clock })) => {
+                let gap = sampler.sample(&mut self.rng);
+                match model.timelines.get(*clock as usize) {
+                    None => self.now.saturating_add(gap),
+                    Some(t) => t.after(self.now, u128::from(gap)),
+                }
+            }
+            Some((_, Arrival::Rates { clock })) => {
+                let e: f64 = rand_distr::Distribution::sample(&rand_distr::Exp1, &mut self.rng);
+                model
+                    .timelines
+                    .get(*clock as usize)
+                    .map_or(u64::MAX, |t| t.after_units(self.now, e))
+            }
+            None => return,
+        };
+        if at != u64::MAX {
             #[allow(clippy::cast_possible_truncation, reason = "start counts fit in u32")]
-            self.queue
-                .schedule(self.now.saturating_add(gap), NONE, start as u32, 0);
+            self.queue.schedule(at, NONE, start as u32, 0);
+        }
+    }
+
+    /// An owner's shift changes (and, at the start, the first shift is set): its capacity
+    /// becomes the calendar's level, waiting work starts while there is room, and the next
+    /// change is scheduled. Work in progress is never pre-empted.
+    pub(super) fn shift_change(&mut self, o: usize) {
+        let model = self.model;
+        let Some(t) = model
+            .owner_clocks
+            .get(o)
+            .and_then(|&c| model.timelines.get(c as usize))
+        else {
+            return;
+        };
+        self.integrate_owner(o);
+        if let Some(state) = self.owners.get_mut(o) {
+            state.capacity = t.level_at(self.now);
+        }
+        while self.owners[o].busy < self.owners[o].capacity {
+            let Some(w) = self.take_startable(o) else {
+                break;
+            };
+            self.start_work(w.case, w.node, w.entered);
+        }
+        let next = t.next_change(self.now);
+        if next != u64::MAX {
+            #[allow(clippy::cast_possible_truncation, reason = "owner counts fit in u32")]
+            self.queue.schedule(next, SHIFT, o as u32, 0);
         }
     }
 
@@ -246,6 +314,9 @@ impl Run<'_> {
             self.open_window();
         }
         let measured = index >= self.warmup;
+        if measured && let Some(week) = self.stats.week.as_deref_mut() {
+            week.arrivals[super::counters::bucket(self.now, self.model.week_offset)] += 1;
+        }
         let early = measured && index - self.warmup < (self.total - self.warmup).div_ceil(2);
         self.level_wip(1);
         let case = if let Some(slot) = self.free.pop() {
@@ -397,12 +468,14 @@ impl Run<'_> {
             stat,
             work,
             cost_per_us,
+            clock,
             ..
         }) = model.nodes.get(node as usize)
         else {
             return;
         };
         let duration = work.sample(&mut self.rng);
+        let timeline = model.timelines.get(*clock as usize);
         if *owner != NONE {
             self.integrate_owner(*owner as usize);
             if let Some(state) = self.owners.get_mut(*owner as usize) {
@@ -416,6 +489,11 @@ impl Run<'_> {
             if let Some(s) = self.stats.steps.get_mut(*stat as usize) {
                 s.wait_sum += wait;
                 s.work_sum += work_time;
+                if let Some(t) = timeline {
+                    #[allow(clippy::cast_precision_loss, reason = "durations fit f64 well enough")]
+                    let open = t.open_between(entered, self.now) as f64;
+                    s.wait_working_sum += open;
+                }
             }
             if let Some(o) = self.stats.owners.get_mut(*owner as usize) {
                 o.wait_sum += wait;
@@ -424,8 +502,11 @@ impl Run<'_> {
             self.stats.cost_sum += work_time * cost_per_us;
         }
         self.in_work += 1;
-        self.queue
-            .schedule(self.now.saturating_add(duration), case, node, entered);
+        // Work counts in working time: it pauses while the calendar is closed.
+        let finish = timeline.map_or(self.now.saturating_add(duration), |t| {
+            t.after(self.now, u128::from(duration))
+        });
+        self.queue.schedule(finish, case, node, entered);
     }
 
     fn done(&mut self, event: Event) {
@@ -436,12 +517,14 @@ impl Run<'_> {
             owner,
             stat,
             sla_us,
+            sla_clock,
             ..
         }) = model.nodes.get(event.node as usize)
         else {
             return;
         };
         let (next, owner) = (*next, *owner);
+        let sla_clock = model.timelines.get(*sla_clock as usize);
         if self
             .cases
             .get(event.case as usize)
@@ -453,16 +536,18 @@ impl Run<'_> {
             #[allow(clippy::cast_precision_loss, reason = "durations fit f64 well enough")]
             let lead_f = lead as f64;
             s.lead_sum += lead_f;
-            if lead <= *sla_us {
+            let counted = sla_clock.map_or(lead, |t| t.open_between(event.entered, self.now));
+            if counted <= *sla_us {
                 s.sla_met += 1;
             }
         }
         if owner != NONE {
             self.integrate_owner(owner as usize);
-            if let Some(state) = self.owners.get_mut(owner as usize) {
+            let room = self.owners.get_mut(owner as usize).is_some_and(|state| {
                 state.busy -= 1;
-            }
-            if let Some(w) = self.take_startable(owner as usize) {
+                state.busy < state.capacity
+            });
+            if room && let Some(w) = self.take_startable(owner as usize) {
                 self.start_work(w.case, w.node, w.entered);
             }
         }
@@ -478,7 +563,17 @@ impl Run<'_> {
         let delayed_by = std::mem::take(&mut c.delayed_by);
         if measured {
             let cycle = self.now - start;
-            let missed = cycle > self.model.sla_us;
+            let model = self.model;
+            let counted = model
+                .timelines
+                .get(model.sla_clock as usize)
+                .map_or(cycle, |t| t.open_between(start, self.now));
+            let missed = counted > model.sla_us;
+            if let Some(week) = self.stats.week.as_deref_mut() {
+                let b = super::counters::bucket(start, model.week_offset);
+                week.done[b] += 1;
+                week.sla_met[b] += u64::from(!missed);
+            }
             for &s in &delayed_by {
                 if let Some(stats) = self.stats.services.get_mut(s as usize) {
                     stats.cases_delayed += 1;
@@ -492,7 +587,7 @@ impl Run<'_> {
             let half = &mut self.stats.halves[usize::from(!early)];
             half.0 += cycle_f;
             half.1 += 1;
-            if cycle <= self.model.sla_us {
+            if !missed {
                 self.stats.sla_met += 1;
             }
             self.stats.measured_done += 1;

@@ -334,8 +334,8 @@ impl SnarlViewer<ElementRef> for Viewer<'_> {
                     ui.label(small(format!("uses {}", uses.len())).weak());
                 }
             }
-            (_, Some(Node::Start { arrivals, .. })) => {
-                ui.label(small(format!("every {}", arrivals.summary())));
+            (_, Some(node @ Node::Start { .. })) => {
+                ui.label(small(crate::model::arrival_summary(self.map, node)));
             }
             (ElementRef::Service(id), _) => {
                 if let Some(service) = self.map.services.get(id) {

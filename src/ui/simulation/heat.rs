@@ -42,7 +42,7 @@ impl SimPanel {
                     owner.utilization.mean * 100.0
                 );
             }
-            if let Some(sla) = step.sla {
+            if let Some(sla) = &step.sla {
                 let _ = write!(
                     figures,
                     "\nSLA met by {:.1}% (target {:.0}%)",

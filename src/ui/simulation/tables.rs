@@ -170,7 +170,7 @@ pub(super) fn steps_table(ui: &mut Ui, outcome: &Outcome, sort: &mut Sort) -> Op
         &columns,
         sort,
         |key, s| {
-            let sla = s.sla.filter(|_| key == "sla_met_fraction")?;
+            let sla = s.sla.as_ref().filter(|_| key == "sla_met_fraction")?;
             Some(if sla.met { theme::GOOD } else { theme::ERROR })
         },
     )

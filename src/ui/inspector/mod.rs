@@ -7,10 +7,14 @@ use std::collections::{BTreeSet, HashMap};
 
 use egui::{RichText, Ui};
 
+mod fields;
+
+pub use fields::simulation_settings_ui;
+
 use super::theme;
 use crate::analysis::LoadEstimate;
 use crate::model::ElementRef;
-use crate::model::{Dist, DistKind, Duration, Edit, Flow, Node, ProcessMap, Sla};
+use crate::model::{Duration, Edit, Flow, Node, ProcessMap, Sla};
 
 /// A change the inspector asks for: label for the undo menu, the edit, and a merge key so that
 /// dragging a number is one undo step.
@@ -72,7 +76,7 @@ impl Inspector {
     }
 
     /// A duration field: shows the error of an unreadable draft and commits only valid values.
-    fn duration(&mut self, ui: &mut Ui, id: &str, value: Duration) -> Option<Duration> {
+    pub(super) fn duration(&mut self, ui: &mut Ui, id: &str, value: Duration) -> Option<Duration> {
         let text = value.to_string();
         let widget_id = ui.make_persistent_id(("text", id));
         let focused = ui.memory(|m| m.has_focus(widget_id));
@@ -159,7 +163,7 @@ impl Inspector {
         }
         ui.separator();
         ui.label(RichText::new("End-to-end SLA").strong());
-        if let Some(sla) = self.sla_ui(ui, "map.sla", map.sla) {
+        if let Some(sla) = self.sla_ui(ui, "map.sla", map.sla.clone()) {
             changes.push(Change {
                 label: "Change SLA".into(),
                 edit: Edit::Sla(sla),
@@ -185,7 +189,8 @@ impl Inspector {
         let mut result = None;
         let mut enabled = sla.is_some();
         if ui.checkbox(&mut enabled, "Has an SLA").changed() {
-            result = Some(enabled.then_some(sla.unwrap_or(Sla {
+            result = Some(enabled.then_some(sla.clone().unwrap_or(Sla {
+                calendar: None,
                 target: Duration::from_ms(3_600_000),
                 within: 0.9,
             })));
@@ -194,7 +199,10 @@ impl Inspector {
             ui.horizontal(|ui| {
                 ui.label("Target");
                 if let Some(target) = self.duration(ui, &format!("{id}.target"), current.target) {
-                    result = Some(Some(Sla { target, ..current }));
+                    result = Some(Some(Sla {
+                        target,
+                        ..current.clone()
+                    }));
                 }
             });
             ui.horizontal(|ui| {
@@ -251,16 +259,24 @@ impl Inspector {
             );
         }
         match node {
-            Node::Start { arrivals, .. } => {
+            Node::Start {
+                arrivals, rates, ..
+            } if rates.is_empty() => {
                 ui.separator();
                 ui.label(RichText::new("Time between arrivals").strong());
-                if let Some(dist) = self.dist_ui(ui, &format!("{id}.arrivals"), arrivals) {
+                let current = arrivals.clone().unwrap_or(crate::model::DEFAULT_ARRIVALS);
+                if let Some(dist) = self.dist_ui(ui, &format!("{id}.arrivals"), &current) {
                     let mut new = node.clone();
                     if let Node::Start { arrivals, .. } = &mut new {
-                        *arrivals = dist;
+                        *arrivals = Some(dist);
                     }
                     changes.push(change("Change arrivals", set(new)));
                 }
+            }
+            Node::Start { .. } => {
+                ui.separator();
+                ui.label(RichText::new("Arrivals").strong());
+                ui.label(crate::model::arrival_summary(map, node));
             }
             Node::Step {
                 owner,
@@ -308,7 +324,7 @@ impl Inspector {
                 }
                 ui.separator();
                 ui.label(RichText::new("SLA on lead time (wait + work)").strong());
-                if let Some(new_sla) = self.sla_ui(ui, &format!("{id}.sla"), *sla) {
+                if let Some(new_sla) = self.sla_ui(ui, &format!("{id}.sla"), sla.clone()) {
                     let mut new = node.clone();
                     if let Node::Step { sla, .. } = &mut new {
                         *sla = new_sla;
@@ -454,84 +470,6 @@ impl Inspector {
         }
     }
 
-    fn dist_ui(&mut self, ui: &mut Ui, id: &str, dist: &Dist) -> Option<Dist> {
-        let mut result = None;
-        let mut kind = dist.kind();
-        egui::ComboBox::from_id_salt(("dist", id))
-            .selected_text(kind.label())
-            .show_ui(ui, |ui| {
-                for k in DistKind::ALL {
-                    ui.selectable_value(&mut kind, k, k.label());
-                }
-            });
-        if kind != dist.kind() {
-            result = Some(dist.with_kind(kind));
-            // The fields below belong to the old kind: show them next frame.
-            return result;
-        }
-        let field =
-            |this: &mut Self, ui: &mut Ui, name: &str, value: Duration| -> Option<Duration> {
-                ui.horizontal(|ui| {
-                    ui.label(name);
-                    this.duration(ui, &format!("{id}.{name}"), value)
-                })
-                .inner
-            };
-        let edited = match *dist {
-            Dist::Fixed(d) => field(self, ui, "value", d).map(Dist::Fixed),
-            Dist::Exponential { mean } => {
-                field(self, ui, "mean", mean).map(|mean| Dist::Exponential { mean })
-            }
-            Dist::Uniform { min, max } => {
-                let a = field(self, ui, "min", min);
-                let b = field(self, ui, "max", max);
-                (a.is_some() || b.is_some()).then(|| Dist::Uniform {
-                    min: a.unwrap_or(min),
-                    max: b.unwrap_or(max),
-                })
-            }
-            Dist::Triangular { min, mode, max } => {
-                let a = field(self, ui, "min", min);
-                let b = field(self, ui, "mode", mode);
-                let c = field(self, ui, "max", max);
-                (a.is_some() || b.is_some() || c.is_some()).then(|| Dist::Triangular {
-                    min: a.unwrap_or(min),
-                    mode: b.unwrap_or(mode),
-                    max: c.unwrap_or(max),
-                })
-            }
-            Dist::Normal { mean, sd } => {
-                let a = field(self, ui, "mean", mean);
-                let b = field(self, ui, "sd", sd);
-                (a.is_some() || b.is_some()).then(|| Dist::Normal {
-                    mean: a.unwrap_or(mean),
-                    sd: b.unwrap_or(sd),
-                })
-            }
-            Dist::LogNormal { mean, sd } => {
-                let a = field(self, ui, "mean", mean);
-                let b = field(self, ui, "sd", sd);
-                (a.is_some() || b.is_some()).then(|| Dist::LogNormal {
-                    mean: a.unwrap_or(mean),
-                    sd: b.unwrap_or(sd),
-                })
-            }
-        };
-        if edited.is_some() {
-            result = edited;
-        }
-        for problem in dist.problems(false) {
-            ui.label(RichText::new(problem).small().color(theme::ERROR));
-        }
-        preview(ui, dist);
-        ui.label(
-            RichText::new(format!("mean {}", Duration::from_hours(dist.mean_hours())))
-                .small()
-                .weak(),
-        );
-        result
-    }
-
     fn service_ui(
         &mut self,
         ui: &mut Ui,
@@ -661,137 +599,4 @@ impl Inspector {
             changes.push(change("Edit notes", set(new)));
         }
     }
-}
-
-/// The simulation settings as a form (the inspector's map page and the Simulate > Settings
-/// dialog share it).
-pub fn simulation_settings_ui(ui: &mut Ui, id: &str, settings: &mut crate::model::Simulation) {
-    egui::Grid::new(id).num_columns(2).show(ui, |ui| {
-        ui.label("Cases measured per replication");
-        ui.add(
-            egui::DragValue::new(&mut settings.cases)
-                .range(1..=100_000_000)
-                .speed(100),
-        );
-        ui.end_row();
-        ui.label("Warm-up cases (not measured)");
-        ui.add(
-            egui::DragValue::new(&mut settings.warmup)
-                .range(0..=10_000_000)
-                .speed(10),
-        );
-        ui.end_row();
-        ui.label("Replications");
-        ui.add(egui::DragValue::new(&mut settings.replications).range(1..=1000));
-        ui.end_row();
-        ui.label("Seed");
-        ui.add(egui::DragValue::new(&mut settings.seed));
-        ui.end_row();
-        ui.label("Service outages");
-        ui.checkbox(&mut settings.outages, "include service outages");
-        ui.end_row();
-    });
-}
-
-/// A small drawing of the distribution's density.
-fn preview(ui: &mut Ui, dist: &Dist) {
-    let (rect, _) = ui.allocate_exact_size(
-        egui::vec2(ui.available_width().min(240.0), 46.0),
-        egui::Sense::hover(),
-    );
-    let painter = ui.painter_at(rect);
-    painter.rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
-    let mean = dist.mean_hours().max(1e-9);
-    let (upper, density): (f64, Box<dyn Fn(f64) -> f64>) = match *dist {
-        Dist::Fixed(d) => {
-            let v = d.as_hours();
-            (
-                v.max(1e-9) * 2.0,
-                Box::new(move |x: f64| {
-                    if (x - v).abs() < v.max(1e-9) * 0.03 {
-                        1.0
-                    } else {
-                        0.0
-                    }
-                }),
-            )
-        }
-        Dist::Exponential { .. } => (mean * 4.0, Box::new(move |x: f64| (-x / mean).exp())),
-        Dist::Uniform { min, max } => {
-            let (a, b) = (min.as_hours(), max.as_hours());
-            (
-                b.max(1e-9) * 1.2,
-                Box::new(move |x: f64| if x >= a && x <= b { 1.0 } else { 0.0 }),
-            )
-        }
-        Dist::Triangular { min, mode, max } => {
-            let (a, c, b) = (min.as_hours(), mode.as_hours(), max.as_hours());
-            (
-                b.max(1e-9) * 1.1,
-                Box::new(move |x: f64| {
-                    if x < a || x > b {
-                        0.0
-                    } else if x <= c {
-                        if c > a { (x - a) / (c - a) } else { 1.0 }
-                    } else if b > c {
-                        (b - x) / (b - c)
-                    } else {
-                        1.0
-                    }
-                }),
-            )
-        }
-        Dist::Normal { mean: m, sd } => {
-            let (m, s) = (m.as_hours(), sd.as_hours().max(1e-9));
-            (
-                (m + 3.0 * s).max(1e-9),
-                Box::new(move |x: f64| (-0.5 * ((x - m) / s).powi(2)).exp()),
-            )
-        }
-        Dist::LogNormal { mean: m, sd } => {
-            let (m, s) = (m.as_hours().max(1e-9), sd.as_hours());
-            let sigma2 = (1.0 + (s / m).powi(2)).ln();
-            let mu = m.ln() - sigma2 / 2.0;
-            (
-                m + 3.0 * s.max(m * 0.3),
-                Box::new(move |x: f64| {
-                    if x <= 0.0 {
-                        0.0
-                    } else {
-                        (-(x.ln() - mu).powi(2) / (2.0 * sigma2)).exp() / x
-                    }
-                }),
-            )
-        }
-    };
-    let steps = 80;
-    let values: Vec<f64> = (0..=steps)
-        .map(|i| density(upper * f64::from(i) / f64::from(steps)))
-        .collect();
-    let peak = values.iter().copied().fold(0.0, f64::max).max(1e-12);
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_precision_loss,
-        reason = "screen coordinates of 80 samples"
-    )]
-    let points: Vec<egui::Pos2> = values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let x = rect.left() + 4.0 + (rect.width() - 8.0) * i as f32 / steps as f32;
-            let y = rect.bottom() - 4.0 - (rect.height() - 10.0) * (v / peak) as f32;
-            egui::pos2(x, y)
-        })
-        .collect();
-    painter.add(egui::Shape::line(
-        points,
-        egui::Stroke::new(1.5, theme::ACCENT),
-    ));
-    painter.text(
-        rect.right_top() + egui::vec2(-4.0, 2.0),
-        egui::Align2::RIGHT_TOP,
-        dist.summary(),
-        egui::FontId::proportional(10.0),
-        ui.visuals().weak_text_color(),
-    );
 }
