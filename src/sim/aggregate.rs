@@ -211,6 +211,13 @@ fn steps(
                 lead_mean: hours(ratio(sum(&|s| s.lead_sum), n)),
                 wait_working_mean: on_calendar
                     .then(|| hours(ratio(sum(&|s| s.wait_working_sum), n))),
+                wait_working_mean_ci95: if on_calendar {
+                    ci_of_means(reps, |r| {
+                        r.steps.get(k).map(|s| (s.wait_working_sum, s.count))
+                    })
+                } else {
+                    None
+                },
                 wait_mean_ci95: ci_of_means(reps, |r| {
                     r.steps.get(k).map(|s| (s.wait_sum, s.count))
                 }),

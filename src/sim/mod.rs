@@ -160,6 +160,8 @@ pub struct StepResult {
     /// Mean wait counted in working time only (the open time of the owner's calendar, or of
     /// the step's own for an ownerless step); `None` for steps that work around the clock.
     pub wait_working_mean: Option<f64>,
+    /// 95% half-width of `wait_working_mean`, from the per-replication means.
+    pub wait_working_mean_ci95: Option<f64>,
     /// 95% half-width of `lead_mean`, from the per-replication means.
     pub lead_mean_ci95: Option<f64>,
     /// The step's SLA result, when it has one.
