@@ -25,10 +25,23 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     println!("procmap simulate, 1 thread, 1 replication, {cases} cases, no warm-up");
     let mut rust = Vec::new();
-    for (name, file) in [
-        ("mm1", "benches/models/mm1.ron"),
-        ("o2c", "benches/models/o2c-peer.ron"),
-    ] {
+    let only_peer_models = peer;
+    let models: &[(&str, &str)] = if only_peer_models {
+        &[
+            ("mm1", "benches/models/mm1.ron"),
+            ("o2c", "benches/models/o2c-peer.ron"),
+        ]
+    } else {
+        &[
+            ("mm1", "benches/models/mm1.ron"),
+            ("o2c", "benches/models/o2c-peer.ron"),
+            ("rich", "benches/models/rich.ron"),
+            ("mm1-office", "benches/models/mm1-office.ron"),
+            ("rich-office", "benches/models/rich-office.ron"),
+        ]
+    };
+    let mut per_event = Vec::new();
+    for &(name, file) in models {
         let map = io::load(&root.join(file)).unwrap_or_else(|e| panic!("{e}"));
         let settings = Simulation {
             cases,
@@ -61,8 +74,10 @@ fn main() {
             .iter()
             .map(|(id, o)| format!("{id} {:.3}", o.utilization.mean))
             .collect();
+        #[allow(clippy::cast_precision_loss, reason = "rates for display")]
+        per_event.push((name, result.wall_seconds / result.events as f64));
         println!(
-            "{name:4} {:>9.3} s  {:>6.2} M events/s  {:>6.2} M cases/s  cycle mean {:.3} h  util {}",
+            "{name:11} {:>7.3} s  {:>6.2} M events/s  {:>6.2} M cases/s  cycle mean {:.3} h  util {}",
             result.wall_seconds,
             events_per_s / 1e6,
             cases_per_s / 1e6,
@@ -70,6 +85,18 @@ fn main() {
             utils.join(", ")
         );
         rust.push((name, cases_per_s));
+    }
+    // Cost per event relative to M/M/1 and to the same map without calendars.
+    let cost = |n: &str| per_event.iter().find(|(m, _)| *m == n).map(|(_, c)| *c);
+    for (name, base) in [
+        ("o2c", "mm1"),
+        ("rich", "mm1"),
+        ("mm1-office", "mm1"),
+        ("rich-office", "rich"),
+    ] {
+        if let (Some(a), Some(b)) = (cost(name), cost(base)) {
+            println!("{name:11} costs {:.2}x per event what {base} costs", a / b);
+        }
     }
     if !peer {
         return;

@@ -14,11 +14,22 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> Value {
     let per_id = |rows: Vec<(&String, Value)>| -> Value {
         Value::Object(rows.into_iter().map(|(id, v)| (id.clone(), v)).collect())
     };
+    let clock = |calendar: Option<&str>| Value::from(calendar.unwrap_or("elapsed"));
     let steps = per_id(
         result
             .steps
             .iter()
-            .map(|(id, s)| (id, metrics::json_object(metrics::STEP, s)))
+            .map(|(id, s)| {
+                let mut object = metrics::json_object(metrics::STEP, s);
+                if let Value::Object(o) = &mut object {
+                    let sla_clock = s
+                        .sla
+                        .as_ref()
+                        .map_or(Value::Null, |x| clock(x.calendar.as_deref()));
+                    o.insert("sla_clock".into(), sla_clock);
+                }
+                (id, object)
+            })
             .collect(),
     );
     let owners = per_id(
@@ -50,7 +61,24 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> Value {
         "seed": result.settings.seed,
         "warmup": result.settings.warmup,
         "cycle_time": cycle_time,
-        "sla": result.sla.as_ref().map_or(Value::Null, |s| metrics::json_object(metrics::SLA, s)),
+        "sla": result.sla.as_ref().map_or(Value::Null, |s| {
+            let mut object = metrics::json_object(metrics::SLA, s);
+            if let Value::Object(o) = &mut object {
+                o.insert("clock".into(), clock(s.calendar.as_deref()));
+            }
+            object
+        }),
+        "start": result.settings.start_time().to_string(),
+        "by_hour_of_week": result.by_hour_of_week.as_ref().map_or(Value::Null, |w| json!({
+            "arrivals": w.arrivals,
+            "wip": w.wip,
+            "sla_met": w.sla_met,
+            "owners": Value::Object(w.owners.iter().map(|(id, o)| (id.clone(), json!({
+                "queue": o.queue,
+                "utilization": o.utilization,
+                "capacity": o.capacity,
+            }))).collect()),
+        })),
         "steps": steps,
         "owners": owners,
         "services": services,

@@ -332,6 +332,14 @@ pub const STEP: &[Metric<StepResult>] = &[
         ci95: Some(|s| s.wait_mean_ci95),
     },
     Metric {
+        key: "wait_working_mean",
+        short: "Wait (working)",
+        label: "Mean wait counted in working time only (the owner's calendar); empty for work around the clock",
+        unit: Unit::Hours,
+        value: |s| s.wait_working_mean,
+        ci95: Some(|s| s.wait_working_mean_ci95),
+    },
+    Metric {
         key: "work_mean",
         short: "Work",
         label: "Mean work time",
@@ -370,7 +378,7 @@ pub const OWNER: &[Metric<OwnerResult>] = &[
     Metric {
         key: "utilization",
         short: "Busy",
-        label: "Share of capacity busy (simulated)",
+        label: "Share of available capacity busy (simulated; of the capacity on shift when the owner has a calendar)",
         unit: Unit::Fraction,
         value: |o| Some(o.utilization.mean),
         ci95: Some(|o| o.utilization.ci95),
@@ -378,9 +386,17 @@ pub const OWNER: &[Metric<OwnerResult>] = &[
     Metric {
         key: "estimated_utilization",
         short: "Estimate",
-        label: "Share of capacity busy (traffic equations, no simulation)",
+        label: "Share of available capacity busy (traffic equations, no simulation)",
         unit: Unit::Fraction,
         value: |o| Some(o.estimated_utilization),
+        ci95: None,
+    },
+    Metric {
+        key: "available_hours_per_week",
+        short: "h/week",
+        label: "Capacity-hours on shift per week (capacity x 168 without a calendar)",
+        unit: Unit::Number(1),
+        value: |o| Some(o.available_hours_per_week),
         ci95: None,
     },
     Metric {

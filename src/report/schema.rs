@@ -87,13 +87,40 @@ pub fn simulation() -> Value {
         }),
     );
     cycle_required.push("histogram".into());
-    let (sla, sla_required) = table(metrics::SLA, &[]);
+    let (mut sla, mut sla_required) = table(metrics::SLA, &[]);
+    sla.insert(
+        "clock".into(),
+        json!({"type": "string", "description": "What the target counts: \"elapsed\" time, or the open time of this calendar id"}),
+    );
+    sla_required.push("clock".into());
     let mut sla = object(sla, sla_required);
     if let Value::Object(o) = &mut sla {
         o.insert("type".into(), json!(["object", "null"]));
     }
-    let nullable_step = ["sla_met_fraction", "sla_met"];
-    let (step, step_required) = table(metrics::STEP, &nullable_step);
+    let nullable_step = ["sla_met_fraction", "sla_met", "wait_working_mean"];
+    let (mut step, mut step_required) = table(metrics::STEP, &nullable_step);
+    step.insert(
+        "sla_clock".into(),
+        json!({"type": ["string", "null"], "description": "What the step's SLA counts: \"elapsed\" or a calendar id; null without an SLA"}),
+    );
+    step_required.push("sla_clock".into());
+    let week = |items: Value| json!({"type": "array", "items": items});
+    let numbers = week(json!({"type": "number"}));
+    let by_hour = json!({
+        "type": ["object", "null"],
+        "description": "168 buckets each, bucket 0 = Monday 00:00-01:00 of the simulated clock; null for maps without calendars or rate profiles",
+        "properties": {
+            "arrivals": numbers.clone(),
+            "wip": numbers.clone(),
+            "sla_met": week(json!({"type": ["number", "null"]})),
+            "owners": by_id(object(
+                [("queue".to_owned(), numbers.clone()), ("utilization".to_owned(), numbers.clone()), ("capacity".to_owned(), numbers)].into_iter().collect(),
+                vec!["queue".into(), "utilization".into(), "capacity".into()],
+            )),
+        },
+        "required": ["arrivals", "wip", "sla_met", "owners"],
+        "additionalProperties": false,
+    });
     let (owner, owner_required) = table(metrics::OWNER, &[]);
     let (service, service_required) = table(metrics::SERVICE, &[]);
     let strings = json!({"type": "array", "items": {"type": "string"}});
@@ -114,6 +141,11 @@ pub fn simulation() -> Value {
         ),
         ("cycle_time", object(cycle, cycle_required)),
         ("sla", sla),
+        (
+            "start",
+            json!({"type": "string", "description": "When the simulated clock starts (YYYY-MM-DD HH:MM)"}),
+        ),
+        ("by_hour_of_week", by_hour),
         ("steps", by_id(object(step, step_required))),
         ("owners", by_id(object(owner, owner_required))),
         ("services", by_id(object(service, service_required))),

@@ -234,6 +234,9 @@ impl Timeline {
 
     /// Amount of the closed days before epoch time `te` (part of today if it is closed).
     fn amount_closed(&self, te: u64) -> u128 {
+        if self.closed.is_empty() {
+            return 0;
+        }
         let day = te / DAY_US;
         let k = self.closed.partition_point(|&c| c < day);
         let mut sum = self.closed_cum[k];
@@ -254,11 +257,20 @@ impl Timeline {
         if v == 0 {
             return 0;
         }
-        let weeks = (v - 1) / self.week_total;
+        // 64-bit division where the numbers allow (always, for open-time calendars within
+        // any simulated horizon): 128-bit division is a slow library call.
+        let weeks = match (u64::try_from(v - 1), u64::try_from(self.week_total)) {
+            (Ok(a), Ok(b)) => u128::from(a / b),
+            _ => (v - 1) / self.week_total,
+        };
         let rem = v - weeks * self.week_total;
         let i = self.cum.partition_point(|&c| c < rem).saturating_sub(1);
         let s = self.segs[i];
-        let into = (rem - self.cum[i]).div_ceil(u128::from(s.weight));
+        let into = if s.weight == 1 {
+            rem - self.cum[i]
+        } else {
+            (rem - self.cum[i]).div_ceil(u128::from(s.weight))
+        };
         let t = weeks * u128::from(WEEK_US) + u128::from(s.start) + into;
         u64::try_from(t).unwrap_or(u64::MAX)
     }
@@ -288,11 +300,21 @@ impl Timeline {
             return u64::MAX;
         }
         let mut x = t.saturating_add(self.offset);
-        let target = self.amount_epoch(x) + amount;
+        let open = self.amount_open(x);
         // Far beyond any simulated horizon: give up rather than overflow.
-        if target / self.week_total > 1 << 30 {
+        if open + amount > self.week_total << 30 {
             return u64::MAX;
         }
+        // The common case: no closed day from here to the answer, which is then exact.
+        let y = self.inverse_open(open + amount);
+        if self.closed.is_empty() {
+            return y.saturating_sub(self.offset);
+        }
+        let k = self.closed.partition_point(|&c| c < x / DAY_US);
+        if self.closed.get(k).is_none_or(|&c| c > y / DAY_US) {
+            return y.saturating_sub(self.offset);
+        }
+        let target = open - self.amount_closed(x) + amount;
         // Each pass ends beyond at least one more closed day, so this ends.
         for _ in 0..=2 * self.closed.len() + 2 {
             let have = self.amount_epoch(x);

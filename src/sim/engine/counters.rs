@@ -111,6 +111,48 @@ pub(super) fn bucket(t: u64, offset: u64) -> usize {
     ((t.saturating_add(offset) / HOUR_US) % WEEK_BUCKETS as u64) as usize
 }
 
+/// The hour of the week the simulated clock is in: `[start, end)` and its bucket, so that
+/// spans within it are added without a division.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct HourCursor {
+    pub(super) start: u64,
+    pub(super) end: u64,
+    pub(super) bucket: usize,
+}
+
+impl HourCursor {
+    /// The hour holding simulated time `t`.
+    pub(super) fn at(t: u64, offset: u64) -> Self {
+        let start = (t.saturating_add(offset) / HOUR_US * HOUR_US).saturating_sub(offset);
+        Self {
+            start,
+            end: start.saturating_add(HOUR_US),
+            bucket: bucket(t, offset),
+        }
+    }
+}
+
+/// Adds `level` x time over `[from, to)` to the buckets it covers, where `to` is the current
+/// time of `hour`: one addition when the span lies within the current hour.
+#[inline]
+#[allow(clippy::cast_precision_loss, reason = "time spans fit f64 well enough")]
+fn spread_to_now(
+    buckets: &mut [f64],
+    hour: HourCursor,
+    offset: u64,
+    from: u64,
+    to: u64,
+    level: f64,
+) {
+    if from >= hour.start {
+        if let Some(b) = buckets.get_mut(hour.bucket) {
+            *b += level * (to - from) as f64;
+        }
+    } else {
+        spread(buckets, offset, from, to, level);
+    }
+}
+
 /// Adds `level` x time over `[from, to)` to the hour-of-week buckets it covers.
 #[allow(clippy::cast_precision_loss, reason = "time spans fit f64 well enough")]
 fn spread(buckets: &mut [f64], offset: u64, from: u64, to: u64, level: f64) {
@@ -236,22 +278,13 @@ impl Run<'_> {
                 if let Some(week) = self.stats.week.as_deref_mut()
                     && let Some(w) = week.owners.get_mut(o)
                 {
-                    let (from, offset) = (state.last, self.model.week_offset);
-                    spread(&mut w.busy_area, offset, from, self.now, f64::from(busy));
-                    spread(
-                        &mut w.queue_area,
-                        offset,
-                        from,
-                        self.now,
-                        state.queue.len() as f64,
-                    );
-                    spread(
-                        &mut w.capacity_area,
-                        offset,
-                        from,
-                        self.now,
-                        f64::from(state.capacity),
-                    );
+                    let (from, offset, hour) = (state.last, self.model.week_offset, self.hour);
+                    let now = self.now;
+                    spread_to_now(&mut w.busy_area, hour, offset, from, now, f64::from(busy));
+                    let queue = state.queue.len() as f64;
+                    spread_to_now(&mut w.queue_area, hour, offset, from, now, queue);
+                    let capacity = f64::from(state.capacity);
+                    spread_to_now(&mut w.capacity_area, hour, offset, from, now, capacity);
                 }
             }
             state.last = self.now;
@@ -266,12 +299,14 @@ impl Run<'_> {
             self.stats.wip_area += self.wip as f64 * (self.now - self.wip_last) as f64;
             if let Some(week) = self.stats.week.as_deref_mut() {
                 let offset = self.model.week_offset;
-                spread(
+                let (hour, wip) = (self.hour, self.wip as f64);
+                spread_to_now(
                     &mut week.wip_area,
+                    hour,
                     offset,
                     self.wip_last,
                     self.now,
-                    self.wip as f64,
+                    wip,
                 );
             }
         }

@@ -11,7 +11,7 @@ use rand::RngExt as _;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use super::compile::Arrival;
-use super::counters::WeekStats;
+use super::counters::{HourCursor, WeekStats};
 use super::queue::{Event, EventQueue};
 use super::{
     CNode, MAINTENANCE, Model, NONE, OwnerStats, RepStats, SERVICE, SHIFT, ServiceStats, StepStats,
@@ -73,6 +73,8 @@ pub(super) struct Run<'m> {
     warmup: u64,
     pub(super) measuring: bool,
     pub(super) window_start: u64,
+    /// The hour of the week `now` is in (kept only for weekly models).
+    pub(super) hour: HourCursor,
     pub(super) wip: u64,
     pub(super) wip_last: u64,
     moves: u64,
@@ -132,6 +134,7 @@ pub fn replicate(
         warmup,
         measuring: false,
         window_start: 0,
+        hour: HourCursor::default(),
         wip: 0,
         wip_last: 0,
         moves: 0,
@@ -181,6 +184,9 @@ impl Run<'_> {
         while let Some(event) = self.queue.pop() {
             self.stats.events += 1;
             self.now = event.time;
+            if self.now >= self.hour.end && self.model.weekly {
+                self.hour = HourCursor::at(self.now, self.model.week_offset);
+            }
             if event.case >= MAINTENANCE && event.case != NONE {
                 if self.arrived >= self.total
                     && (self.cases.len() == self.free.len() || self.only_stuck_cases())
@@ -315,7 +321,7 @@ impl Run<'_> {
         }
         let measured = index >= self.warmup;
         if measured && let Some(week) = self.stats.week.as_deref_mut() {
-            week.arrivals[super::counters::bucket(self.now, self.model.week_offset)] += 1;
+            week.arrivals[self.hour.bucket] += 1;
         }
         let early = measured && index - self.warmup < (self.total - self.warmup).div_ceil(2);
         self.level_wip(1);
@@ -489,7 +495,9 @@ impl Run<'_> {
             if let Some(s) = self.stats.steps.get_mut(*stat as usize) {
                 s.wait_sum += wait;
                 s.work_sum += work_time;
-                if let Some(t) = timeline {
+                if let Some(t) = timeline
+                    && entered < self.now
+                {
                     #[allow(clippy::cast_precision_loss, reason = "durations fit f64 well enough")]
                     let open = t.open_between(entered, self.now) as f64;
                     s.wait_working_sum += open;
