@@ -30,13 +30,20 @@ impl ProcessMap {
     pub fn arrivals_per_hour(&self, node: &Node) -> f64 {
         match node.arrival_pattern() {
             Some(Arrivals::Rates(rates)) => {
-                let weekly: f64 = rates.iter().map(super::Rate::per_week).sum();
-                let open = self
-                    .calendar(node.calendar())
-                    .map_or(1.0, |c| c.hours_per_week() / WEEK_HOURS);
-                // Rates under a calendar only count in its open time; a rough share is enough
-                // here (the simulator intersects them exactly).
-                weekly / WEEK_HOURS * open.min(1.0)
+                // Under a calendar the rates count only in its open time.
+                let windows = match self.calendar(node.calendar()) {
+                    Some(c) => super::calendar::intersect(&rate_windows(rates), &c.windows(1)),
+                    None => rate_windows(rates),
+                };
+                let weekly: f64 = windows
+                    .iter()
+                    .flat_map(|w| {
+                        w.week_minutes()
+                            .into_iter()
+                            .map(move |(a, b)| f64::from(b - a) / 60.0 * w.weight)
+                    })
+                    .sum();
+                weekly / WEEK_HOURS
             }
             Some(Arrivals::Gaps(dist)) => {
                 let mean = dist.mean_hours();

@@ -220,7 +220,8 @@ fn simulate_json_has_the_documented_keys_and_finds_the_bottleneck() {
     assert_eq!(json["cases"], 5000);
     assert_eq!(json["replications"], 4);
     assert_eq!(json["seed"], 7);
-    // The sample is designed with the warehouse at 85% offered load, every other owner lower.
+    // The sample is designed with the warehouse at about 77% of its available (shift) capacity,
+    // every other owner lower.
     assert_eq!(json["bottlenecks"][0], "warehouse", "{}", json["finding"]);
     let finding = json["finding"].as_str().unwrap_or_default();
     assert!(
