@@ -97,6 +97,27 @@ pub const HEAT_WARM: Rgb = (240, 180, 40);
 /// Heat on the map: the longest wait.
 pub const HEAT_HOT: Rgb = (220, 50, 47);
 
+/// A heat strip cell of an owner on shift and idle (distinct from white: off shift).
+pub const HEAT_IDLE: Rgb = (214, 236, 221);
+/// A shift on a calendar's week chart.
+pub const SHIFT: Rgb = (70, 130, 180);
+/// Text on a shift bar.
+pub const SHIFT_TEXT: Rgb = (255, 255, 255);
+
+/// The colour of a utilisation in a heat strip: cool green through amber to red at 100%.
+#[must_use]
+pub fn heat(utilization: f64) -> Rgb {
+    #[allow(clippy::cast_possible_truncation, reason = "a fraction")]
+    let u = utilization.clamp(0.0, 1.0) as f32;
+    if u < 0.5 {
+        mix(HEAT_IDLE, HEAT_COOL, u * 2.0)
+    } else if u < 0.85 {
+        mix(HEAT_COOL, HEAT_WARM, (u - 0.5) / 0.35)
+    } else {
+        mix(HEAT_WARM, HEAT_HOT, (u - 0.85) / 0.15)
+    }
+}
+
 /// Mixes `a` towards `b` by `t` in [0, 1].
 #[must_use]
 pub fn mix(a: Rgb, b: Rgb, t: f32) -> Rgb {

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::format::hours;
+use super::format::{hours, percent_whole};
 use super::handbook::{Block, Handbook, counts, notes_blocks};
 use crate::model::FORMAT_VERSION;
 
@@ -126,5 +126,51 @@ fn write_block(out: &mut String, block: &Block, handbook: &Handbook<'_>, svg_nam
             out.push('\n');
         }
         Block::Utilization => {}
+        Block::Week(id) => {
+            if let Some(calendar) = handbook.map.calendars.get(id) {
+                out.push_str("| Days | From | To | People |\n| --- | --- | --- | --- |\n");
+                for shift in &calendar.week {
+                    let people = shift
+                        .capacity
+                        .map_or_else(|| "the owner's capacity".to_owned(), |c| c.to_string());
+                    let _ = writeln!(
+                        out,
+                        "| {} | {} | {} | {people} |",
+                        shift.days, shift.from, shift.to
+                    );
+                }
+                out.push('\n');
+            }
+        }
+        Block::WeekHeat => {
+            if let Some(week) = handbook.results.and_then(|r| r.by_hour_of_week.as_ref()) {
+                out.push_str(
+                    "Mean utilisation on shift by day:\n\n| Owner | Mon | Tue | Wed | Thu | Fri | Sat | Sun |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n",
+                );
+                for (id, owner) in &week.owners {
+                    let _ = write!(out, "| {} |", handbook.map.owner_name(id));
+                    for day in 0..7 {
+                        let hours = day * 24..(day + 1) * 24;
+                        let busy: f64 = hours
+                            .clone()
+                            .map(|b| {
+                                owner.utilization.get(b).copied().unwrap_or(0.0)
+                                    * owner.capacity.get(b).copied().unwrap_or(0.0)
+                            })
+                            .sum();
+                        let capacity: f64 = hours
+                            .map(|b| owner.capacity.get(b).copied().unwrap_or(0.0))
+                            .sum();
+                        if capacity > 0.0 {
+                            let _ = write!(out, " {} |", percent_whole(busy / capacity));
+                        } else {
+                            out.push_str(" off |");
+                        }
+                    }
+                    out.push('\n');
+                }
+                out.push('\n');
+            }
+        }
     }
 }

@@ -10,7 +10,7 @@ use procmap::sim::{self, Control};
 use super::{parse, samples};
 
 /// Text of a PDF via poppler's pdftotext (installed by .ci/run).
-fn pdf_text(bytes: &[u8]) -> String {
+pub(crate) fn pdf_text(bytes: &[u8]) -> String {
     let folder = tempfile::tempdir().expect("temp dir");
     let path = folder.path().join("book.pdf");
     std::fs::write(&path, bytes).expect("write pdf");

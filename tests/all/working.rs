@@ -313,3 +313,48 @@ fn maps_without_calendars_keep_no_week_profile() {
     assert!(result.steps["work"].wait_working_mean.is_none());
     assert!((result.owners["team"].available_hours_per_week - 168.0).abs() < 1e-9);
 }
+
+#[test]
+fn the_handbook_prints_working_time_and_the_week() {
+    use procmap::report::handbook::{self, Block};
+    use procmap::report::{markdown, pdf};
+    let (_, text) = super::samples()
+        .into_iter()
+        .find(|(name, _)| name == "it-incident.ron")
+        .unwrap_or_else(|| panic!("the IT incident sample"));
+    let map = parse(&text);
+    let result = run(&map, 3_000, 2);
+    let book = handbook::build(&map, Some(&result), "2026-12-01".into());
+    let section = book
+        .sections
+        .iter()
+        .find(|s| s.title == "Working time")
+        .unwrap_or_else(|| panic!("a Working time section"));
+    assert!(section.blocks.contains(&Block::Week("desk_roster".into())));
+    assert!(section.blocks.contains(&Block::WeekHeat));
+    let md = markdown::render(&book, "diagram.svg");
+    assert!(md.contains("| Mon-Fri | 07:00 | 15:00 | 3 |"), "{md}");
+    assert!(md.contains("| Second-line support | "), "{md}");
+    assert!(md.contains("Office hours (40.0 h/week)"), "{md}");
+    let bytes = pdf::render(&book, pdf::Paper::A4).unwrap_or_else(|e| panic!("{e}"));
+    let text = super::export::pdf_text(&bytes);
+    for expected in [
+        "Working time",
+        "Service desk roster",
+        "Results by time of week",
+        "3 people",
+    ] {
+        assert!(text.contains(expected), "the PDF lacks {expected:?}");
+    }
+    // A map that works around the clock has no such section.
+    let plain = line(
+        "",
+        "capacity: 1",
+        "2026-01-05 00:00",
+        r#"arrivals: Exponential(mean: "1h")"#,
+        r#"Fixed("10m")"#,
+        "",
+    );
+    let book = handbook::build(&plain, None, "2026-12-01".into());
+    assert!(book.sections.iter().all(|s| s.title != "Working time"));
+}

@@ -9,6 +9,7 @@ mod levels;
 mod notes;
 mod owners;
 mod services;
+mod working;
 
 use crate::analysis::{self, LoadEstimate};
 use crate::model::graph::Graph;
@@ -48,6 +49,10 @@ pub enum Block {
     Utilization,
     /// The owner colours used in the diagram.
     Legend,
+    /// A calendar's week (by calendar id): its shifts on a days x hours grid.
+    Week(String),
+    /// Utilisation of each owner by hour of the week, from the results.
+    WeekHeat,
 }
 
 /// A numbered section of the handbook.
@@ -138,6 +143,7 @@ pub fn build<'a>(
         services::services_and_impact(&cx),
         levels::service_levels(&cx),
     ];
+    sections.extend(working::working_time(&cx));
     sections.extend(levels::simulation_results(&cx));
     sections.push(appendix::validation(&cx));
     Handbook {

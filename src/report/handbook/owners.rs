@@ -24,9 +24,14 @@ pub(super) fn owners_and_responsibilities(cx: &Context<'_>) -> Section {
                     .filter(|n| map.nodes.get(**n).and_then(Node::owner) == Some(id.as_str()))
                     .map(|n| cx.node_name(n))
                     .collect();
+                let hours = match map.calendar(owner.calendar.as_deref()) {
+                    Some(c) => format!("{} ({:.1} h/week)", c.name, c.hours_per_week()),
+                    None => "around the clock".to_owned(),
+                };
                 vec![
                     owner.name.clone(),
                     owner.capacity.to_string(),
+                    hours,
                     money(owner.cost_per_hour),
                     cx.estimate
                         .owners
@@ -38,11 +43,12 @@ pub(super) fn owners_and_responsibilities(cx: &Context<'_>) -> Section {
             .collect();
         blocks.push(Block::Table {
             columns: vec![
-                ("Owner".into(), 0.22),
-                ("Capacity".into(), 0.11),
-                ("Cost/h".into(), 0.11),
-                ("Load (estimate)".into(), 0.14),
-                ("Steps".into(), 0.42),
+                ("Owner".into(), 0.19),
+                ("Capacity".into(), 0.12),
+                ("Working hours".into(), 0.2),
+                ("Cost/h".into(), 0.09),
+                ("Est. load".into(), 0.11),
+                ("Steps".into(), 0.29),
             ],
             rows,
         });

@@ -217,6 +217,8 @@ impl<'m> Layout<'m> {
                 self.y += 6.0;
             }
             Block::Utilization => self.utilization(handbook),
+            Block::Week(id) => self.week_chart(handbook, id),
+            Block::WeekHeat => self.week_heat(handbook),
         }
     }
 

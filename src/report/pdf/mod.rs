@@ -12,6 +12,7 @@ mod layout;
 mod measure;
 mod sheets;
 mod title;
+mod week;
 mod write;
 
 use self::layout::Layout;
