@@ -10,9 +10,12 @@ use crate::sim::{SimResult, SlaResult};
 pub use super::format::hours;
 use super::format::{availability_fine, money, percent, percent_whole, with_ci};
 
-fn sla_line(sla: &SlaResult) -> String {
+fn sla_line(map: &ProcessMap, sla: &SlaResult) -> String {
+    let clock = sla.calendar.as_deref().map_or_else(String::new, |id| {
+        format!(" counted in {}", map.calendar_name(id))
+    });
     format!(
-        "{} within {} (target {}): {}",
+        "{} within {}{clock} (target {}): {}",
         with_ci(sla.met_fraction, percent),
         Duration::from_hours(sla.target_hours),
         percent(sla.within),
@@ -68,7 +71,7 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
         hours(c.max)
     );
     if let Some(sla) = &result.sla {
-        let _ = writeln!(out, "SLA: {}", sla_line(sla));
+        let _ = writeln!(out, "SLA: {}", sla_line(map, sla));
     }
     let _ = writeln!(
         out,
@@ -85,7 +88,15 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
             let _ = writeln!(out, "{}", row(&owner_name(id), &owners, o));
         }
     }
-    let steps = metrics::columns(metrics::STEP, metrics::STEP_COLUMNS);
+    working_time(&mut out, map, result);
+    let mut steps = metrics::columns(metrics::STEP, metrics::STEP_COLUMNS);
+    if result.steps.values().any(|s| s.wait_working_mean.is_some()) {
+        // Beside the elapsed wait: the same wait counted in working time.
+        let at = steps.iter().position(|m| m.key == "wait_mean").map_or(0, |i| i + 1);
+        if let Some(metric) = metrics::find(metrics::STEP, "wait_working_mean") {
+            steps.insert(at, metric);
+        }
+    }
     let _ = writeln!(out, "\n{}", header_row("Step", &steps));
     let graph = Graph::new(map);
     let ordered = graph.flow_order().into_iter().filter_map(|i| {
@@ -122,6 +133,49 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
         rate / 1e6
     );
     out
+}
+
+/// Which owners work on calendars (utilisation is then of the capacity on shift), and when in
+/// the week each is busiest.
+fn working_time(out: &mut String, map: &ProcessMap, result: &SimResult) {
+    let on_calendars: Vec<String> = result
+        .bottlenecks
+        .iter()
+        .filter_map(|id| {
+            let owner = map.owners.get(id)?;
+            let calendar = map.calendar(owner.calendar.as_deref())?;
+            let busiest = result
+                .by_hour_of_week
+                .as_ref()
+                .and_then(|w| w.owners.get(id))
+                .and_then(|w| {
+                    w.utilization
+                        .iter()
+                        .enumerate()
+                        .max_by(|a, b| a.1.total_cmp(b.1))
+                })
+                .map_or_else(String::new, |(b, u)| {
+                    format!(
+                        ", busiest {} at {}",
+                        super::handbook::hour_name(b),
+                        percent_whole(*u)
+                    )
+                });
+            Some(format!(
+                "{} on {} ({:.0} capacity-hours a week{busiest})",
+                owner.name,
+                calendar.name,
+                map.mean_capacity(owner) * crate::model::WEEK_HOURS
+            ))
+        })
+        .collect();
+    if !on_calendars.is_empty() {
+        let _ = writeln!(
+            out,
+            "Busy is of the capacity on shift: {}.",
+            on_calendars.join("; ")
+        );
+    }
 }
 
 /// Width of the name column of the text tables.

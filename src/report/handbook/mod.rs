@@ -18,6 +18,7 @@ use crate::sim::SimResult;
 
 pub use dates::today;
 pub use notes::notes_blocks;
+pub use working::hour_name;
 
 /// A piece of a section.
 #[derive(Clone, Debug, PartialEq)]

@@ -120,7 +120,8 @@ pub(super) fn working_time(cx: &Context<'_>) -> Option<Section> {
 }
 
 /// "Mon 09:00" for hour-of-week bucket `b`.
-pub(crate) fn hour_name(b: usize) -> String {
+#[must_use]
+pub fn hour_name(b: usize) -> String {
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     format!("{} {:02}:00", DAYS[(b / 24) % 7], b % 24)
 }
