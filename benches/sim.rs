@@ -3,7 +3,7 @@
 //!
 //! `cargo bench --bench sim` (Rust only), or `cargo bench --bench sim -- --peer` to also run
 //! `python3 benches/peers/simpy_peer.py` on the same models and print the speed ratio.
-//! `--cases N` changes the case count.
+//! `--cases N` changes the case count; `--only NAME` runs one model (for a profiler).
 
 #![allow(clippy::print_stdout, reason = "a benchmark reports on stdout")]
 
@@ -40,8 +40,16 @@ fn main() {
             ("rich-office", "benches/models/rich-office.ron"),
         ]
     };
+    // `--only NAME` runs one model (for profilers).
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1));
     let mut per_event = Vec::new();
     for &(name, file) in models {
+        if only.is_some_and(|o| o != name) {
+            continue;
+        }
         let map = io::load(&root.join(file)).unwrap_or_else(|e| panic!("{e}"));
         let settings = Simulation {
             cases,
@@ -77,10 +85,11 @@ fn main() {
         #[allow(clippy::cast_precision_loss, reason = "rates for display")]
         per_event.push((name, result.wall_seconds / result.events as f64));
         println!(
-            "{name:11} {:>7.3} s  {:>6.2} M events/s  {:>6.2} M cases/s  cycle mean {:.3} h  util {}",
+            "{name:11} {:>7.3} s  {:>6.2} M events/s  {:>6.2} M cases/s  {} events  cycle mean {:.3} h  util {}",
             result.wall_seconds,
             events_per_s / 1e6,
             cases_per_s / 1e6,
+            result.events,
             result.cycle_time.mean.mean,
             utils.join(", ")
         );

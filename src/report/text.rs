@@ -92,7 +92,10 @@ pub fn simulation(map: &ProcessMap, result: &SimResult) -> String {
     let mut steps = metrics::columns(metrics::STEP, metrics::STEP_COLUMNS);
     if result.steps.values().any(|s| s.wait_working_mean.is_some()) {
         // Beside the elapsed wait: the same wait counted in working time.
-        let at = steps.iter().position(|m| m.key == "wait_mean").map_or(0, |i| i + 1);
+        let at = steps
+            .iter()
+            .position(|m| m.key == "wait_mean")
+            .map_or(0, |i| i + 1);
         if let Some(metric) = metrics::find(metrics::STEP, "wait_working_mean") {
             steps.insert(at, metric);
         }

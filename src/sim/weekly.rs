@@ -17,7 +17,7 @@ pub(super) fn profile(map: &ProcessMap, model: &Model, reps: &[RepStats]) -> Opt
             .map(|b| weeks.iter().map(|w| f(w, b)).sum())
             .collect()
     };
-    let exposure = pooled(&|w, b| w.exposure[b]);
+    let exposure = pooled(&|w, b| w.exposure.at(b));
     let per_exposure = |area: Vec<f64>| -> Vec<f64> {
         area.iter()
             .zip(&exposure)
@@ -25,7 +25,7 @@ pub(super) fn profile(map: &ProcessMap, model: &Model, reps: &[RepStats]) -> Opt
             .collect()
     };
     let arrivals = per_exposure(pooled(&|w, b| w.arrivals[b] as f64 * US_PER_HOUR));
-    let wip = per_exposure(pooled(&|w, b| w.wip_area[b]));
+    let wip = per_exposure(pooled(&|w, b| w.wip.at(b)));
     let done = pooled(&|w, b| w.done[b] as f64);
     let met = pooled(&|w, b| w.sla_met[b] as f64);
     let sla_met = done
@@ -38,11 +38,11 @@ pub(super) fn profile(map: &ProcessMap, model: &Model, reps: &[RepStats]) -> Opt
         .iter()
         .enumerate()
         .map(|(o, id)| {
-            let area = |f: &dyn Fn(&super::engine::OwnerWeekStats) -> &Vec<f64>| {
-                pooled(&|w, b| w.owners.get(o).map_or(0.0, |x| f(x)[b]))
+            let sum = |f: &dyn Fn(&super::engine::OwnerWeekStats, usize) -> f64| -> Vec<f64> {
+                pooled(&|w, b| w.owners.get(o).map_or(0.0, |x| f(x, b)))
             };
-            let busy = area(&|x| &x.busy_area);
-            let capacity = area(&|x| &x.capacity_area);
+            let busy = sum(&|x, b| x.busy.at(b));
+            let capacity = sum(&|x, b| x.capacity.at(b));
             let utilization = busy
                 .iter()
                 .zip(&capacity)
@@ -51,7 +51,7 @@ pub(super) fn profile(map: &ProcessMap, model: &Model, reps: &[RepStats]) -> Opt
             (
                 id.clone(),
                 OwnerWeek {
-                    queue: per_exposure(area(&|x| &x.queue_area)),
+                    queue: per_exposure(sum(&|x, b| x.queue.at(b))),
                     utilization,
                     capacity: per_exposure(capacity),
                 },

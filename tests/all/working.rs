@@ -252,6 +252,43 @@ fn office_hours_in_open_time_are_an_mm1() {
     );
     // The estimate divides by available capacity too.
     assert!((result.owners["team"].estimated_utilization - 0.8).abs() < 1e-9);
+    // By hour of week: capacity 1 exactly in office hours, none outside; the hours' work in
+    // progress and busy time add up to the run's.
+    let week = result
+        .by_hour_of_week
+        .unwrap_or_else(|| panic!("a week profile"));
+    let team = &week.owners["team"];
+    for b in 0..168 {
+        let open = b / 24 < 5 && (9..17).contains(&(b % 24));
+        let want = if open { 1.0 } else { 0.0 };
+        assert!(
+            (team.capacity[b] - want).abs() < 1e-9,
+            "capacity at {b}: {}",
+            team.capacity[b]
+        );
+        if !open {
+            assert_eq!(team.utilization[b], 0.0, "busy off shift at {b}");
+        }
+    }
+    let mean_wip = week.wip.iter().sum::<f64>() / 168.0;
+    assert!(
+        (mean_wip - result.wip_mean.mean).abs() < 0.01 * result.wip_mean.mean,
+        "hourly WIP {mean_wip} vs {}",
+        result.wip_mean.mean
+    );
+    let busy: f64 = team
+        .utilization
+        .iter()
+        .zip(&team.capacity)
+        .map(|(u, c)| u * c)
+        .sum();
+    let capacity: f64 = team.capacity.iter().sum();
+    assert!(
+        (busy / capacity - utilization.mean).abs() < 0.01,
+        "{} vs {}",
+        busy / capacity,
+        utilization.mean
+    );
 }
 
 #[test]

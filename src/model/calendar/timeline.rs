@@ -221,6 +221,27 @@ impl Timeline {
         self.cum[i - 1] + u128::from(s.weight) * u128::from(r.min(s.end) - s.start)
     }
 
+    /// True when the span `[te, te + span]` (epoch time) lies inside one open segment of
+    /// weight 1 and touches no closed day: then open time and elapsed time agree on it. The
+    /// simulator's common case (work that starts and ends within a shift), answered with one
+    /// search instead of the amount function and its inverse.
+    #[inline]
+    fn within_one_segment(&self, te: u64, span: u64) -> bool {
+        let r = te % WEEK_US;
+        let i = self.segs.partition_point(|s| s.start <= r);
+        let Some(s) = i.checked_sub(1).and_then(|i| self.segs.get(i)) else {
+            return false;
+        };
+        if s.weight != 1 || r >= s.end || r.saturating_add(span) > s.end {
+            return false;
+        }
+        if self.closed.is_empty() {
+            return true;
+        }
+        let k = self.closed.partition_point(|&c| c < te / DAY_US);
+        self.closed.get(k).is_none_or(|&c| c > (te + span) / DAY_US)
+    }
+
     /// The amount of a whole day (day number from the epoch).
     fn day_amount(&self, day: u64) -> u128 {
         let first = (day % 7) * DAY_US;
@@ -286,6 +307,10 @@ impl Timeline {
     /// Open microseconds between simulated times `a` <= `b` (for a calendar of weight 1).
     #[must_use]
     pub fn open_between(&self, a: u64, b: u64) -> u64 {
+        let (a, b) = (a.min(b), b.max(a));
+        if self.within_one_segment(a.saturating_add(self.offset), b - a) {
+            return b - a;
+        }
         u64::try_from(self.between(a, b)).unwrap_or(u64::MAX)
     }
 
@@ -300,6 +325,11 @@ impl Timeline {
             return u64::MAX;
         }
         let mut x = t.saturating_add(self.offset);
+        if let Ok(span) = u64::try_from(amount)
+            && self.within_one_segment(x, span)
+        {
+            return t + span;
+        }
         let open = self.amount_open(x);
         // Far beyond any simulated horizon: give up rather than overflow.
         if open + amount > self.week_total << 30 {
@@ -531,5 +561,53 @@ mod tests {
         let always = Timeline::always(3);
         assert_eq!(always.after(5, 10), 15);
         assert_eq!(always.next_change(0), u64::MAX);
+    }
+
+    #[test]
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "minute indices of four weeks"
+    )]
+    fn fast_paths_agree_with_minute_by_minute_counting() {
+        // Office hours with a lunch break, a night shift, and closed days: count open minutes
+        // one by one and compare with `open_between` and `after` at random minute-aligned times.
+        let cal = Calendar {
+            name: "mixed".into(),
+            week: vec![
+                Shift::new(Days::WEEKDAYS, TimeOfDay::hm(9, 0), TimeOfDay::hm(12, 0)),
+                Shift::new(Days::WEEKDAYS, TimeOfDay::hm(13, 0), TimeOfDay::hm(17, 30)),
+                Shift::new(Days::day(5), TimeOfDay::hm(22, 0), TimeOfDay::hm(3, 0)),
+            ],
+            closed: vec![
+                "2026-01-07".parse().expect("date"),
+                "2026-01-19".parse().expect("date"),
+            ],
+        };
+        let start: DateTime = "2026-01-05 06:00".parse().expect("start");
+        let t = cal.timeline(1, start);
+        let minute = 60_000_000u64;
+        let horizon = 4 * 7 * 1440;
+        let open: Vec<bool> = (0..horizon).map(|m| t.level_at(m * minute) > 0).collect();
+        let count = |a: u64, b: u64| -> u64 { (a..b).filter(|&m| open[m as usize]).count() as u64 };
+        let mut seed = 12_345u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % n
+        };
+        for _ in 0..2_000 {
+            let a = next(horizon / 2);
+            let b = a + next(horizon / 2 - 1);
+            assert_eq!(
+                t.open_between(a * minute, b * minute),
+                count(a, b) * minute,
+                "{a}..{b}"
+            );
+            let want = next(3 * 60) + 1;
+            let done = t.after(a * minute, u128::from(want * minute));
+            assert_eq!(done % minute, 0);
+            let d = done / minute;
+            assert_eq!(count(a, d), want, "after {a} + {want} min = {d}");
+            assert!(open[(d - 1) as usize], "ends on an open minute");
+        }
     }
 }

@@ -6,8 +6,7 @@
 //! replications.
 
 use super::run::Run;
-use crate::model::calendar::HOUR_US;
-use crate::sim::WEEK_BUCKETS;
+use super::week::WeekStats;
 use crate::sim::stats::LogHistogram;
 
 /// What one replication measured (times in microseconds).
@@ -48,135 +47,6 @@ pub struct RepStats {
     pub services: Vec<ServiceStats>,
     /// Figures by hour of the week, when the model keeps them.
     pub week: Option<Box<WeekStats>>,
-}
-
-/// What one replication measured by hour of the week (bucket 0: Monday 00:00-01:00), over the
-/// measurement window. Areas are level x microseconds.
-#[derive(Clone, Debug, Default)]
-pub struct WeekStats {
-    /// Window time in each bucket (µs): what the areas are averaged over.
-    pub exposure: Vec<f64>,
-    /// Measured arrivals.
-    pub arrivals: Vec<u64>,
-    /// Cases in the system.
-    pub wip_area: Vec<f64>,
-    /// Measured cases that finished, by the bucket they arrived in.
-    pub done: Vec<u64>,
-    /// Of those, the ones that met the end-to-end SLA.
-    pub sla_met: Vec<u64>,
-    /// Per owner.
-    pub owners: Vec<OwnerWeekStats>,
-}
-
-/// One owner's areas by hour of the week.
-#[allow(
-    clippy::struct_field_names,
-    reason = "each is an area, as in `OwnerStats`"
-)]
-#[derive(Clone, Debug, Default)]
-pub struct OwnerWeekStats {
-    /// Busy units while on shift.
-    pub busy_area: Vec<f64>,
-    /// Queue length.
-    pub queue_area: Vec<f64>,
-    /// Capacity on shift.
-    pub capacity_area: Vec<f64>,
-}
-
-impl WeekStats {
-    /// Empty figures for `owners` owners.
-    pub(super) fn new(owners: usize) -> Self {
-        let zeros = || vec![0.0; WEEK_BUCKETS];
-        Self {
-            exposure: zeros(),
-            arrivals: vec![0; WEEK_BUCKETS],
-            wip_area: zeros(),
-            done: vec![0; WEEK_BUCKETS],
-            sla_met: vec![0; WEEK_BUCKETS],
-            owners: (0..owners)
-                .map(|_| OwnerWeekStats {
-                    busy_area: zeros(),
-                    queue_area: zeros(),
-                    capacity_area: zeros(),
-                })
-                .collect(),
-        }
-    }
-}
-
-/// The hour-of-week bucket of simulated time `t` (`offset`: from Monday 00:00 to time 0).
-#[inline]
-#[allow(clippy::cast_possible_truncation, reason = "below 168")]
-pub(super) fn bucket(t: u64, offset: u64) -> usize {
-    ((t.saturating_add(offset) / HOUR_US) % WEEK_BUCKETS as u64) as usize
-}
-
-/// The hour of the week the simulated clock is in: `[start, end)` and its bucket, so that
-/// spans within it are added without a division.
-#[derive(Clone, Copy, Debug, Default)]
-pub(super) struct HourCursor {
-    pub(super) start: u64,
-    pub(super) end: u64,
-    pub(super) bucket: usize,
-}
-
-impl HourCursor {
-    /// The hour holding simulated time `t`.
-    pub(super) fn at(t: u64, offset: u64) -> Self {
-        let start = (t.saturating_add(offset) / HOUR_US * HOUR_US).saturating_sub(offset);
-        Self {
-            start,
-            end: start.saturating_add(HOUR_US),
-            bucket: bucket(t, offset),
-        }
-    }
-}
-
-/// Adds `level` x time over `[from, to)` to the buckets it covers, where `to` is the current
-/// time of `hour`: one addition when the span lies within the current hour.
-#[inline]
-#[allow(clippy::cast_precision_loss, reason = "time spans fit f64 well enough")]
-fn spread_to_now(
-    buckets: &mut [f64],
-    hour: HourCursor,
-    offset: u64,
-    from: u64,
-    to: u64,
-    level: f64,
-) {
-    if from >= hour.start {
-        if let Some(b) = buckets.get_mut(hour.bucket) {
-            *b += level * (to - from) as f64;
-        }
-    } else {
-        spread(buckets, offset, from, to, level);
-    }
-}
-
-/// Adds `level` x time over `[from, to)` to the hour-of-week buckets it covers.
-#[allow(clippy::cast_precision_loss, reason = "time spans fit f64 well enough")]
-fn spread(buckets: &mut [f64], offset: u64, from: u64, to: u64, level: f64) {
-    if level == 0.0 || to <= from {
-        return;
-    }
-    let (mut a, end) = (from.saturating_add(offset), to.saturating_add(offset));
-    let week = WEEK_BUCKETS as u64 * HOUR_US;
-    let weeks = (end - a) / week;
-    if weeks > 0 {
-        let whole = level * (weeks * HOUR_US) as f64;
-        for b in buckets.iter_mut() {
-            *b += whole;
-        }
-        a += weeks * week;
-    }
-    while a < end {
-        let hour = a / HOUR_US;
-        let stop = ((hour + 1) * HOUR_US).min(end);
-        if let Some(b) = buckets.get_mut((hour % WEEK_BUCKETS as u64) as usize) {
-            *b += level * (stop - a) as f64;
-        }
-        a = stop;
-    }
 }
 
 /// Per-service figures of one replication (outages).
@@ -256,9 +126,10 @@ impl Run<'_> {
         }
         self.level_wip(0);
         self.stats.window_us = self.now - self.window_start;
-        let (start, offset) = (self.window_start, self.model.week_offset);
+        let (start, offset, now) = (self.window_start, self.model.week_offset, self.now);
         if let Some(week) = self.stats.week.as_deref_mut() {
-            spread(&mut week.exposure, offset, start, self.now, 1.0);
+            week.exposure.add(offset, start, now, 1.0);
+            week.finish();
         }
         self.measuring = false;
     }
@@ -268,7 +139,8 @@ impl Run<'_> {
     #[allow(clippy::cast_precision_loss, reason = "time spans fit f64 well enough")]
     pub(super) fn integrate_owner(&mut self, o: usize) {
         if let (Some(state), Some(stats)) = (self.owners.get_mut(o), self.stats.owners.get_mut(o)) {
-            if self.measuring {
+            // Several changes at one instant (work done, next work taken): nothing to add.
+            if self.measuring && self.now > state.last {
                 let span = (self.now - state.last) as f64;
                 // Work in progress pauses while nobody is on shift.
                 let busy = if state.capacity > 0 { state.busy } else { 0 };
@@ -278,13 +150,13 @@ impl Run<'_> {
                 if let Some(week) = self.stats.week.as_deref_mut()
                     && let Some(w) = week.owners.get_mut(o)
                 {
-                    let (from, offset, hour) = (state.last, self.model.week_offset, self.hour);
-                    let now = self.now;
-                    spread_to_now(&mut w.busy_area, hour, offset, from, now, f64::from(busy));
-                    let queue = state.queue.len() as f64;
-                    spread_to_now(&mut w.queue_area, hour, offset, from, now, queue);
-                    let capacity = f64::from(state.capacity);
-                    spread_to_now(&mut w.capacity_area, hour, offset, from, now, capacity);
+                    let (hour, offset, from, now) =
+                        (self.hour, self.model.week_offset, state.last, self.now);
+                    w.busy.add_now(hour, offset, from, now, f64::from(busy));
+                    w.queue
+                        .add_now(hour, offset, from, now, state.queue.len() as f64);
+                    w.capacity
+                        .add_now(hour, offset, from, now, f64::from(state.capacity));
                 }
             }
             state.last = self.now;
@@ -298,16 +170,9 @@ impl Run<'_> {
         if self.measuring {
             self.stats.wip_area += self.wip as f64 * (self.now - self.wip_last) as f64;
             if let Some(week) = self.stats.week.as_deref_mut() {
-                let offset = self.model.week_offset;
-                let (hour, wip) = (self.hour, self.wip as f64);
-                spread_to_now(
-                    &mut week.wip_area,
-                    hour,
-                    offset,
-                    self.wip_last,
-                    self.now,
-                    wip,
-                );
+                let (hour, offset) = (self.hour, self.model.week_offset);
+                week.wip
+                    .add_now(hour, offset, self.wip_last, self.now, self.wip as f64);
             }
         }
         self.wip_last = self.now;

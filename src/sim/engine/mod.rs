@@ -22,12 +22,14 @@ mod outages;
 mod queue;
 mod run;
 mod sample;
+mod week;
 
 use crate::model::calendar::Timeline;
 use compile::{Arrival, CNode};
-pub use counters::{OwnerStats, OwnerWeekStats, RepStats, ServiceStats, StepStats, WeekStats};
+pub use counters::{OwnerStats, RepStats, ServiceStats, StepStats};
 pub use run::{MAX_WIP, replicate};
 use sample::Sampler;
+pub use week::{OwnerWeekStats, WeekStats};
 
 /// Microseconds per hour.
 pub const US_PER_HOUR: f64 = 3_600_000_000.0;

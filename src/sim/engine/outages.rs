@@ -188,11 +188,16 @@ impl Run<'_> {
     /// share that time), so the parts add up to the delay and no service is charged for
     /// another's name coming first. A service that is down because something it depends on is
     /// down is not charged: the base service that failed is.
-    #[allow(clippy::cast_precision_loss, reason = "time spans fit f64 well enough")]
+    #[inline]
     pub(super) fn unblocked(&mut self, w: &mut Waiting) {
-        if w.blocked_by == NONE {
-            return;
+        if w.blocked_by != NONE {
+            self.close_delay(w);
         }
+    }
+
+    /// [`Run::unblocked`] for a delay in progress.
+    #[allow(clippy::cast_precision_loss, reason = "time spans fit f64 well enough")]
+    fn close_delay(&mut self, w: &mut Waiting) {
         let slot = w.blocked_by;
         w.blocked_by = NONE;
         let snapshot = self

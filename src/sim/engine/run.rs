@@ -11,8 +11,8 @@ use rand::RngExt as _;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use super::compile::Arrival;
-use super::counters::{HourCursor, WeekStats};
 use super::queue::{Event, EventQueue};
+use super::week::{HourCursor, WeekStats};
 use super::{
     CNode, MAINTENANCE, Model, NONE, OwnerStats, RepStats, SERVICE, SHIFT, ServiceStats, StepStats,
 };
@@ -251,7 +251,12 @@ impl Run<'_> {
             0
         };
         self.integrate_owner(o);
-        let mut w = self.owners.get_mut(o)?.queue.remove(position)?;
+        let queue = &mut self.owners.get_mut(o)?.queue;
+        let mut w = if position == 0 {
+            queue.pop_front()?
+        } else {
+            queue.remove(position)?
+        };
         self.unblocked(&mut w);
         Some(w)
     }
@@ -578,7 +583,7 @@ impl Run<'_> {
                 .map_or(cycle, |t| t.open_between(start, self.now));
             let missed = counted > model.sla_us;
             if let Some(week) = self.stats.week.as_deref_mut() {
-                let b = super::counters::bucket(start, model.week_offset);
+                let b = super::week::bucket(start, model.week_offset);
                 week.done[b] += 1;
                 week.sla_met[b] += u64::from(!missed);
             }

@@ -94,6 +94,7 @@ impl Sampler {
                 (mu + sigma * z).exp()
             }
         };
-        value.round().clamp(0.0, 4.0e15) as u64
+        // Round half up by hand: `f64::round` is a library call on this hot path.
+        (value.clamp(0.0, 4.0e15) + 0.5) as u64
     }
 }
