@@ -31,6 +31,8 @@ pub enum MergeTarget {
     Service(String),
     /// An owner, by id.
     Owner(String),
+    /// A calendar, by id.
+    Calendar(String),
 }
 
 /// The field a [`MergeKey`] names.
@@ -50,6 +52,13 @@ pub enum Field {
     Capacity,
     /// An owner's cost per hour.
     Cost,
+    /// A calendar's shifts, changed by one gesture (a drag on the week grid) numbered by the
+    /// editor: the whole gesture is one undo step however long it takes.
+    Gesture(u64),
+    /// A calendar's shift list, edited in its fields.
+    Shifts,
+    /// A Start's arrival rates.
+    Rates,
 }
 
 impl MergeKey {
@@ -158,8 +167,9 @@ impl Document {
         let saved = self.saved_step;
         if let (Some(key), Some(last)) = (&merge_key, self.undo.last_mut()) {
             // Never merge into the saved step: the document must turn dirty.
+            let gesture = matches!(key.field, Field::Gesture(_));
             if last.merge_key.as_ref() == Some(key)
-                && now - last.at < MERGE_WINDOW
+                && (gesture || now - last.at < MERGE_WINDOW)
                 && saved != Some(last.id)
             {
                 last.at = now;

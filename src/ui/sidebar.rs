@@ -27,6 +27,12 @@ pub enum SidebarAction {
     DeleteService(String),
     /// Select an element.
     Select(ElementRef),
+    /// Add a calendar and open it in the editor.
+    AddCalendar,
+    /// Open a calendar in the editor.
+    EditCalendar(String),
+    /// Delete a calendar (what uses it works around the clock again).
+    DeleteCalendar(String),
 }
 
 /// Shows the sidebar.
@@ -89,6 +95,8 @@ pub fn ui(
         });
     ui.separator();
     owners_ui(ui, map, estimate, &mut actions);
+    ui.separator();
+    super::calendar::calendars_ui(ui, map, &mut actions);
     ui.separator();
     services_ui(ui, map, impact, &mut actions);
     actions

@@ -10,6 +10,7 @@ mod format;
 mod hostile;
 mod theory;
 mod ui;
+mod ui_calendars;
 
 use std::path::Path;
 

@@ -1,0 +1,290 @@
+//! Working time in the editor, driven like a user would: the calendars panel and editor (draw,
+//! move and resize shifts on the week grid, capacities, closed dates), the calendar pickers,
+//! the arrival pattern of a Start, and the week results.
+
+use egui::{Event, Key as K, Modifiers, PointerButton, Pos2, pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+
+use procmap::model::{Calendar, Days, ProcessMap, Shift, TimeOfDay};
+use procmap::ui::App;
+use procmap::ui::app::Persisted;
+
+use super::parse;
+
+fn sample() -> ProcessMap {
+    parse(include_str!("../../samples/order-to-cash.ron"))
+}
+
+fn harness(map: ProcessMap) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(
+            |ui, app: &mut App| app.ui(ui),
+            App::new(map, None, Persisted::default(), None),
+        )
+}
+
+fn settle(h: &mut Harness<'_, App>) {
+    h.run_steps(4);
+}
+
+fn office() -> Calendar {
+    Calendar {
+        week: vec![Shift::new(
+            Days::WEEKDAYS,
+            TimeOfDay::hm(9, 0),
+            TimeOfDay::hm(17, 0),
+        )],
+        ..Calendar::new("Office hours")
+    }
+}
+
+/// The sample with an "Office hours" calendar (Mon-Fri 09:00-17:00).
+fn with_office() -> ProcessMap {
+    let mut map = sample();
+    map.calendars.insert("office".into(), office());
+    map
+}
+
+/// Where minute `minute` of day row `day` (0 is Monday) is on the week grid.
+fn cell(h: &Harness<'_, App>, day: u8, minute: f32) -> Pos2 {
+    let grid = h.get_by_label("Week grid").rect();
+    // The grid's layout: 38 px of day labels, 16 px of hour labels, rows of 26 px.
+    let left = grid.left() + 38.0;
+    let hour = (grid.right() - left) / 24.0;
+    pos2(
+        left + minute / 60.0 * hour,
+        grid.top() + 16.0 + (f32::from(day) + 0.5) * 26.0,
+    )
+}
+
+/// Presses at `from`, moves to `to` in a few steps, releases.
+fn drag(h: &mut Harness<'_, App>, from: Pos2, to: Pos2) {
+    h.event(Event::PointerMoved(from));
+    h.step();
+    h.event(Event::PointerButton {
+        pos: from,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.step();
+    for n in 1..=5u8 {
+        let t = f32::from(n) / 5.0;
+        h.event(Event::PointerMoved(from + (to - from) * t));
+        h.step();
+    }
+    h.event(Event::PointerButton {
+        pos: to,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run_steps(3);
+}
+
+/// Replaces the text of the focused field with `text` (select all, type).
+fn replace_text(h: &mut Harness<'_, App>, text: &str) {
+    h.step();
+    h.key_press_modifiers(Modifiers::COMMAND, K::A);
+    h.event(Event::Text(text.to_owned()));
+    settle(h);
+}
+
+fn office_week(h: &Harness<'_, App>) -> Vec<String> {
+    h.state().doc.map().calendars["office"]
+        .week
+        .iter()
+        .map(|s| format!("{} {}-{}", s.days, s.from, s.to))
+        .collect()
+}
+
+#[test]
+fn add_a_calendar_from_the_sidebar_and_delete_it_in_one_undo_step() {
+    let mut h = harness(sample());
+    settle(&mut h);
+    h.get_by_label("+ Add calendar").click();
+    settle(&mut h);
+    let map = h.state().doc.map();
+    assert_eq!(map.calendars.len(), 1);
+    let (id, calendar) = map.calendars.iter().next().expect("a calendar");
+    let id = id.clone();
+    assert_eq!(calendar.name, "New calendar");
+    assert_eq!(calendar.hours_per_week(), 40.0);
+    // The editor opened on it, and the sidebar shows its hours per week.
+    assert_eq!(h.state().calendars.open.as_deref(), Some(id.as_str()));
+    h.get_by_label("Week grid");
+    h.get_by_label_contains("40 h/week · 1 shift");
+
+    // An owner works on it; deleting the calendar clears that, and one undo brings both back.
+    let mut owner = h.state().doc.map().owners["warehouse"].clone();
+    owner.calendar = Some(id.clone());
+    h.state_mut().commit(
+        "set",
+        procmap::model::Edit::Owner {
+            id: "warehouse".into(),
+            owner: Some(owner),
+        },
+    );
+    settle(&mut h);
+    let before = h.state().doc.map().clone();
+    h.get_by_label("Delete calendar").click();
+    settle(&mut h);
+    let map = h.state().doc.map();
+    assert!(map.calendars.is_empty());
+    assert_eq!(map.owners["warehouse"].calendar, None);
+    assert_eq!(h.state().calendars.open, None, "the editor closed");
+    h.key_press_modifiers(Modifiers::COMMAND, K::Z);
+    settle(&mut h);
+    assert_eq!(*h.state().doc.map(), before);
+}
+
+#[test]
+fn draw_move_and_resize_shifts_on_the_week_grid_each_drag_one_undo_step() {
+    let mut h = harness(with_office());
+    h.state_mut().calendars.open("office");
+    settle(&mut h);
+    let depth = h.state().doc.undo_len();
+
+    // Draw Saturday 09:00-13:00 on empty cells.
+    let (a, b) = (cell(&h, 5, 9.0 * 60.0), cell(&h, 5, 13.0 * 60.0));
+    drag(&mut h, a, b);
+    assert_eq!(office_week(&h), ["Mon-Fri 09:00-17:00", "Sat 09:00-13:00"]);
+    assert_eq!(h.state().doc.undo_len(), depth + 1, "one drag, one step");
+
+    // Move the office shift one hour later (grab it in the middle of Tuesday).
+    let (a, b) = (cell(&h, 1, 13.0 * 60.0), cell(&h, 1, 14.0 * 60.0));
+    drag(&mut h, a, b);
+    assert_eq!(office_week(&h)[0], "Mon-Fri 10:00-18:00");
+    assert_eq!(h.state().doc.undo_len(), depth + 2);
+
+    // Resize its end back to 17:30 (the handle is at its right edge).
+    let (a, b) = (
+        cell(&h, 2, 18.0 * 60.0 - 4.0),
+        cell(&h, 2, 17.5 * 60.0 - 4.0),
+    );
+    drag(&mut h, a, b);
+    assert_eq!(office_week(&h)[0], "Mon-Fri 10:00-17:30");
+    assert_eq!(h.state().doc.undo_len(), depth + 3);
+
+    // Each undo takes back one drag.
+    h.key_press_modifiers(Modifiers::COMMAND, K::Z);
+    settle(&mut h);
+    assert_eq!(office_week(&h)[0], "Mon-Fri 10:00-18:00");
+    h.key_press_modifiers(Modifiers::COMMAND, K::Z);
+    h.key_press_modifiers(Modifiers::COMMAND, K::Z);
+    settle(&mut h);
+    assert_eq!(office_week(&h), ["Mon-Fri 09:00-17:00"]);
+}
+
+#[test]
+fn shifts_capacities_and_closed_dates_are_edited_in_their_fields() {
+    let mut h = harness(with_office());
+    h.state_mut().calendars.open("office");
+    settle(&mut h);
+    h.get_by_label("+ Add shift").click();
+    settle(&mut h);
+    assert_eq!(office_week(&h), ["Mon-Fri 09:00-17:00", "Sat 09:00-13:00"]);
+
+    // Give the Saturday shift its own capacity of 1 (the owner's otherwise).
+    h.get_all_by_label("own")
+        .nth(1)
+        .expect("second shift")
+        .click();
+    settle(&mut h);
+    assert_eq!(
+        h.state().doc.map().calendars["office"].week[1].capacity,
+        Some(1)
+    );
+
+    // Overlapping shifts are marked: type a Friday shift over the office hours.
+    let text_input =
+        |n: &egui_kittest::Node<'_>| n.accesskit_node().role() == egui::accesskit::Role::TextInput;
+    let days = h
+        .get_all_by_value("Sat")
+        .find(text_input)
+        .expect("the days field");
+    days.focus();
+    replace_text(&mut h, "Fri");
+    h.key_press(K::Enter);
+    settle(&mut h);
+    assert_eq!(office_week(&h)[1], "Fri 09:00-13:00");
+    h.get_by_label_contains("Shifts 1 and 2 overlap on Fri");
+    // An unreadable day is shown, not committed.
+    let days = h
+        .get_all_by_value("Fri")
+        .find(text_input)
+        .expect("the days field");
+    days.focus();
+    days.type_text("x");
+    settle(&mut h);
+    h.key_press(K::Enter);
+    settle(&mut h);
+    h.get_by_label_contains("is not a set of days");
+    assert_eq!(office_week(&h)[1], "Fri 09:00-13:00");
+
+    // Closed dates: a wrong one is explained, a right one is added, then removed.
+    let field = h
+        .get_all_by_role(egui::accesskit::Role::TextInput)
+        .find(|n| n.accesskit_node().placeholder() == Some("YYYY-MM-DD"))
+        .expect("the closed date field");
+    field.focus();
+    field.type_text("2026-02-30");
+    settle(&mut h);
+    h.get_by_label("Add closed date").click();
+    settle(&mut h);
+    h.get_by_label_contains("is not a date");
+    assert!(h.state().doc.map().calendars["office"].closed.is_empty());
+    let field = h
+        .get_all_by_value("2026-02-30")
+        .find(text_input)
+        .expect("the closed date field with the wrong date");
+    field.focus();
+    replace_text(&mut h, "2026-02-24");
+    h.get_by_label("Add closed date").click();
+    settle(&mut h);
+    let closed: Vec<String> = h.state().doc.map().calendars["office"]
+        .closed
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(closed, ["2026-02-24"]);
+    h.get_by_label_contains("2026-02-24 Tue");
+    h.get_by_label("×").click();
+    settle(&mut h);
+    assert!(h.state().doc.map().calendars["office"].closed.is_empty());
+}
+
+#[test]
+fn snapshot_of_the_calendar_editor() {
+    let options = egui_kittest::SnapshotOptions::new()
+        .threshold(1.0)
+        .max_failed_pixels(200);
+    let mut map = with_office();
+    if let Some(calendar) = map.calendars.get_mut("office") {
+        calendar.week.push(Shift {
+            capacity: Some(2),
+            ..Shift::new(
+                "Sat".parse().expect("days"),
+                TimeOfDay::hm(9, 0),
+                TimeOfDay::hm(13, 0),
+            )
+        });
+        calendar.week.push(Shift::new(
+            "Sun-Thu".parse().expect("days"),
+            TimeOfDay::hm(22, 0),
+            TimeOfDay::hm(6, 0),
+        ));
+        calendar.week.push(Shift::new(
+            "Fri".parse().expect("days"),
+            TimeOfDay::hm(16, 0),
+            TimeOfDay::hm(18, 0),
+        ));
+        calendar.closed.push("2026-12-24".parse().expect("date"));
+    }
+    let mut h = harness(map);
+    h.state_mut().calendars.open("office");
+    h.run_steps(12);
+    h.snapshot_options("calendar_editor", &options);
+}
