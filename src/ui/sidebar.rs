@@ -4,6 +4,7 @@
 use crate::ui::history::{Field, MergeKey, MergeTarget};
 use egui::{RichText, Ui};
 
+use super::calendar::{calendar_picker, hours_per_week_text};
 use super::inspector::Change;
 use super::theme;
 use crate::analysis::LoadEstimate;
@@ -211,6 +212,34 @@ fn owners_ui(
                         merge: Some(MergeKey::new(MergeTarget::Owner(id.clone()), Field::Cost)),
                     }));
                 }
+            });
+            ui.horizontal(|ui| {
+                ui.label("works");
+                if let Some(calendar) = calendar_picker(
+                    ui,
+                    ("owner", id),
+                    map,
+                    owner.calendar.as_deref(),
+                    "Always",
+                    110.0,
+                ) {
+                    actions.push(SidebarAction::Change(Change {
+                        label: "Set owner calendar".into(),
+                        edit: Edit::Owner {
+                            id: id.clone(),
+                            owner: Some(Owner {
+                                calendar,
+                                ..owner.clone()
+                            }),
+                        },
+                        merge: None,
+                    }));
+                }
+                ui.label(hours_per_week_text(map.owner_hours_per_week(owner)))
+                    .on_hover_text(format!(
+                        "Working hours per week; {:.1} people on average over the week",
+                        map.mean_capacity(owner)
+                    ));
             });
             if let Some(load) = estimate.owners.get(id) {
                 let utilization = load.utilization;

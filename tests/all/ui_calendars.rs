@@ -6,7 +6,7 @@ use egui::{Event, Key as K, Modifiers, PointerButton, Pos2, pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
-use procmap::model::{Calendar, Days, ProcessMap, Shift, TimeOfDay};
+use procmap::model::{Calendar, Days, Node, ProcessMap, Shift, TimeOfDay};
 use procmap::ui::App;
 use procmap::ui::app::Persisted;
 
@@ -287,4 +287,138 @@ fn snapshot_of_the_calendar_editor() {
     h.state_mut().calendars.open("office");
     h.run_steps(12);
     h.snapshot_options("calendar_editor", &options);
+}
+
+#[test]
+fn an_owner_works_on_a_calendar_picked_in_the_sidebar_and_one_undo_takes_it_back() {
+    let mut h = harness(with_office());
+    settle(&mut h);
+    let before = h.state().doc.map().clone();
+    // Owners are listed in id order: "credit" first. Its combo says "Always".
+    h.get_all_by_value("Always")
+        .next()
+        .expect("the first owner's calendar combo")
+        .click();
+    settle(&mut h);
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Office hours")
+        .click();
+    settle(&mut h);
+    let map = h.state().doc.map();
+    assert_eq!(map.owners["credit"].calendar.as_deref(), Some("office"));
+    // The owner list shows its hours per week beside it.
+    h.get_by_label("40 h/week");
+    h.key_press_modifiers(Modifiers::COMMAND, K::Z);
+    settle(&mut h);
+    assert_eq!(*h.state().doc.map(), before);
+}
+
+#[test]
+fn a_start_switches_to_rates_by_time_of_week_with_the_same_weekly_volume() {
+    let mut h = harness(with_office());
+    settle(&mut h);
+    h.state_mut()
+        .select([procmap::model::ElementRef::Node("order".into())]);
+    settle(&mut h);
+    let per_hour = {
+        let map = h.state().doc.map();
+        map.arrivals_per_hour(&map.nodes["order"])
+    };
+    assert!((per_hour - 10.0).abs() < 1e-9);
+    h.get_by_label("Rates by time of week").click();
+    settle(&mut h);
+    let map = h.state().doc.map();
+    let Node::Start {
+        arrivals, rates, ..
+    } = &map.nodes["order"]
+    else {
+        panic!("a start");
+    };
+    assert!(arrivals.is_none(), "rates and arrivals are never both set");
+    assert_eq!(rates.len(), 1);
+    assert_eq!(
+        format!("{} {}-{}", rates[0].days, rates[0].from, rates[0].to),
+        "Mon-Fri 09:00-17:00"
+    );
+    // 10 an hour round the clock is 1680 a week: 42 an hour in 40 office hours.
+    assert!(
+        (rates[0].per_hour - 42.0).abs() < 1e-9,
+        "{}",
+        rates[0].per_hour
+    );
+    assert!((map.arrivals_per_hour(&map.nodes["order"]) - 10.0).abs() < 1e-9);
+    h.get_by_label("Week chart of arrivals per hour, peak 42.0");
+    h.get_by_label("+ Add window").click();
+    settle(&mut h);
+    assert!(
+        matches!(&h.state().doc.map().nodes["order"], Node::Start { rates, .. } if rates.len() == 2)
+    );
+    // The Start's clock runs in a calendar.
+    h.get_all_by_value("Always")
+        .last()
+        .expect("the Start's calendar combo")
+        .click();
+    settle(&mut h);
+    h.get_all_by_role(egui::accesskit::Role::Button)
+        .filter(|n| n.accesskit_node().label().as_deref() == Some("Office hours"))
+        .last()
+        .expect("the calendar in the open combo")
+        .click();
+    settle(&mut h);
+    assert_eq!(
+        h.state().doc.map().nodes["order"].calendar(),
+        Some("office")
+    );
+    // And back to a time between arrivals, keeping the mean.
+    h.get_by_label("Time between arrivals").click();
+    settle(&mut h);
+    let map = h.state().doc.map();
+    assert!(
+        matches!(&map.nodes["order"], Node::Start { rates, arrivals: Some(_), .. } if rates.is_empty())
+    );
+}
+
+#[test]
+fn the_simulation_start_is_typed_with_its_weekday_and_errors_are_shown() {
+    let mut h = harness(with_office());
+    settle(&mut h);
+    let text_input =
+        |n: &egui_kittest::Node<'_>| n.accesskit_node().role() == egui::accesskit::Role::TextInput;
+    let field = h
+        .get_all_by_value("2026-01-05 00:00")
+        .find(text_input)
+        .expect("the clock start field");
+    field.focus();
+    replace_text(&mut h, "2026-01-07 08:30");
+    h.key_press(K::Enter);
+    settle(&mut h);
+    assert_eq!(
+        h.state()
+            .doc
+            .map()
+            .simulation
+            .start
+            .map(|s| s.to_string())
+            .as_deref(),
+        Some("2026-01-07 08:30")
+    );
+    h.get_by_label("Wed");
+    let field = h
+        .get_all_by_value("2026-01-07 08:30")
+        .find(text_input)
+        .expect("the clock start field");
+    field.focus();
+    replace_text(&mut h, "2026-13-01 08:30");
+    h.key_press(K::Enter);
+    settle(&mut h);
+    h.get_by_label_contains("is not a date and time");
+    assert_eq!(
+        h.state()
+            .doc
+            .map()
+            .simulation
+            .start
+            .map(|s| s.to_string())
+            .as_deref(),
+        Some("2026-01-07 08:30")
+    );
 }

@@ -22,7 +22,7 @@ use crate::ui::inspector::Change;
 use crate::ui::theme;
 pub use grid::DAY_LABELS;
 pub use list::calendars_ui;
-pub use pickers::{calendar_picker, hours_per_week_text};
+pub use pickers::{calendar_picker, hours_per_week_text, parsed_field};
 
 /// The calendar editor's state: which calendar is open, the drag on its grid, drafts of the
 /// text fields.
@@ -386,46 +386,12 @@ impl CalendarEditor {
         result
     }
 
-    /// A text field for a value written as text (days, a time of day): keeps a draft while
-    /// focused, shows the parse error of an unreadable draft, returns a changed valid value when
-    /// the field loses focus.
     fn parsed<T>(&mut self, ui: &mut Ui, key: &str, value: T, width: f32) -> Option<T>
     where
         T: FromStr + Display + PartialEq,
         T::Err: Display,
     {
-        let text = value.to_string();
-        let widget_id = ui.make_persistent_id(("calendar-text", key));
-        let focused = ui.memory(|m| m.has_focus(widget_id));
-        let draft = self
-            .drafts
-            .entry(key.to_owned())
-            .or_insert_with(|| text.clone());
-        if !focused && !self.errors.contains_key(key) && *draft != text {
-            draft.clone_from(&text);
-        }
-        let error = self.errors.contains_key(key);
-        let response = ui.add(
-            egui::TextEdit::singleline(draft)
-                .id(widget_id)
-                .desired_width(width)
-                .min_size(egui::vec2(width, 0.0))
-                .text_color_opt(error.then_some(theme::ERROR)),
-        );
-        if !response.lost_focus() {
-            return None;
-        }
-        match draft.parse::<T>() {
-            Ok(parsed) => {
-                self.errors.remove(key);
-                *draft = parsed.to_string();
-                (parsed != value).then_some(parsed)
-            }
-            Err(e) => {
-                self.errors.insert(key.to_owned(), e.to_string());
-                None
-            }
-        }
+        parsed_field(ui, &mut self.drafts, &mut self.errors, key, value, width)
     }
 }
 

@@ -1,9 +1,14 @@
 //! The calendar picker the inspector and the sidebar share: a combo of "none" (always, elapsed
 //! time) and the map's calendars with their hours per week.
 
+use std::collections::HashMap;
+use std::fmt::Display;
 use std::hash::Hash;
+use std::str::FromStr;
 
 use egui::Ui;
+
+use crate::ui::theme;
 
 use crate::model::ProcessMap;
 
@@ -17,8 +22,8 @@ pub fn hours_per_week_text(hours: f64) -> String {
     }
 }
 
-/// A combo choosing a calendar for `current`: `none` names the choice without one. Returns the
-/// new choice when the user changed it (`Some(None)`: none).
+/// A combo `width` wide choosing a calendar for `current`: `none` names the choice without
+/// one. Returns the new choice when the user changed it (`Some(None)`: none).
 #[allow(clippy::option_option, reason = "changed-or-not of an optional value")]
 pub fn calendar_picker(
     ui: &mut Ui,
@@ -26,6 +31,7 @@ pub fn calendar_picker(
     map: &ProcessMap,
     current: Option<&str>,
     none: &str,
+    width: f32,
 ) -> Option<Option<String>> {
     let selected = match current {
         None => none.to_owned(),
@@ -37,7 +43,7 @@ pub fn calendar_picker(
     let mut chosen = current.map(str::to_owned);
     egui::ComboBox::from_id_salt(("calendar-picker", salt))
         .selected_text(selected)
-        .width(ui.available_width().clamp(80.0, 200.0))
+        .width(width)
         .show_ui(ui, |ui| {
             ui.selectable_value(&mut chosen, None, none);
             for (id, calendar) in &map.calendars {
@@ -46,4 +52,51 @@ pub fn calendar_picker(
             }
         });
     (chosen.as_deref() != current).then_some(chosen)
+}
+
+/// A text field for a value written as text (days, a time of day, a date): keeps a draft in
+/// `drafts` while focused, keeps the parse error of an unreadable draft in `errors` (shown in
+/// red; the caller shows the message), and returns a changed valid value when the field loses
+/// focus.
+pub fn parsed_field<T>(
+    ui: &mut Ui,
+    drafts: &mut HashMap<String, String>,
+    errors: &mut HashMap<String, String>,
+    key: &str,
+    value: T,
+    width: f32,
+) -> Option<T>
+where
+    T: FromStr + Display + PartialEq,
+    T::Err: Display,
+{
+    let text = value.to_string();
+    let widget_id = ui.make_persistent_id(("parsed-text", key));
+    let focused = ui.memory(|m| m.has_focus(widget_id));
+    let draft = drafts.entry(key.to_owned()).or_insert_with(|| text.clone());
+    if !focused && !errors.contains_key(key) && *draft != text {
+        draft.clone_from(&text);
+    }
+    let error = errors.contains_key(key);
+    let response = ui.add(
+        egui::TextEdit::singleline(draft)
+            .id(widget_id)
+            .desired_width(width)
+            .min_size(egui::vec2(width, 0.0))
+            .text_color_opt(error.then_some(theme::ERROR)),
+    );
+    if !response.lost_focus() {
+        return None;
+    }
+    match draft.parse::<T>() {
+        Ok(parsed) => {
+            errors.remove(key);
+            *draft = parsed.to_string();
+            (parsed != value).then_some(parsed)
+        }
+        Err(e) => {
+            errors.insert(key.to_owned(), e.to_string());
+            None
+        }
+    }
 }
