@@ -422,3 +422,47 @@ fn the_simulation_start_is_typed_with_its_weekday_and_errors_are_shown() {
         Some("2026-01-07 08:30")
     );
 }
+
+#[test]
+fn results_of_a_map_with_calendars_show_the_week_and_say_utilisation_is_of_available_time() {
+    let mut map = with_office();
+    if let Some(owner) = map.owners.get_mut("warehouse") {
+        owner.calendar = Some("office".into());
+    }
+    if let Some(Node::Start { calendar, .. }) = map.nodes.get_mut("order") {
+        *calendar = Some("office".into());
+    }
+    map.simulation.cases = 2_000;
+    map.simulation.warmup = 200;
+    map.simulation.replications = 2;
+    let mut h = harness(map);
+    settle(&mut h);
+    h.key_press(K::F5);
+    let start = std::time::Instant::now();
+    while h.state().sim.outcome.is_none() {
+        assert!(start.elapsed().as_secs() < 120, "timed out");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.step();
+    }
+    h.run_steps(4);
+    let outcome = h.state().sim.outcome.clone().expect("results");
+    let profile = outcome
+        .result
+        .by_hour_of_week
+        .as_ref()
+        .expect("a week profile");
+    assert_eq!(profile.arrivals.len(), 168);
+    // A heat strip per owner, queue first, then utilisation.
+    h.get_by_label("Week heat strip warehouse");
+    h.get_by_label("Week heat strip credit");
+    h.get_by_label("Utilisation").click();
+    settle(&mut h);
+    h.get_by_label_contains("busy share of the people on shift");
+    h.get_by_label("Arrivals and people on shift over the week");
+    // The owner table has the available hours and says what busy means for Warehouse crew.
+    h.get_by_label_contains("Avail. h/wk");
+    h.get_by_label_contains(
+        "share of available time (the people on shift) for owners with a calendar: Warehouse crew",
+    );
+    h.get_by_label_contains("Wait (working)");
+}

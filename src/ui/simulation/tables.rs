@@ -7,7 +7,8 @@ use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use super::Outcome;
-use crate::report::metrics::{self, Metric};
+use crate::report::metrics::{self, Metric, Unit};
+use crate::sim::{OwnerResult, StepResult};
 use crate::ui::theme;
 
 /// Which column a table is sorted by, and the direction.
@@ -162,7 +163,15 @@ pub(super) fn steps_table(ui: &mut Ui, outcome: &Outcome, sort: &mut Sort) -> Op
             result,
         })
         .collect();
-    let columns = metrics::columns(metrics::STEP, metrics::STEP_COLUMNS);
+    let mut columns = metrics::columns(metrics::STEP, metrics::STEP_COLUMNS);
+    if outcome
+        .result
+        .steps
+        .values()
+        .any(|s| s.wait_working_mean.is_some())
+    {
+        columns.insert(2, &WAIT_WORKING);
+    }
     metric_table(
         ui,
         ("steps-table", "Step", true),
@@ -188,10 +197,20 @@ pub(super) fn owners_table(ui: &mut Ui, outcome: &Outcome, sort: &mut Sort) {
             result,
         })
         .collect();
-    let columns = metrics::columns(
+    let mut columns = metrics::columns(
         metrics::OWNER,
         &["utilization", "queue_mean", "wait_mean", "wait_share"],
     );
+    let on_calendars: Vec<&str> = outcome
+        .map
+        .owners
+        .iter()
+        .filter(|(id, o)| o.calendar.is_some() && outcome.result.owners.contains_key(*id))
+        .map(|(_, o)| o.name.as_str())
+        .collect();
+    if !on_calendars.is_empty() {
+        columns.insert(1, &AVAILABLE_HOURS);
+    }
     metric_table(
         ui,
         ("owners-table", "Owner", false),
@@ -200,7 +219,41 @@ pub(super) fn owners_table(ui: &mut Ui, outcome: &Outcome, sort: &mut Sort) {
         sort,
         |key, o| (key == "utilization").then(|| theme::utilization_colour(o.utilization.mean)),
     );
+    if !on_calendars.is_empty() {
+        ui.label(
+            RichText::new(format!(
+                "Busy is the share of available time (the people on shift) for owners with a \
+                 calendar: {}.",
+                on_calendars.join(", ")
+            ))
+            .small()
+            .weak(),
+        );
+    }
 }
+
+// Working-time columns of the results panel. They are not in `report::metrics` yet, so the
+// CSV and JSON copies do not carry them.
+// TODO(lead): move them into `report::metrics` (STEP and OWNER) to reach JSON, CSV and schema.
+/// A step's mean wait counted in working time only.
+static WAIT_WORKING: Metric<StepResult> = Metric {
+    key: "wait_working_mean",
+    short: "Wait (working)",
+    label: "Mean wait counted in working time only (the owner's calendar, or the step's own)",
+    unit: Unit::Hours,
+    value: |s| s.wait_working_mean,
+    ci95: None,
+};
+
+/// An owner's capacity-hours on shift per week.
+static AVAILABLE_HOURS: Metric<OwnerResult> = Metric {
+    key: "available_hours_per_week",
+    short: "Avail. h/wk",
+    label: "Capacity-hours on shift per week (people x hours; capacity x 168 without a calendar)",
+    unit: Unit::Number(1),
+    value: |o| Some(o.available_hours_per_week),
+    ci95: None,
+};
 
 /// A CSV field, quoted when it needs to be.
 pub(super) fn csv_field(text: &str) -> String {
