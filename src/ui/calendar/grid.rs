@@ -189,20 +189,14 @@ pub fn week_grid_ui(
             if response.clicked() {
                 clicked = Some(index);
             }
-            let clashing = clash(index, piece);
-            paint_piece(
-                ui,
-                rect,
-                shift,
-                piece,
-                index,
-                selected == Some(index),
-                clashing.is_some(),
-            );
-            if let Some((from, to)) = clashing {
-                let part = Piece { from, to, ..*piece };
-                paint_hatch(ui, layout.piece_rect(&part));
-            }
+            let clashing = clash(index, piece).map(|(from, to)| {
+                layout.piece_rect(&Piece {
+                    from,
+                    to,
+                    ..*piece
+                })
+            });
+            paint_piece(ui, rect, shift, piece, index, selected == Some(index), clashing);
             if piece.starts {
                 handles.push((
                     Rect::from_min_size(rect.min, vec2(HANDLE_WIDTH, rect.height())),
@@ -357,8 +351,9 @@ fn paint_piece(
     piece: &Piece,
     index: usize,
     selected: bool,
-    overlapping: bool,
+    clash: Option<Rect>,
 ) {
+    let overlapping = clash.is_some();
     let painter = ui.painter();
     let dark = ui.visuals().dark_mode;
     let colour = if overlapping {
@@ -369,6 +364,10 @@ fn paint_piece(
     let fill = theme::tint(colour, dark, if selected { 0.75 } else { 0.5 });
     let stroke = Stroke::new(if selected || overlapping { 2.0 } else { 1.0 }, colour);
     painter.rect(rect, 4.0, fill, stroke, egui::StrokeKind::Inside);
+    // Under the label, so that the times stay readable.
+    if let Some(part) = clash {
+        paint_hatch(ui, part);
+    }
     let ink = if dark { Color32::WHITE } else { Color32::BLACK };
     let mut label = format!("{}", index + 1);
     if piece.starts && piece.ends {

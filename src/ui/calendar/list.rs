@@ -30,6 +30,7 @@ pub fn calendars_ui(ui: &mut Ui, map: &ProcessMap, actions: &mut Vec<SidebarActi
     }
     for (id, calendar) in &map.calendars {
         egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_min_width(ui.available_width());
             ui.horizontal(|ui| {
                 let mut name = calendar.name.clone();
                 let response = ui.add(

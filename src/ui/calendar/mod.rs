@@ -67,7 +67,7 @@ impl CalendarEditor {
             .id(egui::Id::new("calendar-editor"))
             .open(&mut open)
             .default_size([820.0, 640.0])
-            .default_pos(ctx.content_rect().left_top() + egui::vec2(270.0, 70.0))
+            .default_pos(ctx.content_rect().left_top() + egui::vec2(330.0, 60.0))
             .resizable(true)
             .show(ctx, |ui| {
                 egui::ScrollArea::vertical()
@@ -136,7 +136,6 @@ impl CalendarEditor {
                 "Drag on empty cells to draw a shift; drag a bar to move it (up or down changes \
                  its days) or its ends to resize it. Times snap to 15 minutes.",
             )
-            .small()
             .weak(),
         );
         let out = grid::week_grid_ui(

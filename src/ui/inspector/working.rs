@@ -116,7 +116,7 @@ impl Inspector {
             .small(),
         );
         ui.horizontal(|ui| {
-            ui.label("Open in");
+            ui.label("Arrives in");
             if let Some(chosen) =
                 calendar_picker(ui, ("start", id), map, calendar.as_deref(), "Always", 150.0)
             {

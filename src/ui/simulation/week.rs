@@ -21,29 +21,35 @@ pub enum WeekView {
     Utilisation,
 }
 
-const CELL: egui::Vec2 = egui::Vec2::new(11.0, 10.0);
-const LABEL_WIDTH: f32 = 28.0;
+const CELL: egui::Vec2 = egui::Vec2::new(13.0, 12.0);
+const LABEL_WIDTH: f32 = 32.0;
 
 /// The week section for `profile`.
 pub(super) fn week_ui(ui: &mut Ui, outcome: &Outcome, profile: &WeekProfile, view: &mut WeekView) {
+    let peak_queue = profile
+        .owners
+        .values()
+        .flat_map(|o| o.queue.iter().copied())
+        .fold(0.0, f64::max);
     ui.horizontal(|ui| {
         ui.label(RichText::new("By hour of the week").strong());
         ui.radio_value(view, WeekView::Queue, "Queue");
         ui.radio_value(view, WeekView::Utilisation, "Utilisation");
         ui.label(
             RichText::new(match view {
-                WeekView::Queue => "mean cases waiting; grey: nobody on shift",
-                WeekView::Utilisation => "busy share of the people on shift; grey: nobody on shift",
+                WeekView::Queue => format!(
+                    "mean cases waiting, green none to red {peak_queue:.1} (the longest); grey: \
+                     nobody on shift"
+                ),
+                WeekView::Utilisation => format!(
+                    "busy share of the people on shift, red from {:.0}%; grey: nobody on shift",
+                    palette::HOT_UTILIZATION * 100.0
+                ),
             })
             .small()
             .weak(),
         );
     });
-    let peak_queue = profile
-        .owners
-        .values()
-        .flat_map(|o| o.queue.iter().copied())
-        .fold(0.0, f64::max);
     ui.horizontal_wrapped(|ui| {
         for (id, week) in &profile.owners {
             ui.vertical(|ui| {
@@ -94,7 +100,7 @@ fn cell_colour(ui: &Ui, view: WeekView, week: &OwnerWeek, hour: usize, peak_queu
 
 /// One owner's strip: weekday rows, hour columns, a hover with the figures of the hour.
 fn strip_ui(ui: &mut Ui, id: &str, week: &OwnerWeek, view: WeekView, peak_queue: f64) {
-    let size = vec2(LABEL_WIDTH + 24.0 * CELL.x, 12.0 + 7.0 * CELL.y);
+    let size = vec2(LABEL_WIDTH + 24.0 * CELL.x, 14.0 + 7.0 * CELL.y);
     let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
     response.widget_info(|| {
         egui::WidgetInfo::labeled(
@@ -105,13 +111,13 @@ fn strip_ui(ui: &mut Ui, id: &str, week: &OwnerWeek, view: WeekView, peak_queue:
     });
     let painter = ui.painter_at(rect);
     let weak = ui.visuals().weak_text_color();
-    let origin = rect.min + vec2(LABEL_WIDTH, 12.0);
+    let origin = rect.min + vec2(LABEL_WIDTH, 14.0);
     for hour in (0..24u8).step_by(6) {
         painter.text(
             pos2(origin.x + f32::from(hour) * CELL.x, rect.top()),
             egui::Align2::LEFT_TOP,
             format!("{hour:02}"),
-            egui::FontId::proportional(9.0),
+            egui::FontId::proportional(10.5),
             weak,
         );
     }
@@ -122,7 +128,7 @@ fn strip_ui(ui: &mut Ui, id: &str, week: &OwnerWeek, view: WeekView, peak_queue:
             pos2(rect.left() + LABEL_WIDTH - 4.0, y + CELL.y / 2.0),
             egui::Align2::RIGHT_CENTER,
             *label,
-            egui::FontId::proportional(9.0),
+            egui::FontId::proportional(10.5),
             weak,
         );
         for hour in 0..24usize {
