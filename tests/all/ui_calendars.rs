@@ -359,8 +359,7 @@ fn a_start_switches_to_rates_by_time_of_week_with_the_same_weekly_volume() {
         .click();
     settle(&mut h);
     h.get_all_by_role(egui::accesskit::Role::Button)
-        .filter(|n| n.accesskit_node().label().as_deref() == Some("Office hours"))
-        .last()
+        .rfind(|n| n.accesskit_node().label().as_deref() == Some("Office hours"))
         .expect("the calendar in the open combo")
         .click();
     settle(&mut h);

@@ -94,7 +94,7 @@ impl Layout {
 
     /// Whole rows spanned by a vertical distance.
     #[must_use]
-    pub fn days(self, dy: f32) -> i32 {
+    pub fn days(dy: f32) -> i32 {
         #[allow(clippy::cast_possible_truncation, reason = "a few rows")]
         let rows = (dy / ROW_HEIGHT).round() as i32;
         rows
@@ -102,7 +102,7 @@ impl Layout {
 
     /// The rectangle of a piece of a shift.
     #[must_use]
-    pub fn piece_rect(self, p: &Piece) -> Rect {
+    pub fn piece_rect(self, p: Piece) -> Rect {
         let top = self.cells.top() + f32::from(p.day) * ROW_HEIGHT;
         Rect::from_min_max(
             pos2(self.x(f32::from(p.from)), top + 3.0),
@@ -168,7 +168,7 @@ pub fn week_grid_ui(
     let mut handles = Vec::new();
     for (index, shift) in calendar.week.iter().enumerate() {
         for (n, piece) in shape::pieces(shift).iter().enumerate() {
-            let rect = layout.piece_rect(piece);
+            let rect = layout.piece_rect(*piece);
             let id = ui.id().with(("shift", index, n));
             let response = ui
                 .interact(rect, id, Sense::click_and_drag())
@@ -189,14 +189,17 @@ pub fn week_grid_ui(
             if response.clicked() {
                 clicked = Some(index);
             }
-            let clashing = clash(index, piece).map(|(from, to)| {
-                layout.piece_rect(&Piece {
-                    from,
-                    to,
-                    ..*piece
-                })
-            });
-            paint_piece(ui, rect, shift, piece, index, selected == Some(index), clashing);
+            let clashing = clash(index, piece)
+                .map(|(from, to)| layout.piece_rect(Piece { from, to, ..*piece }));
+            paint_piece(
+                ui,
+                rect,
+                shift,
+                *piece,
+                index,
+                selected == Some(index),
+                clashing,
+            );
             if piece.starts {
                 handles.push((
                     Rect::from_min_size(rect.min, vec2(HANDLE_WIDTH, rect.height())),
@@ -285,7 +288,7 @@ fn dragged(drag: &Drag, layout: Layout, pointer: Pos2) -> Option<Vec<Shift>> {
         }
         Grab::Move(i) => {
             let slot = week.get_mut(i)?;
-            *slot = shape::moved(slot, layout.minutes(delta.x), layout.days(delta.y));
+            *slot = shape::moved(slot, layout.minutes(delta.x), Layout::days(delta.y));
         }
         Grab::Start(i) => {
             let slot = week.get_mut(i)?;
@@ -348,7 +351,7 @@ fn paint_piece(
     ui: &Ui,
     rect: Rect,
     shift: &Shift,
-    piece: &Piece,
+    piece: Piece,
     index: usize,
     selected: bool,
     clash: Option<Rect>,
@@ -420,7 +423,7 @@ fn paint_hatch(ui: &Ui, rect: Rect) {
 fn paint_piece_outline(ui: &Ui, layout: Layout, shift: &Shift) {
     for piece in shape::pieces(shift) {
         ui.painter().rect_stroke(
-            layout.piece_rect(&piece),
+            layout.piece_rect(piece),
             4.0,
             Stroke::new(2.0, theme::ACCENT),
             egui::StrokeKind::Outside,

@@ -1,6 +1,8 @@
 //! The calendars section of the sidebar: each calendar with its name and hours per week; add,
 //! rename, open in the editor, delete.
 
+use std::fmt::Write as _;
+
 use egui::{RichText, Ui};
 
 use super::pickers::hours_per_week_text;
@@ -78,7 +80,7 @@ pub fn calendars_ui(ui: &mut Ui, map: &ProcessMap, actions: &mut Vec<SidebarActi
                 if calendar.week.len() == 1 { "" } else { "s" }
             );
             if !calendar.closed.is_empty() {
-                detail.push_str(&format!(" · {} closed", calendar.closed.len()));
+                let _ = write!(detail, " · {} closed", calendar.closed.len());
             }
             if ui
                 .add(egui::Label::new(RichText::new(detail).small()).sense(egui::Sense::click()))

@@ -16,7 +16,7 @@ use std::str::FromStr;
 use egui::{RichText, Ui};
 
 use crate::model::calendar::first_overlap;
-use crate::model::{Calendar, Date, Edit, Node, ProcessMap, Shift};
+use crate::model::{Calendar, Date, Edit, Node, ProcessMap, Shift, TimeOfDay};
 use crate::ui::history::{Field, MergeKey, MergeTarget};
 use crate::ui::inspector::Change;
 use crate::ui::theme;
@@ -249,15 +249,16 @@ impl CalendarEditor {
                         self.selected = Some(index);
                     }
                     let field = format!("{id}.{index}");
-                    if let Some(days) = self.parsed(ui, &format!("{field}.days"), shift.days, 120.0)
+                    if let Some(days) =
+                        self.parsed(ui, &format!("{field}.days"), &shift.days, 120.0)
                     {
                         new.days = days;
                     }
-                    if let Some(from) = self.parsed(ui, &format!("{field}.from"), shift.from, 50.0)
+                    if let Some(from) = self.parsed(ui, &format!("{field}.from"), &shift.from, 50.0)
                     {
                         new.from = from;
                     }
-                    if let Some(to) = self.parsed(ui, &format!("{field}.to"), shift.to, 50.0) {
+                    if let Some(to) = self.parsed(ui, &format!("{field}.to"), &shift.to, 50.0) {
                         new.to = to;
                     }
                     ui.horizontal(|ui| {
@@ -385,7 +386,7 @@ impl CalendarEditor {
         result
     }
 
-    fn parsed<T>(&mut self, ui: &mut Ui, key: &str, value: T, width: f32) -> Option<T>
+    fn parsed<T>(&mut self, ui: &mut Ui, key: &str, value: &T, width: f32) -> Option<T>
     where
         T: FromStr + Display + PartialEq,
         T::Err: Display,
@@ -422,8 +423,8 @@ fn free_shift(week: &[Shift]) -> Shift {
         .unwrap_or_else(|| {
             Shift::new(
                 crate::model::Days::WEEKDAYS,
-                Default::default(),
-                Default::default(),
+                TimeOfDay::hm(9, 0),
+                TimeOfDay::hm(17, 0),
             )
         })
 }

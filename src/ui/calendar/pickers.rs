@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Display;
-use std::hash::Hash;
+use std::hash::{BuildHasher, Hash};
 use std::str::FromStr;
 
 use egui::Ui;
@@ -58,12 +58,12 @@ pub fn calendar_picker(
 /// `drafts` while focused, keeps the parse error of an unreadable draft in `errors` (shown in
 /// red; the caller shows the message), and returns a changed valid value when the field loses
 /// focus.
-pub fn parsed_field<T>(
+pub fn parsed_field<T, S: BuildHasher>(
     ui: &mut Ui,
-    drafts: &mut HashMap<String, String>,
-    errors: &mut HashMap<String, String>,
+    drafts: &mut HashMap<String, String, S>,
+    errors: &mut HashMap<String, String, S>,
     key: &str,
-    value: T,
+    value: &T,
     width: f32,
 ) -> Option<T>
 where
@@ -92,7 +92,7 @@ where
         Ok(parsed) => {
             errors.remove(key);
             *draft = parsed.to_string();
-            (parsed != value).then_some(parsed)
+            (parsed != *value).then_some(parsed)
         }
         Err(e) => {
             errors.insert(key.to_owned(), e.to_string());

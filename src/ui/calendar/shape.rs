@@ -5,7 +5,7 @@
 use crate::model::{Days, Shift, TimeOfDay};
 
 /// Minutes a drawn or dragged time snaps to.
-pub const SNAP_MINUTES: i32 = 15;
+pub const SNAP_MINUTES: i32 = 15; // `snap` divides by the same 15.0
 const DAY: i32 = 1440;
 
 /// A part of a shift on one day row: `[from, to)` in minutes of that day. `starts`/`ends` tell
@@ -99,7 +99,7 @@ pub fn rotate(days: Days, by: i32) -> Days {
 #[must_use]
 pub fn snap(minutes: f32) -> i32 {
     #[allow(clippy::cast_possible_truncation, reason = "screen-derived minutes")]
-    let steps = (minutes / SNAP_MINUTES as f32).round() as i32;
+    let steps = (minutes / 15.0).round() as i32;
     steps * SNAP_MINUTES
 }
 

@@ -152,17 +152,17 @@ impl Inspector {
                     let key = format!("{id}.rate.{index}");
                     let (drafts, errors) = (&mut self.drafts, &mut self.errors);
                     if let Some(days) =
-                        parsed_field(ui, drafts, errors, &format!("{key}.days"), rate.days, 70.0)
+                        parsed_field(ui, drafts, errors, &format!("{key}.days"), &rate.days, 70.0)
                     {
                         new.days = days;
                     }
                     if let Some(from) =
-                        parsed_field(ui, drafts, errors, &format!("{key}.from"), rate.from, 42.0)
+                        parsed_field(ui, drafts, errors, &format!("{key}.from"), &rate.from, 42.0)
                     {
                         new.from = from;
                     }
                     if let Some(to) =
-                        parsed_field(ui, drafts, errors, &format!("{key}.to"), rate.to, 42.0)
+                        parsed_field(ui, drafts, errors, &format!("{key}.to"), &rate.to, 42.0)
                     {
                         new.to = to;
                     }

@@ -205,7 +205,7 @@ fn arrivals_chart_ui(ui: &mut Ui, profile: &WeekProfile) {
                 reason = "checked in 0..168"
             )]
             let hour = hour as usize;
-            if hour % 24 == 0 {
+            if hour.is_multiple_of(24) {
                 DAY_LABELS
                     .get(hour / 24)
                     .map_or_else(String::new, |d| (*d).to_owned())
