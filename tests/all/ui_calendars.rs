@@ -465,3 +465,58 @@ fn results_of_a_map_with_calendars_show_the_week_and_say_utilisation_is_of_avail
     );
     h.get_by_label_contains("Wait (working)");
 }
+
+#[test]
+fn step_sla_and_service_calendars_are_picked_in_the_inspector() {
+    let mut map = with_office();
+    // An ownerless step to give a calendar to.
+    if let Some(Node::Step { owner, .. }) = map.nodes.get_mut("check") {
+        *owner = None;
+    }
+    let mut h = harness(map);
+    settle(&mut h);
+    h.state_mut()
+        .select([procmap::model::ElementRef::Node("check".into())]);
+    settle(&mut h);
+    let pick = |h: &mut Harness<'_, App>, value: &str, nth: usize| {
+        h.get_all_by_value(value)
+            .nth(nth)
+            .expect("a calendar combo")
+            .click();
+        h.run_steps(4);
+        h.get_all_by_role(egui::accesskit::Role::Button)
+            .rfind(|n| n.accesskit_node().label().as_deref() == Some("Office hours"))
+            .expect("the calendar in the open combo")
+            .click();
+        h.run_steps(4);
+    };
+    // The sidebar's four owner combos come first; the step's own is the fifth "Always".
+    pick(&mut h, "Always", 4);
+    assert_eq!(
+        h.state().doc.map().nodes["check"].calendar(),
+        Some("office")
+    );
+    // Its SLA counts in office hours.
+    pick(&mut h, "elapsed time", 0);
+    let Node::Step { sla: Some(sla), .. } = &h.state().doc.map().nodes["check"] else {
+        panic!("the step keeps its SLA");
+    };
+    assert_eq!(sla.calendar.as_deref(), Some("office"));
+
+    // A step with an owner works on the owner's calendar: its own picker is disabled.
+    h.state_mut()
+        .select([procmap::model::ElementRef::Node("pick".into())]);
+    settle(&mut h);
+    h.get_by_label_contains("so it works on the owner's calendar (works around the clock)");
+
+    // A service's maintenance calendar.
+    h.state_mut()
+        .select([procmap::model::ElementRef::Service("db".into())]);
+    settle(&mut h);
+    pick(&mut h, "none", 0);
+    assert_eq!(
+        h.state().doc.map().services["db"].maintenance.as_deref(),
+        Some("office")
+    );
+    h.get_by_label_contains("Down for maintenance during that calendar's shifts");
+}
