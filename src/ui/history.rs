@@ -274,6 +274,33 @@ mod tests {
     }
 
     #[test]
+    fn one_gesture_is_one_step_however_long_it_takes() {
+        let mut doc = Document::new(ProcessMap::default(), None);
+        let gesture = |n| {
+            Some(MergeKey::new(
+                MergeTarget::Calendar("c".into()),
+                Field::Gesture(n),
+            ))
+        };
+        doc.commit_merging("drag", Edit::Title("A".into()), gesture(1));
+        std::thread::sleep(MERGE_WINDOW + Duration::from_millis(100));
+        doc.commit_merging("drag", Edit::Title("B".into()), gesture(1));
+        assert_eq!(doc.undo_len(), 1, "a slow drag is still one step");
+        doc.commit_merging("drag", Edit::Title("C".into()), gesture(2));
+        assert_eq!(doc.undo_len(), 2, "the next drag is a step of its own");
+        // Other merge keys keep their time window.
+        let name = Some(MergeKey::new(MergeTarget::Map, Field::Name));
+        doc.commit_merging("name", Edit::Title("D".into()), name.clone());
+        std::thread::sleep(MERGE_WINDOW + Duration::from_millis(100));
+        doc.commit_merging("name", Edit::Title("E".into()), name);
+        assert_eq!(doc.undo_len(), 4);
+        doc.undo();
+        doc.undo();
+        doc.undo();
+        assert_eq!(doc.map().title, "B");
+    }
+
+    #[test]
     fn history_is_deep() {
         let mut doc = Document::new(ProcessMap::default(), None);
         for n in 0..300 {

@@ -243,10 +243,15 @@ fn owners_ui(
             });
             if let Some(load) = estimate.owners.get(id) {
                 let utilization = load.utilization;
-                let text = if utilization >= 1.0 {
-                    format!("{:.0}% offered: cannot keep up", utilization * 100.0)
+                let of = if owner.calendar.is_some() {
+                    " of working time"
                 } else {
-                    format!("{:.0}% busy (estimate)", utilization * 100.0)
+                    ""
+                };
+                let text = if utilization >= 1.0 {
+                    format!("{:.0}% offered{of}: cannot keep up", utilization * 100.0)
+                } else {
+                    format!("{:.0}% busy{of} (estimate)", utilization * 100.0)
                 };
                 ui.add(
                     #[allow(clippy::cast_possible_truncation, reason = "a fraction in [0, 1]")]

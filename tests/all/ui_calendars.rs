@@ -520,3 +520,42 @@ fn step_sla_and_service_calendars_are_picked_in_the_inspector() {
     );
     h.get_by_label_contains("Down for maintenance during that calendar's shifts");
 }
+
+#[test]
+fn a_start_with_both_rates_and_a_time_between_arrivals_offers_to_keep_the_rates() {
+    let mut map = with_office();
+    if let Some(Node::Start { rates, .. }) = map.nodes.get_mut("order") {
+        rates.push(procmap::model::Rate {
+            days: Days::WEEKDAYS,
+            from: TimeOfDay::hm(9, 0),
+            to: TimeOfDay::hm(17, 0),
+            per_hour: 5.0,
+        });
+    }
+    let mut h = harness(map);
+    settle(&mut h);
+    h.state_mut()
+        .select([procmap::model::ElementRef::Node("order".into())]);
+    settle(&mut h);
+    // A rate window's days are typed like a shift's; an unreadable one is explained.
+    let text_input =
+        |n: &egui_kittest::Node<'_>| n.accesskit_node().role() == egui::accesskit::Role::TextInput;
+    let days = h
+        .get_all_by_value("Mon-Fri")
+        .find(text_input)
+        .expect("the window's days");
+    days.focus();
+    replace_text(&mut h, "Mon-Thu");
+    h.key_press(K::Enter);
+    settle(&mut h);
+    assert!(
+        matches!(&h.state().doc.map().nodes["order"], Node::Start { rates, .. } if rates[0].days.count() == 4)
+    );
+    h.get_by_label("Keep the rates").click();
+    settle(&mut h);
+    assert!(matches!(
+        &h.state().doc.map().nodes["order"],
+        Node::Start { arrivals: None, rates, .. } if rates.len() == 1
+    ));
+    assert!(h.query_by_label("Keep the rates").is_none());
+}

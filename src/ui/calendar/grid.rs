@@ -200,9 +200,11 @@ pub fn week_grid_ui(
                 selected == Some(index),
                 clashing,
             );
+            // Short bars keep a middle to grab for moving.
+            let handle = HANDLE_WIDTH.min(rect.width() / 3.0);
             if piece.starts {
                 handles.push((
-                    Rect::from_min_size(rect.min, vec2(HANDLE_WIDTH, rect.height())),
+                    Rect::from_min_size(rect.min, vec2(handle, rect.height())),
                     Grab::Start(index),
                     (index, n, 0),
                 ));
@@ -210,8 +212,8 @@ pub fn week_grid_ui(
             if piece.ends {
                 handles.push((
                     Rect::from_min_size(
-                        rect.right_top() - vec2(HANDLE_WIDTH, 0.0),
-                        vec2(HANDLE_WIDTH, rect.height()),
+                        rect.right_top() - vec2(handle, 0.0),
+                        vec2(handle, rect.height()),
                     ),
                     Grab::End(index),
                     (index, n, 1),

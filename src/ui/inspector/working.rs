@@ -78,6 +78,21 @@ impl Inspector {
             changes.push(change("Change arrival pattern", set(new)));
             return;
         }
+        if by_rates && arrivals.is_some() {
+            // A file may give both; the simulator refuses that, so offer the way out.
+            ui.label(
+                RichText::new("This Start has rates and a time between arrivals; keep one.")
+                    .small()
+                    .color(theme::ERROR),
+            );
+            if ui.button("Keep the rates").clicked() {
+                let mut new = node.clone();
+                if let Node::Start { arrivals, .. } = &mut new {
+                    *arrivals = None;
+                }
+                changes.push(change("Keep the arrival rates", set(new)));
+            }
+        }
         if by_rates {
             if let Some(new_rates) = self.rates_ui(ui, id, rates) {
                 let mut new = node.clone();
