@@ -393,7 +393,7 @@ pub const OWNER: &[Metric<OwnerResult>] = &[
     },
     Metric {
         key: "available_hours_per_week",
-        short: "h/week",
+        short: "Avail. h/wk",
         label: "Capacity-hours on shift per week (capacity x 168 without a calendar)",
         unit: Unit::Number(1),
         value: |o| Some(o.available_hours_per_week),

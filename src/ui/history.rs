@@ -31,6 +31,8 @@ pub enum MergeTarget {
     Service(String),
     /// An owner, by id.
     Owner(String),
+    /// A calendar, by id.
+    Calendar(String),
 }
 
 /// The field a [`MergeKey`] names.
@@ -50,6 +52,13 @@ pub enum Field {
     Capacity,
     /// An owner's cost per hour.
     Cost,
+    /// A calendar's shifts, changed by one gesture (a drag on the week grid) numbered by the
+    /// editor: the whole gesture is one undo step however long it takes.
+    Gesture(u64),
+    /// A calendar's shift list, edited in its fields.
+    Shifts,
+    /// A Start's arrival rates.
+    Rates,
 }
 
 impl MergeKey {
@@ -158,8 +167,9 @@ impl Document {
         let saved = self.saved_step;
         if let (Some(key), Some(last)) = (&merge_key, self.undo.last_mut()) {
             // Never merge into the saved step: the document must turn dirty.
+            let gesture = matches!(key.field, Field::Gesture(_));
             if last.merge_key.as_ref() == Some(key)
-                && now - last.at < MERGE_WINDOW
+                && (gesture || now - last.at < MERGE_WINDOW)
                 && saved != Some(last.id)
             {
                 last.at = now;
@@ -261,6 +271,33 @@ mod tests {
             Some(MergeKey::new(MergeTarget::Map, Field::Name)),
         );
         assert!(doc.is_dirty());
+    }
+
+    #[test]
+    fn one_gesture_is_one_step_however_long_it_takes() {
+        let mut doc = Document::new(ProcessMap::default(), None);
+        let gesture = |n| {
+            Some(MergeKey::new(
+                MergeTarget::Calendar("c".into()),
+                Field::Gesture(n),
+            ))
+        };
+        doc.commit_merging("drag", Edit::Title("A".into()), gesture(1));
+        std::thread::sleep(MERGE_WINDOW + Duration::from_millis(100));
+        doc.commit_merging("drag", Edit::Title("B".into()), gesture(1));
+        assert_eq!(doc.undo_len(), 1, "a slow drag is still one step");
+        doc.commit_merging("drag", Edit::Title("C".into()), gesture(2));
+        assert_eq!(doc.undo_len(), 2, "the next drag is a step of its own");
+        // Other merge keys keep their time window.
+        let name = Some(MergeKey::new(MergeTarget::Map, Field::Name));
+        doc.commit_merging("name", Edit::Title("D".into()), name.clone());
+        std::thread::sleep(MERGE_WINDOW + Duration::from_millis(100));
+        doc.commit_merging("name", Edit::Title("E".into()), name);
+        assert_eq!(doc.undo_len(), 4);
+        doc.undo();
+        doc.undo();
+        doc.undo();
+        assert_eq!(doc.map().title, "B");
     }
 
     #[test]

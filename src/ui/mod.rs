@@ -3,6 +3,7 @@
 //! long runs as a [`job::Job`] off the UI thread.
 
 pub mod app;
+pub mod calendar;
 pub mod canvas;
 pub mod commands;
 pub mod history;

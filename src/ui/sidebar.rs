@@ -4,6 +4,7 @@
 use crate::ui::history::{Field, MergeKey, MergeTarget};
 use egui::{RichText, Ui};
 
+use super::calendar::{calendar_picker, hours_per_week_text};
 use super::inspector::Change;
 use super::theme;
 use crate::analysis::LoadEstimate;
@@ -27,6 +28,12 @@ pub enum SidebarAction {
     DeleteService(String),
     /// Select an element.
     Select(ElementRef),
+    /// Add a calendar and open it in the editor.
+    AddCalendar,
+    /// Open a calendar in the editor.
+    EditCalendar(String),
+    /// Delete a calendar (what uses it works around the clock again).
+    DeleteCalendar(String),
 }
 
 /// Shows the sidebar.
@@ -89,6 +96,8 @@ pub fn ui(
         });
     ui.separator();
     owners_ui(ui, map, estimate, &mut actions);
+    ui.separator();
+    super::calendar::calendars_ui(ui, map, &mut actions);
     ui.separator();
     services_ui(ui, map, impact, &mut actions);
     actions
@@ -204,12 +213,45 @@ fn owners_ui(
                     }));
                 }
             });
+            ui.horizontal(|ui| {
+                ui.label("works");
+                if let Some(calendar) = calendar_picker(
+                    ui,
+                    ("owner", id),
+                    map,
+                    owner.calendar.as_deref(),
+                    "Always",
+                    110.0,
+                ) {
+                    actions.push(SidebarAction::Change(Change {
+                        label: "Set owner calendar".into(),
+                        edit: Edit::Owner {
+                            id: id.clone(),
+                            owner: Some(Owner {
+                                calendar,
+                                ..owner.clone()
+                            }),
+                        },
+                        merge: None,
+                    }));
+                }
+                ui.label(hours_per_week_text(map.owner_hours_per_week(owner)))
+                    .on_hover_text(format!(
+                        "Working hours per week; {:.1} people on average over the week",
+                        map.mean_capacity(owner)
+                    ));
+            });
             if let Some(load) = estimate.owners.get(id) {
                 let utilization = load.utilization;
-                let text = if utilization >= 1.0 {
-                    format!("{:.0}% offered: cannot keep up", utilization * 100.0)
+                let of = if owner.calendar.is_some() {
+                    " of working time"
                 } else {
-                    format!("{:.0}% busy (estimate)", utilization * 100.0)
+                    ""
+                };
+                let text = if utilization >= 1.0 {
+                    format!("{:.0}% offered{of}: cannot keep up", utilization * 100.0)
+                } else {
+                    format!("{:.0}% busy{of} (estimate)", utilization * 100.0)
                 };
                 ui.add(
                     #[allow(clippy::cast_possible_truncation, reason = "a fraction in [0, 1]")]

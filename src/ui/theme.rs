@@ -32,6 +32,8 @@ pub const ERROR: Color32 = colour(palette::ERROR);
 pub const WARNING: Color32 = colour(palette::WARNING);
 /// Good news (SLA met, low utilisation).
 pub const GOOD: Color32 = colour(palette::GOOD);
+/// Shifts on the calendar editor's week grid.
+pub const SHIFT: Color32 = colour(palette::PARALLEL);
 /// Services.
 pub const SERVICE: Color32 = colour(palette::SERVICE);
 

@@ -10,6 +10,7 @@ mod format;
 mod hostile;
 mod theory;
 mod ui;
+mod ui_calendars;
 mod working;
 
 use std::path::Path;

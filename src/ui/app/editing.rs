@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 
 use super::{App, Dialog};
 use crate::model::edit::{self, Fragment};
-use crate::model::{Edit, ElementKind, ElementRef, Node, Point, Service};
+use crate::model::{
+    Calendar, Days, Edit, ElementKind, ElementRef, Node, Point, Service, Shift, TimeOfDay,
+};
 use crate::ui::canvas::{Action, element_pos};
 use crate::ui::inspector::Change;
 use crate::ui::sidebar::SidebarAction;
@@ -262,6 +264,29 @@ impl App {
                 self.prune_selection();
             }
             SidebarAction::Select(key) => self.select_and_centre(key),
+            SidebarAction::AddCalendar => {
+                let map = self.doc.map();
+                let id = edit::fresh_id("calendar", |c| map.calendars.contains_key(c));
+                let mut calendar = Calendar::new("New calendar");
+                calendar.week.push(Shift::new(
+                    Days::WEEKDAYS,
+                    TimeOfDay::hm(9, 0),
+                    TimeOfDay::hm(17, 0),
+                ));
+                self.commit(
+                    "Add calendar",
+                    Edit::Calendar {
+                        id: id.clone(),
+                        calendar: Some(calendar),
+                    },
+                );
+                self.calendars.open(&id);
+            }
+            SidebarAction::EditCalendar(id) => self.calendars.open(&id),
+            SidebarAction::DeleteCalendar(id) => {
+                let edit = edit::delete_calendar(self.doc.map(), &id);
+                self.commit("Delete calendar", edit);
+            }
         }
     }
 

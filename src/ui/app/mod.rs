@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 use egui::{Color32, Ui};
 use serde::{Deserialize, Serialize};
 
+use super::calendar::CalendarEditor;
 use super::canvas::{Canvas, element_pos};
 use super::history::Document;
 use super::inspector::{Change, Inspector};
@@ -116,6 +117,8 @@ pub struct App {
     pub sim: SimPanel,
     /// The bottom panel shows results (true) or problems (false).
     pub show_results: bool,
+    /// The calendar editor window.
+    pub calendars: CalendarEditor,
     heat: Heat,
     heat_key: (usize, bool, u64),
     inspector: Inspector,
@@ -162,6 +165,7 @@ impl App {
             find: None,
             sim: SimPanel::default(),
             show_results: false,
+            calendars: CalendarEditor::default(),
             heat: Heat::default(),
             heat_key: (0, false, 0),
             inspector: Inspector::default(),
@@ -381,6 +385,9 @@ impl App {
                 }
                 self.canvas_ui(ui);
             });
+        for Change { label, edit, merge } in self.calendars.window_ui(&ctx, self.doc.map()) {
+            self.doc.commit_merging(label, edit, merge);
+        }
         self.dialog_ui(&ctx);
     }
 }

@@ -114,7 +114,62 @@ pub fn simulation_settings_ui(ui: &mut Ui, id: &str, settings: &mut crate::model
         ui.label("Service outages");
         ui.checkbox(&mut settings.outages, "include service outages");
         ui.end_row();
+        ui.label("Clock starts").on_hover_text(
+            "The date and time the simulated clock starts: calendars and rates by time of week \
+             count from it",
+        );
+        start_ui(ui, id, settings);
+        ui.end_row();
     });
+    let error_id = egui::Id::new((id, "start-error"));
+    if let Some(error) = ui.data(|d| d.get_temp::<String>(error_id)) {
+        ui.label(RichText::new(error).small().color(theme::ERROR));
+    }
+}
+
+/// The start date-time of the simulated clock as a text field ("2026-01-05 08:00") with its
+/// weekday; an unreadable draft stays in the field in red with the reason below the grid.
+fn start_ui(ui: &mut Ui, id: &str, settings: &mut crate::model::Simulation) {
+    let start = settings.start_time();
+    let edit_id = egui::Id::new((id, "start"));
+    let error_id = egui::Id::new((id, "start-error"));
+    let focused = ui.memory(|m| m.has_focus(edit_id));
+    let error = ui.data(|d| d.get_temp::<String>(error_id));
+    let mut draft = ui
+        .data(|d| d.get_temp::<String>(edit_id))
+        .filter(|_| focused || error.is_some())
+        .unwrap_or_else(|| start.to_string());
+    ui.horizontal(|ui| {
+        let response = ui.add(
+            egui::TextEdit::singleline(&mut draft)
+                .id(edit_id)
+                .hint_text("YYYY-MM-DD HH:MM")
+                .desired_width(120.0)
+                .text_color_opt(error.as_ref().map(|_| theme::ERROR)),
+        );
+        if response.lost_focus() {
+            match draft.parse::<crate::model::DateTime>() {
+                Ok(parsed) => {
+                    ui.data_mut(|d| {
+                        d.remove::<String>(error_id);
+                    });
+                    if parsed != start {
+                        settings.start = Some(parsed);
+                    }
+                    draft = parsed.to_string();
+                }
+                Err(e) => {
+                    ui.data_mut(|d| d.insert_temp(error_id, e.to_string()));
+                }
+            }
+        }
+        let weekday = crate::ui::calendar::DAY_LABELS
+            .get(usize::from(settings.start_time().date.weekday()))
+            .copied()
+            .unwrap_or_default();
+        ui.label(RichText::new(weekday).weak());
+    });
+    ui.data_mut(|d| d.insert_temp(edit_id, draft));
 }
 
 /// A small drawing of the distribution's density.

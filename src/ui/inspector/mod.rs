@@ -8,6 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 use egui::{RichText, Ui};
 
 mod fields;
+mod working;
 
 pub use fields::simulation_settings_ui;
 
@@ -163,7 +164,7 @@ impl Inspector {
         }
         ui.separator();
         ui.label(RichText::new("End-to-end SLA").strong());
-        if let Some(sla) = self.sla_ui(ui, "map.sla", map.sla.clone()) {
+        if let Some(sla) = self.sla_ui(ui, map, "map.sla", map.sla.clone()) {
             changes.push(Change {
                 label: "Change SLA".into(),
                 edit: Edit::Sla(sla),
@@ -185,7 +186,13 @@ impl Inspector {
 
     /// SLA editor: `Some(new)` when it changed (`Some(None)` removes it).
     #[allow(clippy::option_option, reason = "changed-or-not of an optional value")]
-    fn sla_ui(&mut self, ui: &mut Ui, id: &str, sla: Option<Sla>) -> Option<Option<Sla>> {
+    fn sla_ui(
+        &mut self,
+        ui: &mut Ui,
+        map: &ProcessMap,
+        id: &str,
+        sla: Option<Sla>,
+    ) -> Option<Option<Sla>> {
         let mut result = None;
         let mut enabled = sla.is_some();
         if ui.checkbox(&mut enabled, "Has an SLA").changed() {
@@ -219,11 +226,14 @@ impl Inspector {
                 {
                     result = Some(Some(Sla {
                         within: (percent / 100.0).clamp(0.001, 1.0),
-                        ..current
+                        ..current.clone()
                     }));
                 }
                 ui.label("of cases");
             });
+            if result.is_none() {
+                result = working::sla_calendar_ui(ui, id, map, &current).map(Some);
+            }
         }
         result
     }
@@ -259,25 +269,7 @@ impl Inspector {
             );
         }
         match node {
-            Node::Start {
-                arrivals, rates, ..
-            } if rates.is_empty() => {
-                ui.separator();
-                ui.label(RichText::new("Time between arrivals").strong());
-                let current = arrivals.clone().unwrap_or(crate::model::DEFAULT_ARRIVALS);
-                if let Some(dist) = self.dist_ui(ui, &format!("{id}.arrivals"), &current) {
-                    let mut new = node.clone();
-                    if let Node::Start { arrivals, .. } = &mut new {
-                        *arrivals = Some(dist);
-                    }
-                    changes.push(change("Change arrivals", set(new)));
-                }
-            }
-            Node::Start { .. } => {
-                ui.separator();
-                ui.label(RichText::new("Arrivals").strong());
-                ui.label(crate::model::arrival_summary(map, node));
-            }
+            Node::Start { .. } => self.start_ui(ui, map, id, node, changes),
             Node::Step {
                 owner,
                 work,
@@ -313,6 +305,7 @@ impl Inspector {
                     }
                     changes.push(change("Set owner", set(new)));
                 }
+                Self::step_calendar_ui(ui, map, id, node, changes);
                 ui.separator();
                 ui.label(RichText::new("Work time").strong());
                 if let Some(dist) = self.dist_ui(ui, &format!("{id}.work"), work) {
@@ -324,7 +317,7 @@ impl Inspector {
                 }
                 ui.separator();
                 ui.label(RichText::new("SLA on lead time (wait + work)").strong());
-                if let Some(new_sla) = self.sla_ui(ui, &format!("{id}.sla"), sla.clone()) {
+                if let Some(new_sla) = self.sla_ui(ui, map, &format!("{id}.sla"), sla.clone()) {
                     let mut new = node.clone();
                     if let Node::Step { sla, .. } = &mut new {
                         *sla = new_sla;
@@ -535,6 +528,16 @@ impl Inspector {
                 changes.push(change("Change mean repair", set(new)));
             }
         });
+        if let Some(new) = working::maintenance_ui(ui, map, id, service) {
+            changes.push(change("Set maintenance calendar", set(new)));
+        }
+        if service.maintenance.is_some() {
+            ui.label(
+                RichText::new("Down for maintenance during that calendar's shifts.")
+                    .small()
+                    .weak(),
+            );
+        }
         let others: Vec<(&String, &crate::model::Service)> = map
             .services
             .iter()

@@ -1,13 +1,14 @@
 //! Simulation in the editor: runs off the UI thread with progress and cancel, shows the results
 //! (cards, finding, charts, sortable tables), colours the map by heat, and keeps what-if
 //! scenarios side by side. This file holds the run (start, poll, cancel, progress); `panel`
-//! the results view, `tables` its tables and CSV, `heat` the map colouring, `scenarios` the
-//! what-if comparison.
+//! the results view, `tables` its tables and CSV, `week` the figures by hour of the week, `heat`
+//! the map colouring, `scenarios` the what-if comparison.
 
 mod heat;
 mod panel;
 mod scenarios;
 mod tables;
+mod week;
 
 use std::collections::HashMap;
 
@@ -72,6 +73,7 @@ pub struct SimPanel {
     pub heat: bool,
     /// Why the last run produced nothing (cancelled, failed).
     pub message: Option<String>,
+    week_view: week::WeekView,
     step_sort: Sort,
     owner_sort: Sort,
     export_job: Option<Job<String>>,

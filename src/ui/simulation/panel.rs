@@ -73,6 +73,12 @@ impl SimPanel {
                 utilization_ui(ui, &outcome);
             });
         });
+        if let Some(profile) = &result.by_hour_of_week {
+            ui.add_space(4.0);
+            ui.separator();
+            super::week::week_ui(ui, &outcome, profile, &mut self.week_view);
+            ui.separator();
+        }
         ui.add_space(4.0);
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
@@ -210,11 +216,16 @@ fn cards_ui(ui: &mut Ui, result: &SimResult, map: &ProcessMap) {
         if let Some(id) = result.bottlenecks.first() {
             let util = result.owners.get(id).map_or(0.0, |o| o.utilization.mean);
             let name = map.owner_name(id);
+            let on_calendar = map.owners.get(id).is_some_and(|o| o.calendar.is_some());
             card(
                 ui,
                 "Bottleneck",
                 name.to_owned(),
-                format!("{:.0}% busy", util * 100.0),
+                if on_calendar {
+                    format!("{:.0}% busy, of available time", util * 100.0)
+                } else {
+                    format!("{:.0}% busy", util * 100.0)
+                },
                 Some(theme::utilization_colour(util)),
             );
         }

@@ -162,7 +162,18 @@ pub(super) fn steps_table(ui: &mut Ui, outcome: &Outcome, sort: &mut Sort) -> Op
             result,
         })
         .collect();
-    let columns = metrics::columns(metrics::STEP, metrics::STEP_COLUMNS);
+    let mut columns = metrics::columns(metrics::STEP, metrics::STEP_COLUMNS);
+    if outcome
+        .result
+        .steps
+        .values()
+        .any(|s| s.wait_working_mean.is_some())
+    {
+        // Beside the elapsed wait.
+        if let Some(metric) = metrics::find(metrics::STEP, "wait_working_mean") {
+            columns.insert(2.min(columns.len()), metric);
+        }
+    }
     metric_table(
         ui,
         ("steps-table", "Step", true),
@@ -188,10 +199,22 @@ pub(super) fn owners_table(ui: &mut Ui, outcome: &Outcome, sort: &mut Sort) {
             result,
         })
         .collect();
-    let columns = metrics::columns(
+    let mut columns = metrics::columns(
         metrics::OWNER,
         &["utilization", "queue_mean", "wait_mean", "wait_share"],
     );
+    let on_calendars: Vec<&str> = outcome
+        .map
+        .owners
+        .iter()
+        .filter(|(id, o)| o.calendar.is_some() && outcome.result.owners.contains_key(*id))
+        .map(|(_, o)| o.name.as_str())
+        .collect();
+    if !on_calendars.is_empty() {
+        if let Some(metric) = metrics::find(metrics::OWNER, "available_hours_per_week") {
+            columns.insert(1, metric);
+        }
+    }
     metric_table(
         ui,
         ("owners-table", "Owner", false),
@@ -200,6 +223,17 @@ pub(super) fn owners_table(ui: &mut Ui, outcome: &Outcome, sort: &mut Sort) {
         sort,
         |key, o| (key == "utilization").then(|| theme::utilization_colour(o.utilization.mean)),
     );
+    if !on_calendars.is_empty() {
+        ui.label(
+            RichText::new(format!(
+                "Busy is the share of available time (the people on shift) for owners with a \
+                 calendar: {}.",
+                on_calendars.join(", ")
+            ))
+            .small()
+            .weak(),
+        );
+    }
 }
 
 /// A CSV field, quoted when it needs to be.
