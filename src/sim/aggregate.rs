@@ -486,6 +486,13 @@ fn warnings(
             warnings.push(bias);
         }
     }
+    if reps.iter().any(|r| r.arrivals_beyond_horizon) {
+        warnings.push(
+            "A Start stopped sending cases: its next arrival would come after 1,000 simulated \
+             years (its calendar is almost never open or its rates are almost zero)."
+                .to_owned(),
+        );
+    }
     let unfinished: u64 = reps.iter().map(|r| r.unfinished).sum();
     if unfinished > 0 {
         warnings.push(format!(

@@ -329,3 +329,137 @@ fn a_split_that_feeds_itself_is_an_error_not_a_hang() {
         "{problems:?}"
     );
 }
+
+/// Working time a file could abuse: thousands of shifts or closed dates, absurd rates, a
+/// calendar open one minute a week under hours of work, a rate profile almost never firing.
+/// Each is refused by validation or simulates to a clean end (with a guard's warning).
+#[test]
+fn working_time_past_its_bounds_ends_cleanly() {
+    use procmap::model::{self, Simulation};
+    let base = |calendars: &str, owner: &str, start: &str, work: &str| {
+        format!(
+            r#"ProcessMap(format: 1, title: "hostile working time",
+                calendars: {{ {calendars} }},
+                owners: {{"team": Owner(name: "Team", {owner})}},
+                nodes: {{
+                    "in": Start(name: "In", {start}),
+                    "work": Step(name: "Work", owner: "team", work: {work}),
+                    "out": End(name: "Out"),
+                }},
+                flows: [Flow(from: "in", to: "work"), Flow(from: "work", to: "out")],
+            )"#
+        )
+    };
+    let many_shifts: String = (0..1_500)
+        .map(|i| {
+            format!(
+                r#"Shift(days: "Mon", from: "{:02}:{:02}", to: "{:02}:{:02}")"#,
+                i / 60 % 24,
+                i % 60,
+                i / 60 % 24,
+                i % 60 + 1 - (i % 60 + 1) / 60
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let many_dates: String = (0..12_000)
+        .map(|d| format!("\"{}\"", model::Date::from_days(20_000 + d)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let refused = [
+        (
+            base(
+                &format!(r#""c": Calendar(name: "C", week: [{many_shifts}])"#),
+                r#"calendar: "c""#,
+                "",
+                r#"Fixed("1m")"#,
+            ),
+            "at most 1000 shifts",
+        ),
+        (
+            base(
+                &format!(
+                    r#""c": Calendar(name: "C", week: [Shift(days: "Mon", from: "09:00", to: "17:00")], closed: [{many_dates}])"#
+                ),
+                r#"calendar: "c""#,
+                "",
+                r#"Fixed("1m")"#,
+            ),
+            "10000 closed dates",
+        ),
+        (
+            base(
+                "",
+                "",
+                r#"rates: [Rate(days: "Mon", from: "09:00", to: "10:00", per_hour: 1e12)]"#,
+                r#"Fixed("1m")"#,
+            ),
+            "rate 1 must be between 0 and 1000000 per hour",
+        ),
+        (
+            base(
+                "",
+                "",
+                r#"rates: [Rate(days: "Mon", from: "09:00", to: "10:00", per_hour: 0.0)]"#,
+                r#"Fixed("1m")"#,
+            ),
+            "no case would ever arrive",
+        ),
+    ];
+    for (text, expected) in refused {
+        let map = super::parse(&text);
+        let problems: Vec<String> = model::validate(&map)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(
+            problems.iter().any(|p| p.contains(expected)),
+            "expected {expected:?} in {problems:?}"
+        );
+    }
+    // Valid but extreme: the run ends (a guard may stop it) without hanging or panicking.
+    let extreme = [
+        base(
+            r#""c": Calendar(name: "C", week: [Shift(days: "Sun", from: "23:59", to: "24:00")])"#,
+            r#"calendar: "c""#,
+            r#"arrivals: Exponential(mean: "1h")"#,
+            r#"Fixed("100h")"#,
+        ),
+        base(
+            "",
+            "capacity: 10",
+            r#"rates: [Rate(days: "Mon", from: "00:00", to: "00:01", per_hour: 0.000001)]"#,
+            r#"Fixed("1m")"#,
+        ),
+    ];
+    for text in extreme {
+        let map = super::parse(&text);
+        assert!(
+            !model::has_errors(&model::validate(&map)),
+            "{:?}",
+            model::validate(&map)
+        );
+        let settings = Simulation {
+            cases: 1_000,
+            warmup: 0,
+            replications: 1,
+            seed: 1,
+            outages: true,
+            start: None,
+        };
+        let started = std::time::Instant::now();
+        let result =
+            procmap::sim::simulate(&map, &settings, Some(1), &procmap::sim::Control::default())
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "took {:?}",
+            started.elapsed()
+        );
+        assert!(
+            result.truncated || result.cases_measured > 0 || !result.warnings.is_empty(),
+            "{:?}",
+            result.warnings
+        );
+    }
+}

@@ -37,6 +37,8 @@ pub struct RepStats {
     pub events: u64,
     /// True when a guard (event count or simulated time) stopped the run early.
     pub truncated: bool,
+    /// True when some Start's next arrival fell beyond the 1,000-year horizon.
+    pub arrivals_beyond_horizon: bool,
     /// True when the run was cancelled.
     pub cancelled: bool,
     /// Cases that had not finished when no event was left (stuck at a join).

@@ -280,7 +280,11 @@ impl Run<'_> {
             }
             None => return,
         };
-        if at != u64::MAX {
+        if at > MAX_TIME_US {
+            // The next case would come after the simulated horizon (a calendar almost never
+            // open, a rate almost zero): this Start sends no more.
+            self.stats.arrivals_beyond_horizon = true;
+        } else {
             #[allow(clippy::cast_possible_truncation, reason = "start counts fit in u32")]
             self.queue.schedule(at, NONE, start as u32, 0);
         }
