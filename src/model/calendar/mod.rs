@@ -197,24 +197,34 @@ pub fn intersect(rates: &[Window], open: &[Window]) -> Vec<Window> {
     out
 }
 
+/// Every pair of windows that overlap somewhere in the week, as indices `(earlier, later)`
+/// into `windows`, with the first day they meet on. The one statement of the overlap rule:
+/// validation reports the first pair, the calendar editor marks them all.
+#[must_use]
+pub fn overlaps(windows: &[Window]) -> Vec<(usize, usize, &'static str)> {
+    let spans: Vec<Vec<(u32, u32)>> = windows.iter().map(Window::week_minutes).collect();
+    let mut out = Vec::new();
+    for (j, b) in spans.iter().enumerate() {
+        for (i, a) in spans.iter().enumerate().take(j) {
+            let meet = a
+                .iter()
+                .flat_map(|&(a0, a1)| b.iter().map(move |&(b0, b1)| (a0.max(b0), a1.min(b1))))
+                .filter(|(start, end)| start < end)
+                .map(|(start, _)| start)
+                .min();
+            if let Some(start) = meet {
+                out.push((i, j, text::DAY_NAMES[(start / 1440) as usize % 7]));
+            }
+        }
+    }
+    out
+}
+
 /// The first pair of windows that overlap, with the day they meet on, as indices into
 /// `windows`; `None` when none do.
 #[must_use]
 pub fn first_overlap(windows: &[Window]) -> Option<(usize, usize, &'static str)> {
-    let spans: Vec<Vec<(u32, u32)>> = windows.iter().map(Window::week_minutes).collect();
-    for (j, b) in spans.iter().enumerate() {
-        for (i, a) in spans.iter().enumerate().take(j) {
-            for &(a0, a1) in a {
-                for &(b0, b1) in b {
-                    if a0 < b1 && b0 < a1 {
-                        let day = (a0.max(b0) / 1440) as usize;
-                        return Some((i, j, text::DAY_NAMES[day % 7]));
-                    }
-                }
-            }
-        }
-    }
-    None
+    overlaps(windows).into_iter().next()
 }
 
 #[cfg(test)]

@@ -188,31 +188,23 @@ pub fn drawn(day_a: u8, minute_a: i32, day_b: u8, minute_b: i32) -> Option<Shift
     Some(Shift::new(days, time(from), time(to)))
 }
 
-/// Index pairs of shifts that overlap somewhere in the week.
+/// Index pairs of shifts that overlap somewhere in the week (the model's rule).
 #[must_use]
 pub fn overlapping(week: &[Shift]) -> Vec<(usize, usize)> {
-    let spans: Vec<Vec<(u32, u32)>> = week
+    let windows: Vec<_> = week
         .iter()
-        .map(|s| {
-            let mut spans = Vec::new();
-            for p in pieces(s) {
-                let base = u32::from(p.day) * 1440;
-                spans.push((base + u32::from(p.from), base + u32::from(p.to)));
-            }
-            spans
+        .map(|s| crate::model::calendar::Window {
+            days: s.days,
+            from: s.from,
+            to: s.to,
+            level: 1,
+            weight: 1.0,
         })
         .collect();
-    let mut out = Vec::new();
-    for (j, b) in spans.iter().enumerate() {
-        for (i, a) in spans.iter().enumerate().take(j) {
-            if a.iter()
-                .any(|&(a0, a1)| b.iter().any(|&(b0, b1)| a0 < b1 && b0 < a1))
-            {
-                out.push((i, j));
-            }
-        }
-    }
-    out
+    crate::model::calendar::overlaps(&windows)
+        .into_iter()
+        .map(|(i, j, _)| (i, j))
+        .collect()
 }
 
 #[cfg(test)]
