@@ -241,6 +241,18 @@ fn owners_ui(
                         map.mean_capacity(owner)
                     ));
             });
+            // A roster whose every shift names its people makes the capacity above unused:
+            // say so, or a what-if on it would change nothing.
+            if map
+                .calendar(owner.calendar.as_deref())
+                .is_some_and(|c| !c.week.is_empty() && c.week.iter().all(|s| s.capacity.is_some()))
+            {
+                ui.label(
+                    RichText::new("capacity unused: every shift of its calendar sets its people")
+                        .small()
+                        .weak(),
+                );
+            }
             if let Some(load) = estimate.owners.get(id) {
                 let utilization = load.utilization;
                 let of = if owner.calendar.is_some() {
