@@ -143,25 +143,43 @@ impl Run<'_> {
         if let (Some(state), Some(stats)) = (self.owners.get_mut(o), self.stats.owners.get_mut(o)) {
             // Several changes at one instant (work done, next work taken): nothing to add.
             if self.measuring && self.now > state.last {
-                let span = (self.now - state.last) as f64;
+                let from = state.last;
+                let span = (self.now - from) as f64;
                 // Work in progress pauses while nobody is on shift.
                 let busy = if state.capacity > 0 { state.busy } else { 0 };
+                let queue = state.queue.len() as f64;
                 stats.busy_area += f64::from(busy) * span;
                 stats.capacity_area += f64::from(state.capacity) * span;
-                stats.queue_area += state.queue.len() as f64 * span;
-                if let Some(week) = self.stats.week.as_deref_mut()
-                    && let Some(w) = week.owners.get_mut(o)
-                {
-                    let (hour, offset, from, now) =
-                        (self.hour, self.model.week_offset, state.last, self.now);
-                    w.busy.add_now(hour, offset, from, now, f64::from(busy));
-                    w.queue
-                        .add_now(hour, offset, from, now, state.queue.len() as f64);
-                    w.capacity
-                        .add_now(hour, offset, from, now, f64::from(state.capacity));
+                stats.queue_area += queue * span;
+                let capacity = state.capacity;
+                state.last = self.now;
+                if self.model.weekly {
+                    self.integrate_owner_week(
+                        o,
+                        from,
+                        [f64::from(busy), queue, f64::from(capacity)],
+                    );
                 }
+                return;
             }
             state.last = self.now;
+        }
+    }
+
+    /// The week-profile part of [`Run::integrate_owner`]: `levels` (busy, queue, capacity)
+    /// held since `from`. Kept out of line so maps without calendars do not pay for it.
+    #[inline(never)]
+    fn integrate_owner_week(&mut self, o: usize, from: u64, levels: [f64; 3]) {
+        let (hour, offset, now) = (self.hour, self.model.week_offset, self.now);
+        if let Some(w) = self
+            .stats
+            .week
+            .as_deref_mut()
+            .and_then(|w| w.owners.get_mut(o))
+        {
+            w.busy.add_now(hour, offset, from, now, levels[0]);
+            w.queue.add_now(hour, offset, from, now, levels[1]);
+            w.capacity.add_now(hour, offset, from, now, levels[2]);
         }
     }
 

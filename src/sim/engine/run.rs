@@ -181,10 +181,11 @@ impl Run<'_> {
             self.maintenance_change(s);
         }
         let mut reported = 0;
+        let weekly = self.model.weekly;
         while let Some(event) = self.queue.pop() {
             self.stats.events += 1;
             self.now = event.time;
-            if self.now >= self.hour.end && self.model.weekly {
+            if weekly && self.now >= self.hour.end {
                 self.hour = HourCursor::at(self.now, self.model.week_offset);
             }
             if event.case >= MAINTENANCE && event.case != NONE {
