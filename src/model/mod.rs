@@ -9,6 +9,7 @@ pub mod edit;
 mod element;
 pub mod graph;
 pub mod io;
+pub mod layout;
 pub mod limits;
 mod map;
 mod soundness;
