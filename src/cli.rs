@@ -62,7 +62,7 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Write the process handbook (PDF), the diagram (SVG) or the handbook as Markdown.
+    /// Write the process handbook (PDF), the diagram (SVG), the handbook as Markdown, or BPMN.
     Export(ExportArgs),
     /// Business impact analysis: what stops when each service is down, and what it costs.
     Impact {
@@ -79,7 +79,7 @@ pub enum Command {
 
 /// Flags of `procmap export`.
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("output").required(true).multiple(true).args(["pdf", "svg", "markdown"])))]
+#[command(group(clap::ArgGroup::new("output").required(true).multiple(true).args(["pdf", "svg", "markdown", "bpmn"])))]
 pub struct ExportArgs {
     /// The map file (.ron, or .bpmn read through the importer).
     pub file: PathBuf,
@@ -92,6 +92,9 @@ pub struct ExportArgs {
     /// Write the handbook as Markdown here (the diagram goes beside it as an .svg).
     #[arg(long)]
     pub markdown: Option<PathBuf>,
+    /// Write the map as BPMN 2.0 XML here (diagram, lanes, BPSim simulation data).
+    #[arg(long)]
+    pub bpmn: Option<PathBuf>,
     /// Paper size of the PDF.
     #[arg(long, value_enum, default_value = "a4")]
     pub paper: PaperArg,
@@ -582,6 +585,7 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Re
         (Format::Pdf, &args.pdf),
         (Format::Svg, &args.svg),
         (Format::Markdown, &args.markdown),
+        (Format::Bpmn, &args.bpmn),
     ];
     for (format, path) in targets {
         let Some(path) = path else {

@@ -72,9 +72,12 @@ pub fn arrange(map: &ProcessMap) -> Vec<(String, Point)> {
     arranged(map).0
 }
 
+/// Positions by id (top-left corners).
+pub type Positions = Vec<(String, Point)>;
+
 /// New positions for the nodes and for the services of `map`.
 #[must_use]
-pub fn arranged(map: &ProcessMap) -> (Vec<(String, Point)>, Vec<(String, Point)>) {
+pub fn arranged(map: &ProcessMap) -> (Positions, Positions) {
     let ids: Vec<&str> = map.nodes.keys().map(String::as_str).collect();
     let index: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let n = ids.len();
@@ -214,32 +217,33 @@ fn crossings(upper: &[usize], lower_pos: &[usize], succ: &[Vec<usize>]) -> usize
         mine.sort_unstable();
         ends.extend(mine);
     }
-    // Inversions by merge sort.
-    fn count(v: &mut [usize]) -> usize {
-        let len = v.len();
-        if len < 2 {
-            return 0;
-        }
-        let (a, b) = v.split_at_mut(len / 2);
-        let mut c = count(a) + count(b);
-        let mut merged = Vec::with_capacity(len);
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < b.len() {
-            if a[i] <= b[j] {
-                merged.push(a[i]);
-                i += 1;
-            } else {
-                merged.push(b[j]);
-                c += a.len() - i;
-                j += 1;
-            }
-        }
-        merged.extend_from_slice(&a[i..]);
-        merged.extend_from_slice(&b[j..]);
-        v.copy_from_slice(&merged);
-        c
+    inversions(&mut ends)
+}
+
+/// Inversions of a sequence, by merge sort (sorts it).
+fn inversions(v: &mut [usize]) -> usize {
+    let len = v.len();
+    if len < 2 {
+        return 0;
     }
-    count(&mut ends)
+    let (a, b) = v.split_at_mut(len / 2);
+    let mut c = inversions(a) + inversions(b);
+    let mut merged = Vec::with_capacity(len);
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] <= b[j] {
+            merged.push(a[i]);
+            i += 1;
+        } else {
+            merged.push(b[j]);
+            c += a.len() - i;
+            j += 1;
+        }
+    }
+    merged.extend_from_slice(&a[i..]);
+    merged.extend_from_slice(&b[j..]);
+    v.copy_from_slice(&merged);
+    c
 }
 
 fn total_crossings(layers: &[Vec<usize>], succ: &[Vec<usize>], pos: &[usize]) -> usize {
@@ -360,7 +364,7 @@ fn place_layer(layer: &[usize], desired: &[f64], height: &[f64], y: &mut [f64]) 
     if layer.is_empty() {
         return;
     }
-    let gap = |a: usize, b: usize| (height[a] + height[b]) / 2.0 + ROW_GAP;
+    let gap = |a: usize, b: usize| f64::midpoint(height[a], height[b]) + ROW_GAP;
     let mut down = desired.to_vec();
     for i in 1..layer.len() {
         down[i] = down[i].max(down[i - 1] + gap(layer[i - 1], layer[i]));
@@ -406,7 +410,7 @@ fn services(map: &ProcessMap, nodes: &[(String, Point)], row_y: f64) -> Vec<(Str
     let mut out = Vec::new();
     let mut next = f64::MIN;
     for (x, sid) in wanted {
-        let centre = if x == f64::MAX {
+        let centre = if x >= f64::MAX {
             next.max(0.0)
         } else {
             x.max(next)

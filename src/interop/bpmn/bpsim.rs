@@ -22,7 +22,7 @@ pub struct Params {
     pub probability: Option<f64>,
     /// `ResourceParameters/Quantity`: the capacity of an owner.
     pub quantity: Option<u32>,
-    /// `CostParameters/UnitCost`: the cost per hour of an owner.
+    /// `CostParameters/UnitCost`, converted to a cost per hour: the cost of an owner.
     pub unit_cost: Option<f64>,
 }
 
@@ -85,7 +85,9 @@ pub fn read(root: X<'_, '_>, warnings: &mut Vec<Warning>) -> HashMap<String, Par
             params.quantity = quantity;
         }
         if let Some(p) = group("CostParameters", "UnitCost") {
-            params.unit_cost = number(p).filter(|v| *v >= 0.0);
+            // Per base time unit; Procmap counts per hour.
+            let per_hour = 3600.0 / seconds_per(&base).unwrap_or(1.0);
+            params.unit_cost = number(p).filter(|v| *v >= 0.0).map(|v| v * per_hour);
         }
     }
     out
@@ -112,7 +114,8 @@ fn seconds_per(unit: &str) -> Option<f64> {
 }
 
 fn duration(seconds: f64) -> Option<Duration> {
-    (seconds.is_finite() && seconds >= 0.0 && seconds < 3.0e9)
+    (0.0..3.0e9)
+        .contains(&seconds)
         .then(|| Duration::from_hours(seconds / 3600.0))
 }
 

@@ -75,8 +75,8 @@ fn pass(name: &str) -> Node {
 }
 
 /// Builds the map.
-pub fn build(doc: Doc, fallback_title: &str) -> Imported {
-    if let Some(exact) = exact(&doc) {
+pub fn build(doc: &Doc, fallback_title: &str) -> Imported {
+    if let Some(exact) = exact(doc) {
         return exact;
     }
     let mut b = Builder {
@@ -127,7 +127,7 @@ pub fn build(doc: Doc, fallback_title: &str) -> Imported {
                             .map(|l| l.name.clone())
                             .or_else(|| doc.resources.get(owner_id).cloned())
                             .unwrap_or_else(|| owner_id.clone());
-                        owner_for(&doc, owner_id, name)
+                        owner_for(doc, owner_id, &name)
                     });
                 }
                 if let Node::Step { owner, work, .. } = &mut node {
@@ -216,10 +216,10 @@ pub fn build(doc: Doc, fallback_title: &str) -> Imported {
         f.label.clone_from(&flow.name);
         b.flows.push((f, Some(flow.id.clone()), flow.condition));
     }
-    flatten(&doc, &mut b);
-    boundaries(&doc, &mut b);
+    flatten(doc, &mut b);
+    boundaries(doc, &mut b);
     fix_ups(&mut b);
-    probabilities(&doc, &doc.flows, &mut b);
+    probabilities(doc, &doc.flows, &mut b);
     let mut map = ProcessMap {
         title: if doc.title.is_empty() {
             fallback_title.to_owned()
@@ -249,13 +249,13 @@ pub fn build(doc: Doc, fallback_title: &str) -> Imported {
     }
 }
 
-fn owner_for(doc: &Doc, id: &str, name: String) -> Owner {
-    let mut owner = Owner::new(name.clone(), 1);
+fn owner_for(doc: &Doc, id: &str, name: &str) -> Owner {
+    let mut owner = Owner::new(name, 1);
     // Parameters on the lane itself, else on a resource of the same name.
     let params = doc.params.get(id).or_else(|| {
         doc.resources
             .iter()
-            .find(|(_, n)| **n == name)
+            .find(|(_, n)| n.as_str() == name)
             .and_then(|(rid, _)| doc.params.get(rid))
     });
     if let Some(p) = params {
@@ -712,7 +712,10 @@ fn exact(doc: &Doc) -> Option<Imported> {
         };
         let mut f = Flow::new(from.clone(), to.clone());
         f.label.clone_from(&flow.name);
-        f.probability = flow.exact_probability.flatten();
+        f.probability = match flow.exact_probability {
+            super::read::ExactProbability::Some(p) => Some(p),
+            super::read::ExactProbability::None | super::read::ExactProbability::Unknown => None,
+        };
         map.flows.push(f);
         flow_ids.push(Some(flow.id.clone()));
     }

@@ -174,5 +174,5 @@ pub fn import(bytes: &[u8], path: &Path) -> Result<Imported, BpmnError> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Ok(build::build(doc, &fallback_title))
+    Ok(build::build(&doc, &fallback_title))
 }

@@ -97,8 +97,19 @@ pub struct RawFlow {
     pub name: String,
     /// True when it carries a condition expression.
     pub condition: bool,
-    /// The exact probability Procmap wrote, when it did (`Some(None)`: none).
-    pub exact_probability: Option<Option<f64>>,
+    /// The exact probability Procmap wrote, when it did.
+    pub exact_probability: ExactProbability,
+}
+
+/// What Procmap's extension on a flow says about its probability.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ExactProbability {
+    /// No Procmap extension on the flow.
+    Unknown,
+    /// The flow has no probability.
+    None,
+    /// The flow's probability.
+    Some(f64),
 }
 
 /// A lane (an owner).
@@ -239,15 +250,16 @@ fn lanes(
         let Some(id) = xml::attr(lane, "id") else {
             continue;
         };
-        let name = xml::attr(lane, "name")
-            .map(str::to_owned)
-            .unwrap_or_else(|| {
+        let name = xml::attr(lane, "name").map_or_else(
+            || {
                 if pool.is_empty() {
                     id.to_owned()
                 } else {
                     pool.to_owned()
                 }
-            });
+            },
+            str::to_owned,
+        );
         found.insert(id.to_owned(), Lane { name });
         for node in xml::children(lane, MODEL, "flowNodeRef") {
             lane_of.insert(xml::local_ref(&xml::text(node)).to_owned(), id.to_owned());
@@ -518,7 +530,9 @@ impl Walker<'_> {
             .is_some_and(|c| !xml::text(c).is_empty());
         let exact_probability = xml::child(flow, MODEL, "extensionElements")
             .and_then(|e| xml::child(e, PROCMAP, "flow"))
-            .map(|f| xml::number(f, "probability"));
+            .map_or(ExactProbability::Unknown, |f| {
+                xml::number(f, "probability").map_or(ExactProbability::None, ExactProbability::Some)
+            });
         self.doc.flows.push(RawFlow {
             id: id.to_owned(),
             from: from.to_owned(),

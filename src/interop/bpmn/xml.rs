@@ -11,8 +11,6 @@ pub const MODEL: &str = "http://www.omg.org/spec/BPMN/20100524/MODEL";
 pub const BPMNDI: &str = "http://www.omg.org/spec/BPMN/20100524/DI";
 /// Diagram common (bounds).
 pub const DC: &str = "http://www.omg.org/spec/DD/20100524/DC";
-/// Diagram interchange (waypoints).
-pub const DI: &str = "http://www.omg.org/spec/DD/20100524/DI";
 /// BPSim 1.0 simulation parameters.
 pub const BPSIM_1: &str = "http://www.bpsim.org/schemas/1.0";
 /// BPSim 2.0 simulation parameters.
@@ -120,7 +118,7 @@ pub fn number(node: Node<'_, '_>, name: &str) -> Option<f64> {
         .filter(|v| v.is_finite())
 }
 
-/// A QName reference with its prefix removed (`tns:Task_1` -> `Task_1`).
+/// A `QName` reference with its prefix removed (`tns:Task_1` -> `Task_1`).
 pub fn local_ref(value: &str) -> &str {
     let value = value.trim();
     value.rsplit_once(':').map_or(value, |(_, local)| local)
