@@ -608,8 +608,8 @@ fn probabilities(doc: &Doc, raw: &[RawFlow], b: &mut Builder) {
 }
 
 /// Positions: the diagram's centres, scaled, as card corners. A node the diagram does not draw
-/// goes beside its anchor (added nodes) or at the mean of its drawn neighbours; when fewer than
-/// half the nodes are drawn, or some stay unplaced, the whole map is arranged instead.
+/// goes beside its anchor (added nodes) or at the mean of its placed neighbours, else in a row
+/// under the drawing; when fewer than half the nodes are drawn, the whole map is arranged.
 fn place(b: &mut Builder, map: &mut ProcessMap) {
     let drawn = b.nodes.values().filter(|n| n.centre.is_some()).count();
     let originals = b.nodes.values().filter(|n| !n.added).count();
@@ -618,7 +618,7 @@ fn place(b: &mut Builder, map: &mut ProcessMap) {
         .iter()
         .filter_map(|(id, n)| n.centre.map(|c| (id.clone(), c)))
         .collect();
-    let mut arrange = drawn * 2 < originals;
+    let arrange = drawn * 2 < originals;
     if !arrange {
         for _ in 0..4 {
             let mut placed = false;
@@ -664,7 +664,19 @@ fn place(b: &mut Builder, map: &mut ProcessMap) {
                 break;
             }
         }
-        arrange = centres.len() < b.nodes.len();
+        // What is still unplaced goes in a row under the drawing.
+        let bottom = centres.values().map(|c| c.1).fold(0.0, f64::max) + 200.0;
+        let mut x = centres
+            .values()
+            .map(|c| c.0)
+            .fold(f64::MAX, f64::min)
+            .min(1e6);
+        for id in b.nodes.keys() {
+            if !centres.contains_key(id) {
+                centres.insert(id.clone(), (x, bottom));
+                x += 240.0;
+            }
+        }
     }
     let round = |v: f64| {
         v.round()

@@ -54,8 +54,8 @@ fn bounds(node: &Node) -> (f64, f64, f64, f64) {
 const LANE_PAD: f64 = 40.0;
 const POOL_LABEL: f64 = 30.0;
 
-/// Groups nodes into lanes: steps by owner, other nodes into the lane whose band holds them
-/// (or the nearest). No owners, no lanes.
+/// Groups nodes into lanes: steps by owner, gateways and events into the lane whose band holds
+/// them (or the nearest). No owners, no lanes.
 pub fn lanes(map: &ProcessMap, claim: &mut dyn FnMut(&str) -> String) -> Lanes {
     let mut by_owner: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (id, node) in &map.nodes {
@@ -84,9 +84,10 @@ pub fn lanes(map: &ProcessMap, claim: &mut dyn FnMut(&str) -> String) -> Lanes {
         return Lanes { lanes };
     }
     lanes.sort_by(|a, b| a.top.total_cmp(&b.top).then(a.id.cmp(&b.id)));
-    // Ownerless nodes join the lane nearest to them; bands then stretch to hold them.
+    // Gateways and events join the lane nearest to them; bands then stretch to hold them.
+    // Ownerless steps (pure delays) stay out of every lane, so that they read back ownerless.
     for (id, node) in &map.nodes {
-        if node.owner().is_some() {
+        if node.owner().is_some() || matches!(node, Node::Step { .. }) {
             continue;
         }
         let y = centre(node).1;
