@@ -33,7 +33,10 @@ pub fn card_size(kind: ElementKind) -> (f64, f64) {
 #[must_use]
 pub fn edit(map: &ProcessMap) -> super::Edit {
     let (nodes, services) = arranged(map);
-    let mut edits = vec![super::edit::move_nodes(map, &nodes)];
+    let mut edits = match super::edit::move_nodes(map, &nodes) {
+        super::Edit::Batch(edits) => edits,
+        other => vec![other],
+    };
     for (id, at) in services {
         if let Some(service) = map.services.get(&id) {
             if service.at != at {

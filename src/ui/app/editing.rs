@@ -131,6 +131,18 @@ impl App {
         );
     }
 
+    /// View > Arrange: lays the whole map out again as one undo step, then frames it.
+    pub fn arrange(&mut self) {
+        let edit = crate::model::layout::edit(self.doc.map());
+        if edit.is_empty() {
+            self.status = Some("Already arranged.".to_owned());
+            return;
+        }
+        self.doc.commit("Arrange", edit);
+        self.canvas.request_fit();
+        self.status = Some("Arranged the map (undo restores the old layout).".to_owned());
+    }
+
     /// Turns a canvas action into a document edit (the same path the canvas uses).
     pub fn apply_action(&mut self, action: Action) {
         let map = self.doc.map();

@@ -37,7 +37,19 @@ impl App {
                 }
                 self.after_load();
                 self.remember(path);
-                self.status = Some(format!("Opened {}", path.display()));
+                self.status = Some(if opened.warnings.is_empty() {
+                    format!("Opened {}", path.display())
+                } else {
+                    self.show_problems = true;
+                    self.show_results = false;
+                    format!(
+                        "Imported {} from {} with {} warning(s): see Problems",
+                        path.display(),
+                        opened.format.name,
+                        opened.warnings.len()
+                    )
+                });
+                self.import_warnings = opened.warnings;
             }
             Err(error) => {
                 self.dialog = Some(Dialog::Error(format!("Cannot open the map.\n\n{error}")));
@@ -47,6 +59,7 @@ impl App {
 
     pub(super) fn after_load(&mut self) {
         self.selection.clear();
+        self.import_warnings.clear();
         self.canvas.reset();
         self.canvas.request_first_view();
         self.checked_revision = 0;
