@@ -36,6 +36,10 @@ pub const BPMN: InputFormat = InputFormat {
     native: false,
 };
 
+/// Extensions whose format [`open`] finds from the content (`.xml`: BPMN or refused), for
+/// file-dialog filters.
+pub const SNIFFED: &[&str] = &["xml"];
+
 /// Every format [`open`] reads, native first. (`.xml` files are opened when their content is
 /// BPMN.)
 pub const INPUTS: &[InputFormat] = &[RON, BPMN];

@@ -66,6 +66,8 @@ struct Expected {
     approximated: Vec<String>,
     /// Diagram centres.
     centres: HashMap<String, (f64, f64)>,
+    /// Boundary events (placed under their activity, not at their diagram position).
+    boundaries: HashSet<String>,
 }
 
 const TASKS: [&str; 9] = [
@@ -127,6 +129,7 @@ fn visit(
             "startEvent" | "endEvent" => (Class::Event, pass.to_vec()),
             "boundaryEvent" => {
                 out.approximated.push(id.clone());
+                out.boundaries.insert(id.clone());
                 (Class::Event, pass.to_vec())
             }
             "intermediateCatchEvent" | "intermediateThrowEvent" => {
@@ -204,6 +207,7 @@ fn expected(text: &str) -> Expected {
         flows: Vec::new(),
         approximated: Vec::new(),
         centres,
+        boundaries: HashSet::new(),
     };
     let pass = vec![NodeKind::Decision, NodeKind::Parallel];
     for defs in doc.root_element().children() {
@@ -358,28 +362,52 @@ fn every_miwg_model_imports_with_the_documented_mapping() {
             );
         }
         // Positions come from the diagram: the card's centre is the shape's centre, scaled.
-        let mut placed = 0;
+        let (mut placed, mut exact) = (0, 0);
         for (id, node) in &map.nodes {
             let Some((cx, cy)) = want.centres.get(id) else {
                 continue;
             };
-            if want
+            let expanded = want
                 .nodes
                 .get(id)
-                .is_some_and(|(c, _)| *c == Class::Expanded)
-            {
+                .is_some_and(|(c, _)| *c == Class::Expanded);
+            if expanded || want.boundaries.contains(id) {
                 continue;
             }
             let (w, h) = layout::card_size(ElementKind::Node(node.kind()));
             let at = node.at();
+            // Down exactly; across exactly, or pushed right to clear a card drawn too close.
+            let dx = at.x + w / 2.0 - cx * bpmn::SCALE.0;
             assert!(
-                (at.x + w / 2.0 - cx * bpmn::SCALE).abs() <= 1.0
-                    && (at.y + h / 2.0 - cy * bpmn::SCALE).abs() <= 1.0,
+                dx >= -1.0 && (at.y + h / 2.0 - cy * bpmn::SCALE.1).abs() <= 1.0,
                 "{name}: {id} at {at:?}, the diagram has its centre at ({cx}, {cy})"
             );
+            if dx.abs() <= 1.0 {
+                exact += 1;
+            }
             placed += 1;
         }
         assert!(placed > 0, "{name}: no position came from the diagram");
+        assert!(
+            exact * 2 >= placed,
+            "{name}: only {exact} of {placed} at their diagram position"
+        );
+        // No two cards overlap.
+        let cards: Vec<(f64, f64, f64, f64)> = map
+            .nodes
+            .values()
+            .map(|n| {
+                let (w, h) = layout::card_size(ElementKind::Node(n.kind()));
+                (n.at().x, n.at().y, w, h)
+            })
+            .collect();
+        for (i, a) in cards.iter().enumerate() {
+            for b in &cards[i + 1..] {
+                let apart =
+                    a.0 + a.2 <= b.0 || b.0 + b.2 <= a.0 || a.1 + a.3 <= b.1 || b.1 + b.3 <= a.1;
+                assert!(apart, "{name}: cards overlap: {a:?} {b:?}");
+            }
+        }
         // Structurally sound models import without errors.
         let errors: Vec<String> = model::validate(map)
             .into_iter()

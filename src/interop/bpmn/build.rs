@@ -22,7 +22,7 @@ struct Built {
     /// The BPMN centre, scaled, when the diagram draws it.
     centre: Option<(f64, f64)>,
     /// A node this one is placed beside when it has no diagram position.
-    anchor: Option<(String, f64)>,
+    anchor: Option<(String, (f64, f64))>,
 }
 
 struct Builder {
@@ -40,7 +40,8 @@ impl Builder {
         });
     }
 
-    fn add(&mut self, id: String, node: Node, anchor: &str, dx: f64) {
+    /// Adds a node placed at `offset` (BPMN units) from `anchor`'s centre.
+    fn add(&mut self, id: String, node: Node, anchor: &str, offset: (f64, f64)) {
         self.nodes.insert(
             id,
             Built {
@@ -48,7 +49,7 @@ impl Builder {
                 element: "(added)".to_owned(),
                 added: true,
                 centre: None,
-                anchor: Some((anchor.to_owned(), dx)),
+                anchor: Some((anchor.to_owned(), offset)),
             },
         );
     }
@@ -69,6 +70,13 @@ impl Builder {
         id
     }
 }
+
+/// Where an added split goes: under its node, a little to the right (BPMN units), clear of
+/// the next element on the same line.
+const BELOW: (f64, f64) = (30.0, 75.0);
+
+/// How far under its activity's centre a boundary event's card goes (canvas units).
+const BOUNDARY_DROP: f64 = 190.0;
 
 fn pass(name: &str) -> Node {
     Node::new(NodeKind::Decision, name, Point::default())
@@ -171,12 +179,22 @@ pub fn build(doc: &Doc, fallback_title: &str) -> Imported {
         node.set_notes(notes);
         let centre = doc.shapes.get(&raw.id).map(|r| {
             let (x, y) = r.centre();
-            let right = if raw.kind == Kind::Expanded {
-                r.w / 2.0
+            // An expanded sub-process's exit sits on its bottom-right corner, clear of its
+            // content and of what follows it.
+            let (dx, dy) = if raw.kind == Kind::Expanded {
+                (r.w / 2.0, r.h / 2.0)
             } else {
-                0.0
+                (0.0, 0.0)
             };
-            ((x + right) * SCALE, y * SCALE)
+            let mut centre = ((x + dx) * SCALE.0, (y + dy) * SCALE.1);
+            // A boundary event is drawn on its activity's border; its card goes two rows
+            // under the activity (the added Decision after the activity takes the row between).
+            if let Kind::Boundary { host } = &raw.kind {
+                if let Some(host) = doc.shapes.get(host) {
+                    centre.1 = host.centre().1 * SCALE.1 + BOUNDARY_DROP;
+                }
+            }
+            centre
         });
         if b.nodes.contains_key(&raw.id) {
             b.warn(
@@ -320,7 +338,7 @@ fn flatten(doc: &Doc, b: &mut Builder) {
                         Point::default(),
                     ),
                     entries[0],
-                    -120.0,
+                    (-100.0, 0.0),
                 );
                 for e in &entries {
                     b.flows.push((Flow::new(id.clone(), *e), None, false));
@@ -379,7 +397,7 @@ fn boundaries(doc: &Doc, b: &mut Builder) {
         let exits = format!("{host}__exits");
         if !b.nodes.contains_key(&exits) {
             let name = format!("{} ends", b.nodes.get(host).map_or("", |n| n.node.name()));
-            b.add(exits.clone(), pass(&name), host, 130.0);
+            b.add(exits.clone(), pass(&name), host, BELOW);
             for i in b.outgoing(host) {
                 b.flows[i].0.from.clone_from(&exits);
             }
@@ -443,7 +461,7 @@ fn fix_ups(b: &mut Builder) {
                         new.clone(),
                         Node::new(split, "Split", Point::default()),
                         id,
-                        130.0,
+                        BELOW,
                     );
                     for &i in &outs {
                         b.flows[i].0.from.clone_from(&new);
@@ -501,7 +519,7 @@ fn fix_ups(b: &mut Builder) {
                 new.clone(),
                 Node::new(NodeKind::Start, "Start", Point::default()),
                 id,
-                -130.0,
+                (-100.0, 0.0),
             );
             b.flows
                 .push((Flow::new(new.clone(), id.clone()), None, false));
@@ -517,7 +535,7 @@ fn fix_ups(b: &mut Builder) {
                 new.clone(),
                 Node::new(NodeKind::End, "End", Point::default()),
                 id,
-                130.0,
+                (100.0, 0.0),
             );
             b.flows
                 .push((Flow::new(id.clone(), new.clone()), None, false));
@@ -584,7 +602,8 @@ fn probabilities(doc: &Doc, raw: &[RawFlow], b: &mut Builder) {
             b.flows[i].0.probability = Some(*share);
         }
         let element = b.nodes[&id].element.clone();
-        if missing > 0 {
+        // One missing share with the others given is determined (what is left): no warning.
+        if missing > 1 || (missing == 1 && known == 0.0) {
             let conditions: Vec<&str> = outs
                 .iter()
                 .filter_map(|&i| b.flows[i].1.as_deref())
@@ -626,10 +645,10 @@ fn place(b: &mut Builder, map: &mut ProcessMap) {
                 if centres.contains_key(id) {
                     continue;
                 }
-                let beside = built.anchor.as_ref().and_then(|(anchor, dx)| {
+                let beside = built.anchor.as_ref().and_then(|(anchor, (dx, dy))| {
                     centres
                         .get(anchor)
-                        .map(|(x, y)| (x + dx * SCALE, *y + 40.0))
+                        .map(|(x, y)| (x + dx * SCALE.0, y + dy * SCALE.1))
                 });
                 let near = || {
                     let around: Vec<(f64, f64)> = b
@@ -690,6 +709,9 @@ fn place(b: &mut Builder, map: &mut ProcessMap) {
                 .set_at(Point::new(round(x - w / 2.0), round(y - h / 2.0)));
         }
     }
+    if !arrange {
+        push_apart(&mut b.nodes);
+    }
     map.nodes = std::mem::take(&mut b.nodes)
         .into_iter()
         .map(|(id, built)| (id, built.node))
@@ -699,6 +721,44 @@ fn place(b: &mut Builder, map: &mut ProcessMap) {
         for (id, at) in layout::arrange(map) {
             if let Some(node) = map.nodes.get_mut(&id) {
                 node.set_at(at);
+            }
+        }
+    }
+}
+
+/// Gap kept between two cards pushed apart.
+const CARD_GAP: f64 = 16.0;
+
+/// Procmap's cards are larger than BPMN's shapes, so closely drawn events and gateways can
+/// overlap: going left to right, a card that overlaps one already placed moves right until it
+/// is clear (rows keep their order; y never changes).
+fn push_apart(nodes: &mut BTreeMap<String, Built>) {
+    let mut boxes: Vec<(String, f64, f64, f64, f64)> = nodes
+        .iter()
+        .map(|(id, built)| {
+            let (w, h) = layout::card_size(ElementKind::Node(built.node.kind()));
+            let at = built.node.at();
+            (id.clone(), at.x, at.y, w, h)
+        })
+        .collect();
+    boxes.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    let mut placed: Vec<(f64, f64, f64, f64)> = Vec::with_capacity(boxes.len());
+    for (id, mut x, y, w, h) in boxes {
+        loop {
+            let blocker = placed.iter().find(|(px, py, pw, ph)| {
+                x < px + pw + CARD_GAP && px < &(x + w + CARD_GAP) && y < py + ph && *py < y + h
+            });
+            match blocker {
+                Some((px, _, pw, _)) => x = px + pw + CARD_GAP,
+                None => break,
+            }
+        }
+        placed.push((x, y, w, h));
+        if let Some(built) = nodes.get_mut(&id) {
+            if (built.node.at().x - x).abs() > 0.5 {
+                built
+                    .node
+                    .set_at(Point::new(x.round().min(limits::MAX_COORDINATE), y));
             }
         }
     }

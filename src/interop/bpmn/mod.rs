@@ -16,9 +16,9 @@ use std::path::Path;
 
 use crate::model::ProcessMap;
 
-/// The scale from BPMN diagram units to Procmap canvas units (Procmap's cards are larger than
-/// BPMN's shapes: a 100x80 task is drawn as a 190x100 card).
-pub const SCALE: f64 = 1.5;
+/// The scale from BPMN diagram units to Procmap canvas units, across and down (Procmap's cards
+/// are larger than BPMN's shapes: a 100x80 task is a 190x100 card, a 36x36 event a 150x60 one).
+pub const SCALE: (f64, f64) = (2.0, 1.5);
 
 /// One thing the reader approximated or left out.
 #[derive(Clone, Debug, PartialEq, Eq)]

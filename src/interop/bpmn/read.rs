@@ -385,6 +385,14 @@ impl Walker<'_> {
                     ));
                     continue;
                 }
+                "group" => {
+                    self.doc.warnings.push(Warning::new(
+                        child,
+                        "left out: a group is a frame drawn around elements; Procmap does not \
+                         draw it",
+                    ));
+                    continue;
+                }
                 "laneSet"
                 | "extensionElements"
                 | "documentation"

@@ -41,7 +41,7 @@ fn shape_size(node: &Node) -> (f64, f64) {
 fn centre(node: &Node) -> (f64, f64) {
     let (w, h) = layout::card_size(ElementKind::Node(node.kind()));
     let at = node.at();
-    ((at.x + w / 2.0) / SCALE, (at.y + h / 2.0) / SCALE)
+    ((at.x + w / 2.0) / SCALE.0, (at.y + h / 2.0) / SCALE.1)
 }
 
 /// A shape's bounds: x, y, width, height.

@@ -19,8 +19,8 @@ pub const MODEL: &str = "http://www.omg.org/spec/BPMN/20100524/MODEL";
 pub const BPSIM: &str = "http://www.bpsim.org/schemas/2.0";
 /// Procmap's own extension elements.
 pub const PROCMAP: &str = "https://procmap.app/bpmn/1";
-/// BPMN diagram units per Procmap canvas unit is `1 / SCALE` (the reader's scale).
-pub const SCALE: f64 = 1.5;
+/// Procmap canvas units per BPMN diagram unit, across and down (the reader's scale).
+pub const SCALE: (f64, f64) = (2.0, 1.5);
 
 const PROCESS: &str = "procmap_process";
 const COLLABORATION: &str = "procmap_collaboration";

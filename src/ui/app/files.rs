@@ -111,10 +111,15 @@ impl App {
     pub(super) fn open_dialog(&mut self) {
         let folder = self.folder();
         self.file_job = Some(Job::spawn("open-dialog", move |_| {
-            let mut dialog =
-                rfd::FileDialog::new().add_filter("All maps", &interop::all_extensions());
+            let mut all = interop::all_extensions();
+            all.extend(interop::SNIFFED);
+            let mut dialog = rfd::FileDialog::new().add_filter("All maps", &all);
             for format in interop::INPUTS {
-                dialog = dialog.add_filter(format.name, format.extensions);
+                let mut extensions = format.extensions.to_vec();
+                if *format == interop::BPMN {
+                    extensions.extend(interop::SNIFFED);
+                }
+                dialog = dialog.add_filter(format.name, &extensions);
             }
             if let Some(folder) = folder {
                 dialog = dialog.set_directory(folder);
