@@ -704,3 +704,28 @@ fn a_bpmn_file_opens_unsaved_with_its_import_warnings_in_the_problems() {
     settle(&mut h);
     assert!(h.state().import_warnings.is_empty());
 }
+
+/// A MIWG reference model opened as an imported map, rendered: compare with
+/// `../shared/bpmn-miwg/reference/<model>.png`.
+fn snapshot_of_imported(model: &str) {
+    let options = egui_kittest::SnapshotOptions::new()
+        .threshold(1.0)
+        .max_failed_pixels(200);
+    let path = std::path::PathBuf::from(format!("../shared/bpmn-miwg/reference/{model}.bpmn"));
+    let opened = procmap::interop::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    let mut app = App::new(opened.map, None, Persisted::default(), None);
+    app.import_warnings = opened.warnings;
+    let mut h = harness_with(app);
+    h.run_steps(12);
+    h.snapshot_options(format!("imported_{}", model.replace('.', "_")), &options);
+}
+
+#[test]
+fn snapshot_of_imported_a_4_0_pools_lanes_sub_processes() {
+    snapshot_of_imported("A.4.0");
+}
+
+#[test]
+fn snapshot_of_imported_b_1_0_task_and_gateway_types() {
+    snapshot_of_imported("B.1.0");
+}

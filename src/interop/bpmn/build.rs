@@ -727,7 +727,7 @@ fn place(b: &mut Builder, map: &mut ProcessMap) {
 }
 
 /// Gap kept between two cards pushed apart.
-const CARD_GAP: f64 = 16.0;
+const CARD_GAP: f64 = 40.0;
 
 /// Procmap's cards are larger than BPMN's shapes, so closely drawn events and gateways can
 /// overlap: going left to right, a card that overlaps one already placed moves right until it
