@@ -48,6 +48,9 @@ pub enum Command {
         /// Lay the map out again (left to right along the flow, services below) before writing.
         #[arg(long)]
         arrange: bool,
+        /// With --arrange: owners as horizontal lanes.
+        #[arg(long, requires = "arrange")]
+        lanes: bool,
         /// Map files (.ron).
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -157,8 +160,12 @@ pub fn run(command: &Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitC
             check,
             drop_comments,
             arrange,
+            lanes,
             files,
-        } => fmt(files, *check, *drop_comments, *arrange, out),
+        } => {
+            let arrange = arrange.then_some(model::layout::Options { lanes: *lanes });
+            fmt(files, *check, *drop_comments, arrange, out)
+        }
         Command::Import { file, output } => import(file, output.as_deref(), out, err),
         Command::Simulate(args) => simulate(args, out, err),
         Command::Export(args) => export(args, out, err),
@@ -246,7 +253,7 @@ fn fmt(
     files: &[PathBuf],
     check_only: bool,
     drop_comments: bool,
-    arrange: bool,
+    arrange: Option<model::layout::Options>,
     out: &mut dyn Write,
 ) -> io::Result<u8> {
     let mut code = EXIT_OK;
@@ -275,8 +282,8 @@ fn fmt(
                 continue;
             }
         };
-        if arrange {
-            model::layout::apply(&mut map);
+        if let Some(options) = arrange {
+            model::layout::apply_with(&mut map, options);
         }
         let canonical = match mapio::to_string(&map) {
             Ok(canonical) => canonical,

@@ -29,10 +29,24 @@ pub fn card_size(kind: ElementKind) -> (f64, f64) {
     }
 }
 
+/// How Arrange lays a map out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Owners as horizontal lanes: each owner's steps in a band of their own (gateways and
+    /// events join the lane of a neighbour).
+    pub lanes: bool,
+}
+
 /// Arrange as one edit (nodes and services that move), for one undo step.
 #[must_use]
 pub fn edit(map: &ProcessMap) -> super::Edit {
-    let (nodes, services) = arranged(map);
+    edit_with(map, Options::default())
+}
+
+/// [`edit`] with options.
+#[must_use]
+pub fn edit_with(map: &ProcessMap, options: Options) -> super::Edit {
+    let (nodes, services) = arranged_with(map, options);
     let mut edits = match super::edit::move_nodes(map, &nodes) {
         super::Edit::Batch(edits) => edits,
         other => vec![other],
@@ -54,7 +68,12 @@ pub fn edit(map: &ProcessMap) -> super::Edit {
 
 /// Arranges `map` in place (nodes and services).
 pub fn apply(map: &mut ProcessMap) {
-    let edit = edit(map);
+    apply_with(map, Options::default());
+}
+
+/// [`apply`] with options.
+pub fn apply_with(map: &mut ProcessMap, options: Options) {
+    let edit = edit_with(map, options);
     let _inverse = map.apply(edit);
 }
 
@@ -66,6 +85,8 @@ const ROW_GAP: f64 = 50.0;
 const DUMMY_HEIGHT: f64 = 20.0;
 /// Distance from the lowest card to the services' row.
 const SERVICE_GAP: f64 = 140.0;
+/// Space between a lane's border and its cards, and between two lanes' cards.
+const LANE_PAD: f64 = 40.0;
 /// Barycentre sweeps (each one down and one up).
 const SWEEPS: usize = 6;
 
@@ -81,6 +102,12 @@ pub type Positions = Vec<(String, Point)>;
 /// New positions for the nodes and for the services of `map`.
 #[must_use]
 pub fn arranged(map: &ProcessMap) -> (Positions, Positions) {
+    arranged_with(map, Options::default())
+}
+
+/// [`arranged`] with options.
+#[must_use]
+pub fn arranged_with(map: &ProcessMap, options: Options) -> (Positions, Positions) {
     let ids: Vec<&str> = map.nodes.keys().map(String::as_str).collect();
     let index: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let n = ids.len();
@@ -134,7 +161,13 @@ pub fn arranged(map: &ProcessMap) -> (Positions, Positions) {
         }
     }
     order(&mut layers, &succ, &pred, layer_of.len());
-    let y = vertical(&layers, &succ, &pred, &height);
+    let bands = if options.lanes {
+        let owners: Vec<Option<&str>> = map.nodes.values().map(super::Node::owner).collect();
+        lanes(&mut layers, &succ, &pred, &owners, &height)
+    } else {
+        None
+    };
+    let y = vertical(&layers, &succ, &pred, &height, bands.as_ref());
     let mut nodes = Vec::with_capacity(n);
     let mut bottom = f64::MIN;
     for (v, id) in ids.iter().enumerate() {
@@ -310,24 +343,147 @@ fn order(layers: &mut [Vec<usize>], succ: &[Vec<usize>], pred: &[Vec<usize>], ve
     layers.clone_from_slice(&best);
 }
 
-/// Vertical centres: stacked, then pulled towards their neighbours without overlapping.
+/// Owner lanes: which lane each vertex is in, and each lane's band (top, bottom).
+struct Bands {
+    lane: Vec<usize>,
+    span: Vec<(f64, f64)>,
+}
+
+/// Puts every vertex in a lane (steps in their owner's; others in a neighbour's, found
+/// forwards then backwards), orders each rank by lane (keeping the crossing-reduced order
+/// inside a lane), and sizes the bands. Lanes go top to bottom in the order the flow first
+/// meets them. `None` when no step has an owner.
+fn lanes(
+    layers: &mut [Vec<usize>],
+    succ: &[Vec<usize>],
+    pred: &[Vec<usize>],
+    owners: &[Option<&str>],
+    height: &[f64],
+) -> Option<Bands> {
+    let vertices = height.len();
+    let mut names: Vec<&str> = Vec::new();
+    let mut lane: Vec<Option<usize>> = vec![None; vertices];
+    for layer in layers.iter() {
+        for &v in layer {
+            if let Some(owner) = owners.get(v).copied().flatten() {
+                let index = names.iter().position(|n| *n == owner).unwrap_or_else(|| {
+                    names.push(owner);
+                    names.len() - 1
+                });
+                lane[v] = Some(index);
+            }
+        }
+    }
+    if names.is_empty() {
+        return None;
+    }
+    for forward in [true, false, true] {
+        let order: Vec<usize> = if forward {
+            layers.iter().flatten().copied().collect()
+        } else {
+            layers.iter().rev().flatten().copied().collect()
+        };
+        for v in order {
+            if lane[v].is_none() {
+                let from = if forward { &pred[v] } else { &succ[v] };
+                lane[v] = from.iter().find_map(|&w| lane[w]);
+            }
+        }
+    }
+    let lane: Vec<usize> = lane.into_iter().map(|l| l.unwrap_or(0)).collect();
+    let mut need = vec![0.0_f64; names.len()];
+    for layer in layers.iter_mut() {
+        layer.sort_by_key(|&v| lane[v]);
+        let mut used = vec![0.0_f64; names.len()];
+        for &v in layer.iter() {
+            used[lane[v]] += height[v] + ROW_GAP;
+        }
+        for (n, u) in need.iter_mut().zip(used) {
+            *n = n.max(u - ROW_GAP);
+        }
+    }
+    let mut span = Vec::with_capacity(names.len());
+    let mut top = 0.0;
+    for n in need {
+        let bottom = top + n.max(0.0) + 2.0 * LANE_PAD;
+        span.push((top, bottom));
+        top = bottom;
+    }
+    Some(Bands { lane, span })
+}
+
+/// The runs of one lane in a layer (the whole layer without lanes).
+fn groups(layer: &[usize], bands: Option<&Bands>) -> Vec<Vec<usize>> {
+    let Some(bands) = bands else {
+        return vec![layer.to_vec()];
+    };
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for &v in layer {
+        match out.last_mut() {
+            Some(group)
+                if group
+                    .first()
+                    .is_some_and(|&f| bands.lane[f] == bands.lane[v]) =>
+            {
+                group.push(v);
+            }
+            _ => out.push(vec![v]),
+        }
+    }
+    out
+}
+
+/// Moves a group back inside its lane's band.
+fn clamp(group: &[usize], bands: Option<&Bands>, height: &[f64], y: &mut [f64]) {
+    let (Some(bands), Some(&first), Some(&last)) = (bands, group.first(), group.last()) else {
+        return;
+    };
+    let Some(&(top, bottom)) = bands.span.get(bands.lane[first]) else {
+        return;
+    };
+    let (low, high) = (y[first] - height[first] / 2.0, y[last] + height[last] / 2.0);
+    let shift = if low < top + LANE_PAD {
+        top + LANE_PAD - low
+    } else if high > bottom - LANE_PAD {
+        bottom - LANE_PAD - high
+    } else {
+        0.0
+    };
+    for &v in group {
+        y[v] += shift;
+    }
+}
+
+/// Vertical centres: stacked (in their lane's band), then pulled towards their neighbours
+/// without overlapping. Siblings share their parent's pull, so `place_layer` spreads them
+/// evenly around it: a Decision's branches fan out.
 fn vertical(
     layers: &[Vec<usize>],
     succ: &[Vec<usize>],
     pred: &[Vec<usize>],
     height: &[f64],
+    bands: Option<&Bands>,
 ) -> Vec<f64> {
     let mut y = vec![0.0; height.len()];
     for layer in layers {
-        let mut top = 0.0;
-        for &v in layer {
-            y[v] = top + height[v] / 2.0;
-            top += height[v] + ROW_GAP;
-        }
-        // Centre each rank on 0.
-        let mid = top / 2.0;
-        for &v in layer {
-            y[v] -= mid;
+        for group in groups(layer, bands) {
+            let mut top = 0.0;
+            for &v in &group {
+                y[v] = top + height[v] / 2.0;
+                top += height[v] + ROW_GAP;
+            }
+            // Centre each rank (or its part in a lane) on 0, or on its lane's middle.
+            let centre = match (bands, group.first()) {
+                (Some(b), Some(&f)) => b
+                    .span
+                    .get(b.lane[f])
+                    .map_or(0.0, |(t, bt)| f64::midpoint(*t, *bt)),
+                _ => 0.0,
+            };
+            let mid = top / 2.0 - centre;
+            for &v in &group {
+                y[v] -= mid;
+            }
         }
     }
     for pass in 0..8 {
@@ -347,15 +503,22 @@ fn vertical(
                     if ns.is_empty() {
                         y[v]
                     } else {
-                        // A decision's branches fan out around it: a successor of a node with
-                        // several ways out aims at its own slot, not at the node itself.
                         #[allow(clippy::cast_precision_loss, reason = "small counts")]
                         let mean = ns.iter().map(|&w| y[w]).sum::<f64>() / ns.len() as f64;
                         mean
                     }
                 })
                 .collect();
-            place_layer(layer, &desired, height, &mut y);
+            let wanted: BTreeMap<usize, f64> =
+                layer.iter().copied().zip(desired.iter().copied()).collect();
+            for group in groups(layer, bands) {
+                let desired: Vec<f64> = group
+                    .iter()
+                    .map(|v| wanted.get(v).copied().unwrap_or(0.0))
+                    .collect();
+                place_layer(&group, &desired, height, &mut y);
+                clamp(&group, bands, height, &mut y);
+            }
         }
     }
     y

@@ -45,6 +45,8 @@ pub enum UiCommand {
     Find,
     /// Lay the map out again (one undo step).
     Arrange,
+    /// Lay the map out again with owners as horizontal lanes (one undo step).
+    ArrangeInLanes,
     /// Frame the whole map.
     Fit,
     /// Zoom in.
@@ -69,7 +71,7 @@ pub enum UiCommand {
 
 impl UiCommand {
     /// Every command, in menu order.
-    pub const ALL: [Self; 30] = [
+    pub const ALL: [Self; 31] = [
         Self::New,
         Self::Open,
         Self::Save,
@@ -90,6 +92,7 @@ impl UiCommand {
         Self::SelectAll,
         Self::Find,
         Self::Arrange,
+        Self::ArrangeInLanes,
         Self::Fit,
         Self::ZoomIn,
         Self::ZoomOut,
@@ -116,6 +119,7 @@ impl UiCommand {
             Self::ExportMarkdown => "Markdown…",
             Self::ExportBpmn => "BPMN 2.0…",
             Self::Arrange => "Arrange",
+            Self::ArrangeInLanes => "Arrange in owner lanes",
             Self::Print => "Print…",
             Self::Undo => "Undo",
             Self::Redo => "Redo",
@@ -174,6 +178,7 @@ impl UiCommand {
             Self::RunSimulation => plain(Key::F5),
             Self::ToggleTheme
             | Self::Arrange
+            | Self::ArrangeInLanes
             | Self::ExportBpmn
             | Self::ExportPdf
             | Self::ExportSvg

@@ -856,3 +856,95 @@ fn arrange_lays_every_sample_out_left_to_right_without_overlaps() {
         started.elapsed()
     );
 }
+
+#[test]
+fn arrange_in_owner_lanes_gives_each_owner_a_band_and_the_export_lanes_hold_their_shapes() {
+    for (name, text) in super::samples() {
+        let mut map = super::parse(&text);
+        layout::apply_with(&mut map, layout::Options { lanes: true });
+        assert_no_overlaps(&name, &map);
+        // Each owner's steps lie in a band no other owner's steps enter.
+        let mut bands: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+        for node in map.nodes.values() {
+            if let Some(owner) = node.owner() {
+                let (top, bottom) = (node.at().y, node.at().y + 100.0);
+                let band = bands.entry(owner).or_insert((top, bottom));
+                *band = (band.0.min(top), band.1.max(bottom));
+            }
+        }
+        let list: Vec<(&str, (f64, f64))> = bands.into_iter().collect();
+        for (i, (a, (a0, a1))) in list.iter().enumerate() {
+            for (b, (b0, b1)) in &list[i + 1..] {
+                assert!(a1 <= b0 || b1 <= a0, "{name}: lanes {a} and {b} overlap");
+            }
+        }
+        assert!(
+            model::validate(&map)
+                .iter()
+                .all(|p| p.severity != Severity::Error)
+        );
+        // Exported, every lane's band holds the shapes of its nodes.
+        let xml = procmap::report::bpmn::write(&map);
+        let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}"));
+        let bounds: HashMap<&str, (f64, f64, f64, f64)> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name((BPMNDI, "BPMNShape")))
+            .filter_map(|s| {
+                let b = s.children().find(|c| c.has_tag_name((DC, "Bounds")))?;
+                let num = |a: &str| {
+                    b.attribute(a)
+                        .and_then(|v| v.parse::<f64>().ok())
+                        .unwrap_or(0.0)
+                };
+                Some((
+                    s.attribute("bpmnElement")?,
+                    (num("x"), num("y"), num("width"), num("height")),
+                ))
+            })
+            .collect();
+        for lane in doc
+            .descendants()
+            .filter(|n| n.has_tag_name((MODEL, "lane")))
+        {
+            let Some(&(_, ly, _, lh)) = lane.attribute("id").and_then(|id| bounds.get(id)) else {
+                panic!("{name}: a lane without a shape");
+            };
+            for node in lane
+                .children()
+                .filter(|c| c.has_tag_name((MODEL, "flowNodeRef")))
+            {
+                let id = node.text().unwrap_or_default();
+                let &(_, y, _, h) = bounds
+                    .get(id)
+                    .unwrap_or_else(|| panic!("{name}: {id} has no shape"));
+                assert!(
+                    y >= ly && y + h <= ly + lh,
+                    "{name}: {id} is outside its lane"
+                );
+            }
+        }
+    }
+}
+
+/// Panics when two cards (nodes or services) of `map` overlap.
+fn assert_no_overlaps(name: &str, map: &ProcessMap) {
+    let cards: Vec<(f64, f64, f64, f64)> = map
+        .nodes
+        .values()
+        .map(|n| {
+            let (w, h) = layout::card_size(ElementKind::Node(n.kind()));
+            (n.at().x, n.at().y, w, h)
+        })
+        .chain(map.services.values().map(|s| {
+            let (w, h) = layout::card_size(ElementKind::Service);
+            (s.at.x, s.at.y, w, h)
+        }))
+        .collect();
+    for (i, a) in cards.iter().enumerate() {
+        for b in &cards[i + 1..] {
+            let apart =
+                a.0 + a.2 <= b.0 || b.0 + b.2 <= a.0 || a.1 + a.3 <= b.1 || b.1 + b.3 <= a.1;
+            assert!(apart, "{name}: cards overlap: {a:?} {b:?}");
+        }
+    }
+}

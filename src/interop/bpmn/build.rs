@@ -9,25 +9,23 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::read::{Doc, Kind, RawFlow};
 use super::{Imported, SCALE, Warning};
-use crate::model::{
-    Dist, ElementKind, Flow, Node, NodeKind, Owner, Point, ProcessMap, layout, limits,
-};
+use crate::model::{Dist, Flow, Node, NodeKind, Owner, Point, ProcessMap, limits};
 
 /// A node being built, with where it came from.
-struct Built {
-    node: Node,
+pub(super) struct Built {
+    pub(super) node: Node,
     element: String,
     /// True for nodes the reader added (no BPMN element of that id).
-    added: bool,
+    pub(super) added: bool,
     /// The BPMN centre, scaled, when the diagram draws it.
-    centre: Option<(f64, f64)>,
+    pub(super) centre: Option<(f64, f64)>,
     /// A node this one is placed beside when it has no diagram position.
-    anchor: Option<(String, (f64, f64))>,
+    pub(super) anchor: Option<(String, (f64, f64))>,
 }
 
-struct Builder {
-    nodes: BTreeMap<String, Built>,
-    flows: Vec<(Flow, Option<String>, bool)>,
+pub(super) struct Builder {
+    pub(super) nodes: BTreeMap<String, Built>,
+    pub(super) flows: Vec<(Flow, Option<String>, bool)>,
     warnings: Vec<Warning>,
 }
 
@@ -247,7 +245,7 @@ pub fn build(doc: &Doc, fallback_title: &str) -> Imported {
         owners,
         ..ProcessMap::default()
     };
-    place(&mut b, &mut map);
+    super::place::place(&mut b, &mut map);
     let flow_ids = b.flows.iter().map(|(_, id, _)| id.clone()).collect();
     map.flows = b.flows.into_iter().map(|(f, _, _)| f).collect();
     let mut warnings = b.warnings;
@@ -622,144 +620,6 @@ fn probabilities(doc: &Doc, raw: &[RawFlow], b: &mut Builder) {
                 )
             };
             b.warn(&id, &element, what);
-        }
-    }
-}
-
-/// Positions: the diagram's centres, scaled, as card corners. A node the diagram does not draw
-/// goes beside its anchor (added nodes) or at the mean of its placed neighbours, else in a row
-/// under the drawing; when fewer than half the nodes are drawn, the whole map is arranged.
-fn place(b: &mut Builder, map: &mut ProcessMap) {
-    let drawn = b.nodes.values().filter(|n| n.centre.is_some()).count();
-    let originals = b.nodes.values().filter(|n| !n.added).count();
-    let mut centres: HashMap<String, (f64, f64)> = b
-        .nodes
-        .iter()
-        .filter_map(|(id, n)| n.centre.map(|c| (id.clone(), c)))
-        .collect();
-    let arrange = drawn * 2 < originals;
-    if !arrange {
-        for _ in 0..4 {
-            let mut placed = false;
-            for (id, built) in &b.nodes {
-                if centres.contains_key(id) {
-                    continue;
-                }
-                let beside = built.anchor.as_ref().and_then(|(anchor, (dx, dy))| {
-                    centres
-                        .get(anchor)
-                        .map(|(x, y)| (x + dx * SCALE.0, y + dy * SCALE.1))
-                });
-                let near = || {
-                    let around: Vec<(f64, f64)> = b
-                        .flows
-                        .iter()
-                        .filter_map(|(f, _, _)| {
-                            let other = if f.from == *id {
-                                &f.to
-                            } else if f.to == *id {
-                                &f.from
-                            } else {
-                                return None;
-                            };
-                            centres.get(other).copied()
-                        })
-                        .collect();
-                    #[allow(clippy::cast_precision_loss, reason = "small counts")]
-                    let n = around.len() as f64;
-                    (!around.is_empty()).then(|| {
-                        (
-                            around.iter().map(|p| p.0).sum::<f64>() / n,
-                            around.iter().map(|p| p.1).sum::<f64>() / n + 60.0,
-                        )
-                    })
-                };
-                if let Some(c) = beside.or_else(near) {
-                    centres.insert(id.clone(), c);
-                    placed = true;
-                }
-            }
-            if !placed {
-                break;
-            }
-        }
-        // What is still unplaced goes in a row under the drawing.
-        let bottom = centres.values().map(|c| c.1).fold(0.0, f64::max) + 200.0;
-        let mut x = centres
-            .values()
-            .map(|c| c.0)
-            .fold(f64::MAX, f64::min)
-            .min(1e6);
-        for id in b.nodes.keys() {
-            if !centres.contains_key(id) {
-                centres.insert(id.clone(), (x, bottom));
-                x += 240.0;
-            }
-        }
-    }
-    let round = |v: f64| {
-        v.round()
-            .clamp(-limits::MAX_COORDINATE, limits::MAX_COORDINATE)
-    };
-    for (id, built) in &mut b.nodes {
-        let (w, h) = layout::card_size(ElementKind::Node(built.node.kind()));
-        if let Some((x, y)) = centres.get(id) {
-            built
-                .node
-                .set_at(Point::new(round(x - w / 2.0), round(y - h / 2.0)));
-        }
-    }
-    if !arrange {
-        push_apart(&mut b.nodes);
-    }
-    map.nodes = std::mem::take(&mut b.nodes)
-        .into_iter()
-        .map(|(id, built)| (id, built.node))
-        .collect();
-    if arrange {
-        map.flows = b.flows.iter().map(|(f, _, _)| f.clone()).collect();
-        for (id, at) in layout::arrange(map) {
-            if let Some(node) = map.nodes.get_mut(&id) {
-                node.set_at(at);
-            }
-        }
-    }
-}
-
-/// Gap kept between two cards pushed apart.
-const CARD_GAP: f64 = 40.0;
-
-/// Procmap's cards are larger than BPMN's shapes, so closely drawn events and gateways can
-/// overlap: going left to right, a card that overlaps one already placed moves right until it
-/// is clear (rows keep their order; y never changes).
-fn push_apart(nodes: &mut BTreeMap<String, Built>) {
-    let mut boxes: Vec<(String, f64, f64, f64, f64)> = nodes
-        .iter()
-        .map(|(id, built)| {
-            let (w, h) = layout::card_size(ElementKind::Node(built.node.kind()));
-            let at = built.node.at();
-            (id.clone(), at.x, at.y, w, h)
-        })
-        .collect();
-    boxes.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-    let mut placed: Vec<(f64, f64, f64, f64)> = Vec::with_capacity(boxes.len());
-    for (id, mut x, y, w, h) in boxes {
-        loop {
-            let blocker = placed.iter().find(|(px, py, pw, ph)| {
-                x < px + pw + CARD_GAP && px < &(x + w + CARD_GAP) && y < py + ph && *py < y + h
-            });
-            match blocker {
-                Some((px, _, pw, _)) => x = px + pw + CARD_GAP,
-                None => break,
-            }
-        }
-        placed.push((x, y, w, h));
-        if let Some(built) = nodes.get_mut(&id) {
-            if (built.node.at().x - x).abs() > 0.5 {
-                built
-                    .node
-                    .set_at(Point::new(x.round().min(limits::MAX_COORDINATE), y));
-            }
         }
     }
 }

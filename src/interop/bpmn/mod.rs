@@ -1,13 +1,15 @@
 //! BPMN 2.0 XML in: [`import`] reads a `.bpmn` file (from bpmn.io / Camunda, Signavio, Bizagi,
 //! Trisotech or Procmap itself) into a [`ProcessMap`] plus the warnings that say what was
 //! approximated. `xml` decodes and matches namespaces, `read` collects the elements, `bpsim`
-//! the simulation parameters, `build` maps them onto Procmap's nodes and makes the map valid.
+//! the simulation parameters, `build` maps them onto Procmap's nodes and makes the map valid,
+//! `place` positions them.
 //! The mapping table is in `docs/BPMN.md`. Lenient by design: any prefix, any order,
 //! ISO-8859-1, empty attributes, vendor extensions. Bad input is an error, never a panic.
 
 mod bpsim;
 mod build;
 pub(crate) mod iso;
+mod place;
 mod read;
 pub(crate) mod xml;
 

@@ -22,7 +22,10 @@ impl App {
             UiCommand::ExportSvg => self.export(Export::File(Format::Svg)),
             UiCommand::ExportMarkdown => self.export(Export::File(Format::Markdown)),
             UiCommand::ExportBpmn => self.export(Export::File(Format::Bpmn)),
-            UiCommand::Arrange => self.arrange(),
+            UiCommand::Arrange => self.arrange(crate::model::layout::Options::default()),
+            UiCommand::ArrangeInLanes => {
+                self.arrange(crate::model::layout::Options { lanes: true });
+            }
             UiCommand::Print => self.export(Export::Print),
             UiCommand::Undo => {
                 if let Some(label) = self.doc.undo() {

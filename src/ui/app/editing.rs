@@ -131,9 +131,10 @@ impl App {
         );
     }
 
-    /// View > Arrange: lays the whole map out again as one undo step, then frames it.
-    pub fn arrange(&mut self) {
-        let edit = crate::model::layout::edit(self.doc.map());
+    /// View > Arrange (in owner lanes): lays the whole map out again as one undo step, then
+    /// frames it.
+    pub fn arrange(&mut self, options: crate::model::layout::Options) {
+        let edit = crate::model::layout::edit_with(self.doc.map(), options);
         if edit.is_empty() {
             self.status = Some("Already arranged.".to_owned());
             return;

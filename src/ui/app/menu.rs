@@ -82,6 +82,12 @@ impl App {
                     UiCommand::Arrange,
                     !self.doc.map().nodes.is_empty(),
                 );
+                item(
+                    ui,
+                    self,
+                    UiCommand::ArrangeInLanes,
+                    !self.doc.map().owners.is_empty(),
+                );
                 ui.separator();
                 item(ui, self, UiCommand::ToggleTheme, true);
                 ui.checkbox(&mut self.show_sidebar, "Palette and owners");
