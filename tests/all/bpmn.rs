@@ -724,6 +724,25 @@ fn bad_input_is_a_clear_error_naming_the_file() {
             "{file}: {error}"
         );
     }
+    // Sub-processes nested 100,000 deep: no stack overflow; the deep part is left out, warned.
+    let depth = 100_000;
+    let mut deep = format!(r#"<definitions xmlns="{MODEL}"><process id="p">"#);
+    for i in 0..depth {
+        deep.push_str(&format!(r#"<subProcess id="s{i}"><startEvent id="e{i}"/>"#));
+    }
+    deep.push_str(&"</subProcess>".repeat(depth));
+    deep.push_str("</process></definitions>");
+    let path = folder.path().join("deep.bpmn");
+    std::fs::write(&path, deep).unwrap_or_else(|e| panic!("{e}"));
+    let opened = interop::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        opened
+            .warnings
+            .iter()
+            .any(|w| w.contains("nested deeper than")),
+        "{:?}",
+        opened.warnings.first()
+    );
     // A huge attribute is read and cut to the name limit, with a warning.
     let path = folder.path().join("huge.bpmn");
     std::fs::write(&path, huge).unwrap_or_else(|e| panic!("{e}"));

@@ -155,6 +155,9 @@ const TASKS: [&str; 9] = [
     "scriptTask",
     "callActivity",
 ];
+/// How deep sub-processes and lanes may nest (deeper ones are left out, with a warning): the
+/// reader walks them recursively.
+const MAX_DEPTH: usize = 100;
 const SUBPROCESSES: [&str; 3] = ["subProcess", "transaction", "adHocSubProcess"];
 
 /// Reads the tree rooted at a BPMN `definitions` element.
@@ -220,7 +223,7 @@ pub fn read(root: X<'_, '_>) -> Doc {
             .unwrap_or_default();
         let mut lane_of = HashMap::new();
         for set in xml::children(process, MODEL, "laneSet") {
-            lanes(set, &pool, &mut doc.lanes, &mut lane_of);
+            lanes(set, &pool, &mut doc.lanes, &mut lane_of, 0);
         }
         if let Some(ext) = xml::child(process, MODEL, "extensionElements") {
             if let Some(map) = xml::child(ext, PROCMAP, "map") {
@@ -233,7 +236,7 @@ pub fn read(root: X<'_, '_>) -> Doc {
             expanded: &expanded,
             annotations: HashMap::new(),
         };
-        walker.container(process, None, None);
+        walker.container(process, None, None, 0);
         walker.attach_annotations();
     }
     doc
@@ -245,7 +248,11 @@ fn lanes(
     pool: &str,
     found: &mut BTreeMap<String, Lane>,
     lane_of: &mut HashMap<String, String>,
+    depth: usize,
 ) {
+    if depth > MAX_DEPTH {
+        return;
+    }
     for lane in xml::children(set, MODEL, "lane") {
         let Some(id) = xml::attr(lane, "id") else {
             continue;
@@ -265,7 +272,7 @@ fn lanes(
             lane_of.insert(xml::local_ref(&xml::text(node)).to_owned(), id.to_owned());
         }
         for child in xml::children(lane, MODEL, "childLaneSet") {
-            lanes(child, pool, found, lane_of);
+            lanes(child, pool, found, lane_of, depth + 1);
         }
     }
 }
@@ -279,7 +286,20 @@ struct Walker<'d> {
 }
 
 impl Walker<'_> {
-    fn container(&mut self, container: X<'_, '_>, parent: Option<&str>, lane: Option<&str>) {
+    fn container(
+        &mut self,
+        container: X<'_, '_>,
+        parent: Option<&str>,
+        lane: Option<&str>,
+        depth: usize,
+    ) {
+        if depth > MAX_DEPTH {
+            self.doc.warnings.push(Warning::new(
+                container,
+                &format!("left out: sub-processes nested deeper than {MAX_DEPTH} levels"),
+            ));
+            return;
+        }
         let mut associations = Vec::new();
         for child in container.children().filter(|c| xml::in_model(*c)) {
             let element = child.tag_name().name();
@@ -468,7 +488,7 @@ impl Walker<'_> {
                 exact_id,
             });
             if kind == Kind::Expanded {
-                self.container(child, Some(&id), node_lane);
+                self.container(child, Some(&id), node_lane, depth + 1);
             }
         }
         for association in associations {
