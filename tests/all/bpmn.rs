@@ -4,6 +4,7 @@
 //! error, BPSim parameters survive without Procmap's extensions, and Arrange lays maps out.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -728,7 +729,7 @@ fn bad_input_is_a_clear_error_naming_the_file() {
     let depth = 100_000;
     let mut deep = format!(r#"<definitions xmlns="{MODEL}"><process id="p">"#);
     for i in 0..depth {
-        deep.push_str(&format!(r#"<subProcess id="s{i}"><startEvent id="e{i}"/>"#));
+        let _ = write!(deep, r#"<subProcess id="s{i}"><startEvent id="e{i}"/>"#);
     }
     deep.push_str(&"</subProcess>".repeat(depth));
     deep.push_str("</process></definitions>");
