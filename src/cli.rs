@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::model::{self, LoadError, ProcessMap, Severity, io as mapio, limits};
-use crate::sim;
+use crate::{interop, sim};
 
 /// Procmap: map how work flows, find where it piles up, print the handbook.
 #[derive(Debug, Parser)]
@@ -33,7 +33,7 @@ pub struct Cli {
 pub enum Command {
     /// Check maps for problems; exits 1 when any has errors, 2 when a file cannot be read.
     Check {
-        /// Map files (.ron).
+        /// Map files (.ron, or .bpmn read through the importer).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -45,17 +45,31 @@ pub enum Command {
         /// Format files even though their comments will be lost.
         #[arg(long)]
         drop_comments: bool,
+        /// Lay the map out again (left to right along the flow, services below) before writing.
+        #[arg(long)]
+        arrange: bool,
+        /// With --arrange: owners as horizontal lanes.
+        #[arg(long, requires = "arrange")]
+        lanes: bool,
         /// Map files (.ron).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
     /// Simulate a map and report cycle times, SLAs, utilisation and the bottleneck.
     Simulate(SimulateArgs),
-    /// Write the process handbook (PDF), the diagram (SVG) or the handbook as Markdown.
+    /// Read a BPMN 2.0 file into a Procmap map; what was approximated goes to stderr.
+    Import {
+        /// The BPMN file (.bpmn, or .xml with BPMN content).
+        file: PathBuf,
+        /// Write the map here (.ron) instead of to stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Write the process handbook (PDF), the diagram (SVG), the handbook as Markdown, or BPMN.
     Export(ExportArgs),
     /// Business impact analysis: what stops when each service is down, and what it costs.
     Impact {
-        /// The map file (.ron).
+        /// The map file (.ron, or .bpmn read through the importer).
         file: PathBuf,
         /// Only this service (by id).
         #[arg(long)]
@@ -68,9 +82,9 @@ pub enum Command {
 
 /// Flags of `procmap export`.
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("output").required(true).multiple(true).args(["pdf", "svg", "markdown"])))]
+#[command(group(clap::ArgGroup::new("output").required(true).multiple(true).args(["pdf", "svg", "markdown", "bpmn"])))]
 pub struct ExportArgs {
-    /// The map file (.ron).
+    /// The map file (.ron, or .bpmn read through the importer).
     pub file: PathBuf,
     /// Write the PDF handbook here.
     #[arg(long)]
@@ -81,6 +95,9 @@ pub struct ExportArgs {
     /// Write the handbook as Markdown here (the diagram goes beside it as an .svg).
     #[arg(long)]
     pub markdown: Option<PathBuf>,
+    /// Write the map as BPMN 2.0 XML here (diagram, lanes, BPSim simulation data).
+    #[arg(long)]
+    pub bpmn: Option<PathBuf>,
     /// Paper size of the PDF.
     #[arg(long, value_enum, default_value = "a4")]
     pub paper: PaperArg,
@@ -101,7 +118,7 @@ pub enum PaperArg {
 /// Flags of `procmap simulate`; each overrides the document's `simulation` settings.
 #[derive(Debug, clap::Args)]
 pub struct SimulateArgs {
-    /// The map file (.ron).
+    /// The map file (.ron, or .bpmn read through the importer).
     pub file: PathBuf,
     /// Cases measured per replication.
     #[arg(long)]
@@ -142,8 +159,14 @@ pub fn run(command: &Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitC
         Command::Fmt {
             check,
             drop_comments,
+            arrange,
+            lanes,
             files,
-        } => fmt(files, *check, *drop_comments, out),
+        } => {
+            let arrange = arrange.then_some(model::layout::Options { lanes: *lanes });
+            fmt(files, *check, *drop_comments, arrange, out)
+        }
+        Command::Import { file, output } => import(file, output.as_deref(), out, err),
         Command::Simulate(args) => simulate(args, out, err),
         Command::Export(args) => export(args, out, err),
         Command::Impact {
@@ -184,14 +207,19 @@ fn check(files: &[PathBuf], out: &mut dyn Write) -> io::Result<u8> {
     let mut code = EXIT_OK;
     let (mut errors, mut warnings) = (0, 0);
     for path in files {
-        let map = match mapio::load(path) {
-            Ok(map) => map,
+        let opened = match interop::open(path) {
+            Ok(opened) => opened,
             Err(error) => {
-                code = code.max(report_load_error(&error, out)?);
+                code = code.max(report_open_error(&error, out)?);
                 errors += 1;
                 continue;
             }
         };
+        for warning in &opened.warnings {
+            writeln!(out, "{}: import: warning: {warning}", path.display())?;
+            warnings += 1;
+        }
+        let map = opened.map;
         for problem in model::validate(&map) {
             writeln!(out, "{}: {problem}", path.display())?;
             match problem.severity {
@@ -225,10 +253,21 @@ fn fmt(
     files: &[PathBuf],
     check_only: bool,
     drop_comments: bool,
+    arrange: Option<model::layout::Options>,
     out: &mut dyn Write,
 ) -> io::Result<u8> {
     let mut code = EXIT_OK;
     for path in files {
+        if interop::format_of(path).is_some_and(|f| !f.native) {
+            writeln!(
+                out,
+                "{}: fmt rewrites Procmap maps (.ron); run: procmap import {} -o map.ron",
+                path.display(),
+                path.display()
+            )?;
+            code = code.max(EXIT_INVALID);
+            continue;
+        }
         let text = match mapio::read(path) {
             Ok(text) => text,
             Err(error) => {
@@ -236,13 +275,16 @@ fn fmt(
                 continue;
             }
         };
-        let map = match mapio::from_str(&text, path) {
+        let mut map = match mapio::from_str(&text, path) {
             Ok(map) => map,
             Err(error) => {
                 code = code.max(report_load_error(&error, out)?);
                 continue;
             }
         };
+        if let Some(options) = arrange {
+            model::layout::apply_with(&mut map, options);
+        }
         let canonical = match mapio::to_string(&map) {
             Ok(canonical) => canonical,
             Err(error) => {
@@ -285,11 +327,81 @@ fn fmt(
     Ok(code)
 }
 
+/// Writes why a file could not be opened; returns the exit code for it.
+fn report_open_error(error: &interop::OpenError, out: &mut dyn Write) -> io::Result<u8> {
+    match error {
+        interop::OpenError::Load(error) => report_load_error(error, out),
+        other => {
+            writeln!(out, "{other}")?;
+            Ok(EXIT_INVALID)
+        }
+    }
+}
+
+/// Opens any map Procmap reads (RON or BPMN); an imported map's warnings are summed up on
+/// `err`. `Err` carries the exit code.
+fn load_any(path: &Path, err: &mut dyn Write) -> io::Result<Result<ProcessMap, u8>> {
+    match interop::open(path) {
+        Ok(opened) => {
+            if !opened.warnings.is_empty() {
+                writeln!(
+                    err,
+                    "{}: imported from {} with {} warning{} (see them with: procmap import {})",
+                    path.display(),
+                    opened.format.name,
+                    opened.warnings.len(),
+                    if opened.warnings.len() == 1 { "" } else { "s" },
+                    path.display()
+                )?;
+            }
+            Ok(Ok(opened.map))
+        }
+        Err(error) => Ok(Err(report_open_error(&error, err)?)),
+    }
+}
+
+fn import(
+    file: &Path,
+    output: Option<&Path>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let opened = match interop::open(file) {
+        Ok(opened) => opened,
+        Err(error) => return report_open_error(&error, err),
+    };
+    for warning in &opened.warnings {
+        writeln!(err, "{}: warning: {warning}", file.display())?;
+    }
+    let text = match mapio::to_string(&opened.map) {
+        Ok(text) => text,
+        Err(error) => return report_load_error(&error, err),
+    };
+    match output {
+        Some(path) => match mapio::write_atomic(path, text.as_bytes()) {
+            Ok(()) => {
+                writeln!(
+                    err,
+                    "wrote {} ({} nodes, {} flows, {} warning{})",
+                    path.display(),
+                    opened.map.nodes.len(),
+                    opened.map.flows.len(),
+                    opened.warnings.len(),
+                    if opened.warnings.len() == 1 { "" } else { "s" }
+                )?;
+            }
+            Err(error) => return report_load_error(&error, err),
+        },
+        None => out.write_all(text.as_bytes())?,
+    }
+    Ok(EXIT_OK)
+}
+
 /// Loads a map, or reports why not; `Err` carries the exit code.
 fn load_valid(path: &Path, out: &mut dyn Write) -> io::Result<Result<ProcessMap, u8>> {
-    let map = match mapio::load(path) {
+    let map = match load_any(path, out)? {
         Ok(map) => map,
-        Err(error) => return Ok(Err(report_load_error(&error, out)?)),
+        Err(code) => return Ok(Err(code)),
     };
     let problems = model::validate(&map);
     if model::has_errors(&problems) {
@@ -432,9 +544,9 @@ fn impact(
 fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     use crate::report::export::{self, Format};
     use crate::report::{handbook, pdf};
-    let map = match mapio::load(&args.file) {
+    let map = match load_any(&args.file, err)? {
         Ok(map) => map,
-        Err(error) => return report_load_error(&error, err),
+        Err(code) => return Ok(code),
     };
     let too_big = model::size_problems(&map);
     if !too_big.is_empty() {
@@ -480,6 +592,7 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Re
         (Format::Pdf, &args.pdf),
         (Format::Svg, &args.svg),
         (Format::Markdown, &args.markdown),
+        (Format::Bpmn, &args.bpmn),
     ];
     for (format, path) in targets {
         let Some(path) = path else {

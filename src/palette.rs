@@ -148,14 +148,9 @@ pub fn kind(kind: crate::model::NodeKind) -> Rgb {
 /// editor uses it for fitting and the overview, the printed diagram draws boxes this size.
 #[must_use]
 pub fn card_size(kind: crate::model::ElementKind) -> (f32, f32) {
-    use crate::model::{ElementKind, NodeKind};
-    match kind {
-        ElementKind::Node(NodeKind::Step) => (190.0, 100.0),
-        ElementKind::Node(
-            NodeKind::Start | NodeKind::End | NodeKind::Decision | NodeKind::Parallel,
-        ) => (150.0, 60.0),
-        ElementKind::Service => (180.0, 70.0),
-    }
+    let (w, h) = crate::model::layout::card_size(kind);
+    #[allow(clippy::cast_possible_truncation, reason = "small whole numbers")]
+    (w as f32, h as f32)
 }
 
 /// The colour of every node as the editor and the printed diagram draw it: steps in their

@@ -1,12 +1,14 @@
 //! Other formats in and out of Procmap. This is the seam every reader plugs into: [`open`]
 //! picks the reader for a file by its extension (or, without a known one, by its content), and
-//! [`INPUTS`] lists the formats for File > Open, drag-and-drop and the command line. Today the
-//! only reader is Procmap's own RON map; BPMN and event logs add an entry here and a module
-//! beside this one. No UI, no simulation.
+//! [`INPUTS`] lists the formats for File > Open, drag-and-drop and the command line. Readers:
+//! Procmap's own RON map and BPMN 2.0 XML ([`bpmn`]); event logs add an entry here and a
+//! module beside these. No UI, no simulation.
 
 use std::path::{Path, PathBuf};
 
 use crate::model::{LoadError, ProcessMap, io};
+
+pub mod bpmn;
 
 /// A file format Procmap reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,8 +29,20 @@ pub const RON: InputFormat = InputFormat {
     native: true,
 };
 
-/// Every format [`open`] reads, native first.
-pub const INPUTS: &[InputFormat] = &[RON];
+/// BPMN 2.0 XML from other modelers (and from Procmap's BPMN export).
+pub const BPMN: InputFormat = InputFormat {
+    name: "BPMN 2.0",
+    extensions: &["bpmn", "bpmn2"],
+    native: false,
+};
+
+/// Extensions whose format [`open`] finds from the content (`.xml`: BPMN or refused), for
+/// file-dialog filters.
+pub const SNIFFED: &[&str] = &["xml"];
+
+/// Every format [`open`] reads, native first. (`.xml` files are opened when their content is
+/// BPMN.)
+pub const INPUTS: &[InputFormat] = &[RON, BPMN];
 
 /// A map read from a file.
 #[derive(Clone, Debug)]
@@ -47,6 +61,9 @@ pub enum OpenError {
     /// The file could not be read or is not a valid map (the message names file, line, column).
     #[error(transparent)]
     Load(#[from] LoadError),
+    /// The file is BPMN (or claims to be) and cannot be read as such.
+    #[error(transparent)]
+    Bpmn(#[from] bpmn::BpmnError),
     /// The file is in a format Procmap does not read.
     #[error("{}: {what} files cannot be opened yet (Procmap reads {known})", path.display(), known = known_formats())]
     Unsupported {
@@ -90,12 +107,26 @@ pub fn format_of(path: &Path) -> Option<InputFormat> {
 /// [`OpenError::Load`] when the file cannot be read or parsed, [`OpenError::Unsupported`] when
 /// it holds a format Procmap does not read.
 pub fn open(path: &Path) -> Result<Opened, OpenError> {
-    let text = io::read(path)?;
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
     let format = match format_of(path) {
         Some(format) => format,
-        None => sniff(path, &text)?,
+        None => sniff(path, &bytes)?,
     };
-    // One reader today; the match grows with the formats.
+    if format == BPMN {
+        let imported = bpmn::import(&bytes, path)?;
+        return Ok(Opened {
+            map: imported.map,
+            format,
+            warnings: imported.warnings.iter().map(ToString::to_string).collect(),
+        });
+    }
+    let text = String::from_utf8(bytes).map_err(|e| LoadError::Io {
+        path: path.to_owned(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
+    })?;
     let map = io::from_str(&text, path)?;
     Ok(Opened {
         map,
@@ -104,13 +135,17 @@ pub fn open(path: &Path) -> Result<Opened, OpenError> {
     })
 }
 
-/// Guesses the format of a file without a known extension from its first characters.
-fn sniff(path: &Path, text: &str) -> Result<InputFormat, OpenError> {
-    let start = text.trim_start_matches('\u{feff}').trim_start();
+/// Guesses the format of a file without a known extension (`.xml`, none) from its content.
+fn sniff(path: &Path, bytes: &[u8]) -> Result<InputFormat, OpenError> {
+    if bpmn::looks_like_bpmn(bytes) {
+        return Ok(BPMN);
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]);
+    let start = head.trim_start_matches('\u{feff}').trim_start();
     if start.starts_with('<') {
         return Err(OpenError::Unsupported {
             path: path.to_owned(),
-            what: "XML",
+            what: "XML (not BPMN 2.0)",
         });
     }
     Ok(RON)
@@ -137,11 +172,11 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let error = open(&xml).map(|_| ()).err().map(|e| e.to_string());
         assert!(
-            error
-                .as_deref()
-                .is_some_and(|e| e.contains("process.xml: XML files cannot be opened")),
+            error.as_deref().is_some_and(
+                |e| e.contains("process.xml: XML (not BPMN 2.0) files cannot be opened")
+            ),
             "{error:?}"
         );
-        assert_eq!(all_extensions(), ["ron"]);
+        assert_eq!(all_extensions(), ["ron", "bpmn", "bpmn2"]);
     }
 }

@@ -11,6 +11,7 @@ mod element;
 mod forms;
 pub mod graph;
 pub mod io;
+pub mod layout;
 pub mod limits;
 mod map;
 mod soundness;

@@ -17,11 +17,13 @@ pub enum Format {
     Svg,
     /// The handbook as Markdown, with the SVG diagram beside it.
     Markdown,
+    /// The map as BPMN 2.0 XML (with its diagram and BPSim simulation data).
+    Bpmn,
 }
 
 impl Format {
     /// Every format, in menu order.
-    pub const ALL: [Self; 3] = [Self::Pdf, Self::Svg, Self::Markdown];
+    pub const ALL: [Self; 4] = [Self::Pdf, Self::Svg, Self::Markdown, Self::Bpmn];
 
     /// The usual file extension, without the dot.
     #[must_use]
@@ -30,6 +32,7 @@ impl Format {
             Self::Pdf => "pdf",
             Self::Svg => "svg",
             Self::Markdown => "md",
+            Self::Bpmn => "bpmn",
         }
     }
 
@@ -40,6 +43,7 @@ impl Format {
             Self::Pdf => "PDF",
             Self::Svg => "SVG",
             Self::Markdown => "Markdown",
+            Self::Bpmn => "BPMN",
         }
     }
 }
@@ -115,6 +119,7 @@ pub fn export(
     match format {
         Format::Pdf => write("PDF", path, &pdf::render(book, paper)?)?,
         Format::Svg => write("SVG", path, svg::diagram(map).as_bytes())?,
+        Format::Bpmn => write("BPMN", path, super::bpmn::write(map).as_bytes())?,
         Format::Markdown => {
             // `<name>-diagram.svg`, so a diagram exported as `<name>.svg` beside it is kept.
             let svg_path = diagram_beside(path);

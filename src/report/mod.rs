@@ -1,6 +1,7 @@
 //! Reports of a map and its simulation: the PDF handbook, the SVG diagram, Markdown, and the
 //! text and JSON simulation reports of the CLI. No UI.
 
+pub mod bpmn;
 pub mod diagram;
 pub mod export;
 pub mod format;

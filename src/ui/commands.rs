@@ -21,6 +21,8 @@ pub enum UiCommand {
     ExportSvg,
     /// Write the handbook as Markdown.
     ExportMarkdown,
+    /// Write the map as BPMN 2.0 XML.
+    ExportBpmn,
     /// Print the handbook (opens the PDF in the system viewer).
     Print,
     /// Undo the last change.
@@ -41,6 +43,10 @@ pub enum UiCommand {
     SelectAll,
     /// Find elements by name or owner.
     Find,
+    /// Lay the map out again (one undo step).
+    Arrange,
+    /// Lay the map out again with owners as horizontal lanes (one undo step).
+    ArrangeInLanes,
     /// Frame the whole map.
     Fit,
     /// Zoom in.
@@ -65,7 +71,7 @@ pub enum UiCommand {
 
 impl UiCommand {
     /// Every command, in menu order.
-    pub const ALL: [Self; 28] = [
+    pub const ALL: [Self; 31] = [
         Self::New,
         Self::Open,
         Self::Save,
@@ -73,6 +79,7 @@ impl UiCommand {
         Self::ExportPdf,
         Self::ExportSvg,
         Self::ExportMarkdown,
+        Self::ExportBpmn,
         Self::Print,
         Self::Quit,
         Self::Undo,
@@ -84,6 +91,8 @@ impl UiCommand {
         Self::Delete,
         Self::SelectAll,
         Self::Find,
+        Self::Arrange,
+        Self::ArrangeInLanes,
         Self::Fit,
         Self::ZoomIn,
         Self::ZoomOut,
@@ -108,6 +117,9 @@ impl UiCommand {
             Self::ExportPdf => "PDF handbook…",
             Self::ExportSvg => "SVG diagram…",
             Self::ExportMarkdown => "Markdown…",
+            Self::ExportBpmn => "BPMN 2.0…",
+            Self::Arrange => "Arrange",
+            Self::ArrangeInLanes => "Arrange in owner lanes",
             Self::Print => "Print…",
             Self::Undo => "Undo",
             Self::Redo => "Redo",
@@ -165,6 +177,9 @@ impl UiCommand {
             Self::ResetZoom => cmd(Key::Num0),
             Self::RunSimulation => plain(Key::F5),
             Self::ToggleTheme
+            | Self::Arrange
+            | Self::ArrangeInLanes
+            | Self::ExportBpmn
             | Self::ExportPdf
             | Self::ExportSvg
             | Self::ExportMarkdown

@@ -86,8 +86,14 @@ pub fn run(file: Option<&Path>) -> anyhow::Result<()> {
             if let Some(error) = error {
                 editor.dialog = Some(app::Dialog::Error(error));
             }
-            if let (Some(path), None) = (path, &editor.dialog) {
-                editor.status = Some(format!("Opened {}", path.display()));
+            match (path, &editor.dialog, file.as_deref()) {
+                (Some(path), None, _) => {
+                    editor.status = Some(format!("Opened {}", path.display()));
+                }
+                // An imported file: open it the way File > Open does (unsaved, with its
+                // import warnings in the problems panel).
+                (None, None, Some(imported)) => editor.open_path(imported),
+                _ => {}
             }
             Ok(Box::new(editor))
         }),

@@ -4,6 +4,7 @@
 #![allow(clippy::float_cmp)]
 
 mod architecture;
+mod bpmn;
 mod cli;
 mod export;
 mod format;

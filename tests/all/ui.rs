@@ -651,3 +651,81 @@ fn a_fit_asked_for_before_the_first_view_wins() {
     settle(&mut h);
     assert!(h.state().canvas.zoom() < 0.1, "{}", h.state().canvas.zoom());
 }
+
+#[test]
+fn view_arrange_lays_the_map_out_as_one_undo_step() {
+    let mut h = harness(sample());
+    settle(&mut h);
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .run(procmap::ui::commands::UiCommand::Arrange, &ctx);
+    settle(&mut h);
+    let mut expected = sample();
+    procmap::model::layout::apply(&mut expected);
+    assert_ne!(expected, sample());
+    assert_eq!(*h.state().doc.map(), expected);
+    h.state_mut()
+        .run(procmap::ui::commands::UiCommand::Undo, &ctx);
+    settle(&mut h);
+    assert_eq!(*h.state().doc.map(), sample());
+}
+
+#[test]
+fn a_bpmn_file_opens_unsaved_with_its_import_warnings_in_the_problems() {
+    let mut h = harness(sample());
+    settle(&mut h);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/bpmn-miwg/reference/A.4.0.bpmn");
+    h.state_mut().open_path(&path);
+    settle(&mut h);
+    let app = h.state();
+    assert!(
+        app.doc.path.is_none(),
+        "an imported map has no file to save to"
+    );
+    assert!(app.doc.is_dirty());
+    assert!(
+        app.doc
+            .map()
+            .nodes
+            .contains_key("_ee35fa2c-dfea-40cf-a469-845b765a7b50")
+    );
+    assert!(
+        app.import_warnings
+            .iter()
+            .any(|w| w.contains("messageFlow")),
+        "{:?}",
+        app.import_warnings
+    );
+    let _ = h.get_by_label_contains("Import: ");
+    // Opening a native map again clears them.
+    let ron = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/order-to-cash.ron");
+    h.state_mut().open_path(&ron);
+    settle(&mut h);
+    assert!(h.state().import_warnings.is_empty());
+}
+
+/// A MIWG reference model opened as an imported map, rendered: compare with
+/// `../shared/bpmn-miwg/reference/<model>.png`.
+fn snapshot_of_imported(model: &str) {
+    let options = egui_kittest::SnapshotOptions::new()
+        .threshold(1.0)
+        .max_failed_pixels(200);
+    let path = std::path::PathBuf::from(format!("../shared/bpmn-miwg/reference/{model}.bpmn"));
+    let opened = procmap::interop::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    let mut app = App::new(opened.map, None, Persisted::default(), None);
+    app.import_warnings = opened.warnings;
+    let mut h = harness_with(app);
+    h.run_steps(12);
+    h.snapshot_options(format!("imported_{}", model.replace('.', "_")), &options);
+}
+
+#[test]
+fn snapshot_of_imported_a_4_0_pools_lanes_sub_processes() {
+    snapshot_of_imported("A.4.0");
+}
+
+#[test]
+fn snapshot_of_imported_b_1_0_task_and_gateway_types() {
+    snapshot_of_imported("B.1.0");
+}

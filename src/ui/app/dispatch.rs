@@ -21,6 +21,11 @@ impl App {
             UiCommand::ExportPdf => self.export(Export::File(Format::Pdf)),
             UiCommand::ExportSvg => self.export(Export::File(Format::Svg)),
             UiCommand::ExportMarkdown => self.export(Export::File(Format::Markdown)),
+            UiCommand::ExportBpmn => self.export(Export::File(Format::Bpmn)),
+            UiCommand::Arrange => self.arrange(crate::model::layout::Options::default()),
+            UiCommand::ArrangeInLanes => {
+                self.arrange(crate::model::layout::Options { lanes: true });
+            }
             UiCommand::Print => self.export(Export::Print),
             UiCommand::Undo => {
                 if let Some(label) = self.doc.undo() {

@@ -133,6 +133,19 @@ impl App {
         );
     }
 
+    /// View > Arrange (in owner lanes): lays the whole map out again as one undo step, then
+    /// frames it.
+    pub fn arrange(&mut self, options: crate::model::layout::Options) {
+        let edit = crate::model::layout::edit_with(self.doc.map(), options);
+        if edit.is_empty() {
+            self.status = Some("Already arranged.".to_owned());
+            return;
+        }
+        self.doc.commit("Arrange", edit);
+        self.canvas.request_fit();
+        self.status = Some("Arranged the map (undo restores the old layout).".to_owned());
+    }
+
     /// Turns a canvas action into a document edit (the same path the canvas uses).
     pub fn apply_action(&mut self, action: Action) {
         let map = self.doc.map();

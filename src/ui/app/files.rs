@@ -37,7 +37,19 @@ impl App {
                 }
                 self.after_load();
                 self.remember(path);
-                self.status = Some(format!("Opened {}", path.display()));
+                self.status = Some(if opened.warnings.is_empty() {
+                    format!("Opened {}", path.display())
+                } else {
+                    self.show_problems = true;
+                    self.show_results = false;
+                    format!(
+                        "Imported {} from {} with {} warning(s): see Problems",
+                        path.display(),
+                        opened.format.name,
+                        opened.warnings.len()
+                    )
+                });
+                self.import_warnings = opened.warnings;
             }
             Err(error) => {
                 self.dialog = Some(Dialog::Error(format!("Cannot open the map.\n\n{error}")));
@@ -47,6 +59,7 @@ impl App {
 
     pub(super) fn after_load(&mut self) {
         self.selection.clear();
+        self.import_warnings.clear();
         self.canvas.reset();
         self.canvas.request_first_view();
         self.checked_revision = 0;
@@ -98,10 +111,15 @@ impl App {
     pub(super) fn open_dialog(&mut self) {
         let folder = self.folder();
         self.file_job = Some(Job::spawn("open-dialog", move |_| {
-            let mut dialog =
-                rfd::FileDialog::new().add_filter("All maps", &interop::all_extensions());
+            let mut all = interop::all_extensions();
+            all.extend(interop::SNIFFED);
+            let mut dialog = rfd::FileDialog::new().add_filter("All maps", &all);
             for format in interop::INPUTS {
-                dialog = dialog.add_filter(format.name, format.extensions);
+                let mut extensions = format.extensions.to_vec();
+                if *format == interop::BPMN {
+                    extensions.extend(interop::SNIFFED);
+                }
+                dialog = dialog.add_filter(format.name, &extensions);
             }
             if let Some(folder) = folder {
                 dialog = dialog.set_directory(folder);

@@ -48,6 +48,7 @@ impl App {
                     item(ui, self, UiCommand::ExportPdf, true);
                     item(ui, self, UiCommand::ExportSvg, true);
                     item(ui, self, UiCommand::ExportMarkdown, true);
+                    item(ui, self, UiCommand::ExportBpmn, true);
                 });
                 item(ui, self, UiCommand::Print, true);
                 ui.separator();
@@ -74,6 +75,19 @@ impl App {
                 item(ui, self, UiCommand::ZoomIn, true);
                 item(ui, self, UiCommand::ZoomOut, true);
                 item(ui, self, UiCommand::ResetZoom, true);
+                ui.separator();
+                item(
+                    ui,
+                    self,
+                    UiCommand::Arrange,
+                    !self.doc.map().nodes.is_empty(),
+                );
+                item(
+                    ui,
+                    self,
+                    UiCommand::ArrangeInLanes,
+                    !self.doc.map().owners.is_empty(),
+                );
                 ui.separator();
                 item(ui, self, UiCommand::ToggleTheme, true);
                 ui.checkbox(&mut self.show_sidebar, "Palette and owners");

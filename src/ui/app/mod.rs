@@ -123,6 +123,8 @@ pub struct App {
     heat_key: (usize, bool, u64),
     inspector: Inspector,
     problems: Vec<Problem>,
+    /// What the importer approximated when this map was opened from another format.
+    pub import_warnings: Vec<String>,
     error_ids: HashSet<String>,
     estimate: LoadEstimate,
     impact: analysis::Impact,
@@ -170,6 +172,7 @@ impl App {
             heat_key: (0, false, 0),
             inspector: Inspector::default(),
             problems: Vec::new(),
+            import_warnings: Vec::new(),
             error_ids: HashSet::new(),
             estimate: analysis::estimate(&ProcessMap::default()),
             impact: analysis::impact(&ProcessMap::default()),

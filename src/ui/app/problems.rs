@@ -57,6 +57,30 @@ impl App {
         egui::ScrollArea::vertical()
             .auto_shrink([false, true])
             .show(ui, |ui| {
+                if !self.import_warnings.is_empty() {
+                    egui::CollapsingHeader::new(format!(
+                        "Import: {} element(s) approximated or left out",
+                        self.import_warnings.len()
+                    ))
+                    .id_salt("import_warnings")
+                    .show(ui, |ui| {
+                        for warning in &self.import_warnings {
+                            ui.horizontal(|ui| {
+                                ui.label(
+                                    RichText::new("import")
+                                        .color(theme::WARNING)
+                                        .small()
+                                        .strong(),
+                                );
+                                if ui.selectable_label(false, warning).clicked() {
+                                    // "element 'id': what": the id between the first quotes.
+                                    let id = warning.split('\'').nth(1).unwrap_or_default();
+                                    clicked = Some(model::Subject::Node(id.to_owned()));
+                                }
+                            });
+                        }
+                    });
+                }
                 for problem in &self.problems {
                     let (mark, colour) = match problem.severity {
                         Severity::Error => ("error", theme::ERROR),

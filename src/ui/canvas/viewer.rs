@@ -195,7 +195,34 @@ impl SnarlViewer<ElementRef> for Viewer<'_> {
                 ui.label(egui::RichText::new("!").strong().color(theme::ERROR))
                     .on_hover_text("This element has problems: see the Problems panel.");
             }
-            ui.label(egui::RichText::new(title).strong());
+            // Long names (imported BPMN has many) wrap within the card's width instead of
+            // widening the card over its neighbours.
+            let kind = match &key {
+                ElementRef::Node(_) => self
+                    .node(&key)
+                    .map_or(crate::model::ElementKind::Service, |n| {
+                        crate::model::ElementKind::Node(n.kind())
+                    }),
+                ElementRef::Service(_) => crate::model::ElementKind::Service,
+            };
+            let room = (theme::card_size(kind).x - 16.0 - ui.min_rect().width()).max(60.0);
+            let text = egui::RichText::new(title).strong();
+            let width = egui::WidgetText::from(text.clone())
+                .into_galley(
+                    ui,
+                    Some(egui::TextWrapMode::Extend),
+                    f32::INFINITY,
+                    egui::TextStyle::Body,
+                )
+                .size()
+                .x;
+            if width > room {
+                ui.allocate_ui(egui::vec2(room, 0.0), |ui| {
+                    ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Wrap));
+                });
+            } else {
+                ui.label(text);
+            }
             if let Some((badge, colour)) = self.decor.badges.get(key.id()) {
                 egui::Frame::new()
                     .fill(*colour)
