@@ -1,0 +1,822 @@
+//! Capacity planning: how many people each owner needs, found by simulating candidate
+//! staffings (issue 14). It lives under `sim` because it calls the simulator; `analysis` may
+//! not.
+//!
+//! [`optimize`] searches whole-number capacities per owner within bounds (the owner's
+//! `capacity_range`, else 1 to three times today's and at least today's + 2):
+//!
+//! 1. The traffic equations ([`crate::analysis::estimate`]) rule out every candidate in which
+//!    some owner is at or above 100% utilisation (it is never simulated) and give the start:
+//!    per owner the smallest capacity below [`START_UTILIZATION`].
+//! 2. Greedy: while some SLA fails, add one person to the owner whose addition reduces the SLA
+//!    shortfall most per unit of cost (the candidates of one round are simulated in parallel).
+//! 3. Local improvement: try one person fewer at each owner; keep the cheapest change that
+//!    still meets every SLA; repeat until none does.
+//!
+//! An SLA counts as met when the lower end of its 95% confidence interval reaches `within`
+//! (`met_fraction.mean - ci95 >= within`), so a recommendation is met with confidence, not by
+//! luck. Every candidate is simulated with the same settings and seed (common random numbers),
+//! so two candidates differ by their capacities rather than by noise, and evaluated candidates
+//! are cached. With one owner (and compliance growing with capacity) the search is exact: it
+//! returns the smallest capacity that meets the SLAs. With several owners it is a heuristic: a
+//! cheaper staffing that needs two owners changed at once can be missed.
+//!
+//! `Objective::P90` spends a budget instead: from the start it adds, while the budget allows,
+//! the person that shortens the 90th-percentile cycle time most per unit of cost.
+//!
+//! Owners on a calendar whose shifts give their own capacity have those capacities scaled in
+//! proportion (rounded, at least 1); per-shift optimisation is future work. Cost is capacity x
+//! `cost_per_hour` summed over owners; an owner without a cost counts 1 per person so the search
+//! still prefers fewer people.
+
+pub mod headroom;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use super::{Control, SimError, SimResult};
+use crate::model::{Calendar, Owner, ProcessMap, Simulation, limits};
+
+/// The utilisation (from the traffic equations) below which the search starts each owner.
+pub const START_UTILIZATION: f64 = 0.95;
+
+/// What [`optimize`] minimises.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Objective {
+    /// The lowest staff cost per hour that meets every SLA.
+    Cost,
+    /// The lowest 90th-percentile cycle time at a staff cost of at most `budget_per_hour`.
+    P90 {
+        /// Staff cost per hour allowed (in the units of [`staff_cost`]).
+        budget_per_hour: f64,
+    },
+}
+
+/// How to search.
+#[derive(Clone, Debug)]
+pub struct PlanOptions {
+    /// What to minimise.
+    pub objective: Objective,
+    /// The simulation settings of every candidate (the same seed for all of them).
+    pub settings: Simulation,
+    /// An upper bound on every owner's capacity, on top of its own range.
+    pub max_capacity: Option<u32>,
+}
+
+/// Why [`optimize`] gave no plan.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// The map has no owner whose capacity could change.
+    #[error("the map has no owners: there is no capacity to plan")]
+    NoOwners,
+    /// The budget is not a finite positive number.
+    #[error("the budget must be a positive number (found {0})")]
+    BadBudget(f64),
+    /// A simulation failed (invalid map, cancelled, no threads).
+    #[error(transparent)]
+    Sim(#[from] SimError),
+}
+
+/// One SLA of the map, before and after.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SlaPlan {
+    /// `"case"` for the end-to-end SLA, else the step id.
+    pub scope: String,
+    /// Target in hours.
+    pub target_hours: f64,
+    /// Required fraction.
+    pub within: f64,
+    /// Met (by the lower end of its 95% interval) with today's capacities.
+    pub met_before: bool,
+    /// Met with the recommended capacities.
+    pub met_after: bool,
+    /// Lower end of the 95% interval of the met fraction today (`None`: not simulated,
+    /// because today's staffing is unstable).
+    pub lower_ci_before: Option<f64>,
+    /// Lower end of the 95% interval of the met fraction with the recommendation.
+    pub lower_ci: Option<f64>,
+}
+
+/// One owner, before and after.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnerPlan {
+    /// Owner id.
+    pub id: String,
+    /// Capacity today.
+    pub now: u32,
+    /// Recommended capacity.
+    pub recommended: u32,
+    /// The bounds searched, inclusive.
+    pub range: (u32, u32),
+    /// Change of staff cost per hour.
+    pub cost_change: f64,
+    /// Utilisation today (simulated; from the traffic equations when not simulated).
+    pub utilization_before: f64,
+    /// Utilisation with the recommendation.
+    pub utilization_after: f64,
+}
+
+/// One point of the cost / p90 trade-off.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FrontPoint {
+    /// Staff cost per hour.
+    pub cost_per_hour: f64,
+    /// 90th percentile of cycle time, hours.
+    pub p90: f64,
+    /// Capacity per owner id.
+    pub capacities: BTreeMap<String, u32>,
+}
+
+/// What [`optimize`] found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    /// What was minimised.
+    pub objective: Objective,
+    /// True when the recommendation meets the objective's constraint (every SLA for `Cost`,
+    /// the budget for `P90`); false: "infeasible within the bounds", and `recommended` is the
+    /// best candidate found.
+    pub feasible: bool,
+    /// Why it is infeasible, in a sentence (empty when feasible).
+    pub note: String,
+    /// Recommended capacity per owner id.
+    pub recommended: BTreeMap<String, u32>,
+    /// Staff cost per hour today.
+    pub cost_now: f64,
+    /// Staff cost per hour with the recommendation.
+    pub cost_recommended: f64,
+    /// p90 of cycle time today and with the recommendation (`None`: not simulated).
+    pub p90_before: Option<f64>,
+    /// See `p90_before`.
+    pub p90_after: Option<f64>,
+    /// Per owner, in id order.
+    pub owners: Vec<OwnerPlan>,
+    /// Every SLA of the map: the case's first, then the steps' in id order.
+    pub slas: Vec<SlaPlan>,
+    /// The candidates no other simulated candidate beats on both cost and p90, cheapest first.
+    pub front: Vec<FrontPoint>,
+    /// Candidates simulated (today's staffing included).
+    pub evaluated: usize,
+    /// Cases simulated over all candidates (warm-up included).
+    pub cases_simulated: u64,
+    /// Wall-clock time of the search.
+    pub wall_seconds: f64,
+}
+
+/// Staff cost per hour of `capacity` people at `cost_per_hour`: an owner without a cost counts
+/// 1 per person.
+#[must_use]
+pub fn staff_cost(capacity: u32, cost_per_hour: f64) -> f64 {
+    let weight = if cost_per_hour > 0.0 {
+        cost_per_hour
+    } else {
+        1.0
+    };
+    f64::from(capacity) * weight
+}
+
+/// The SLAs of a simulation as (scope, target hours, within, met fraction), the case's first.
+pub(crate) fn sla_rows(result: &SimResult) -> Vec<(String, f64, f64, super::MeanCi)> {
+    let mut rows = Vec::new();
+    if let Some(sla) = &result.sla {
+        rows.push((
+            "case".to_owned(),
+            sla.target_hours,
+            sla.within,
+            sla.met_fraction,
+        ));
+    }
+    for (id, step) in &result.steps {
+        if let Some(sla) = &step.sla {
+            rows.push((id.clone(), sla.target_hours, sla.within, sla.met_fraction));
+        }
+    }
+    rows
+}
+
+/// The SLAs of a map as (scope, target hours, within): the case's first, then the steps' in id
+/// order; scope is `"case"` or the step id.
+pub(crate) fn map_slas(map: &ProcessMap) -> Vec<(String, f64, f64)> {
+    let mut rows = Vec::new();
+    if let Some(sla) = &map.sla {
+        rows.push(("case".to_owned(), sla.target.as_hours(), sla.within));
+    }
+    for (id, node) in &map.nodes {
+        if let crate::model::Node::Step { sla: Some(sla), .. } = node {
+            rows.push((id.clone(), sla.target.as_hours(), sla.within));
+        }
+    }
+    rows
+}
+
+/// The lower end of a 95% interval (the mean itself with one replication).
+pub(crate) fn lower(value: super::MeanCi) -> f64 {
+    value.mean - value.ci95.unwrap_or(0.0)
+}
+
+/// `calendar` for an owner going from `base` to `capacity` people: shifts that give their own
+/// capacity are scaled in proportion (rounded, at least 1); `None` when no shift gives one.
+fn scaled_calendar(calendar: &Calendar, base: u32, capacity: u32) -> Option<Calendar> {
+    if calendar.week.iter().all(|s| s.capacity.is_none()) {
+        return None;
+    }
+    let mut copy = calendar.clone();
+    let ratio = f64::from(capacity) / f64::from(base.max(1));
+    for shift in &mut copy.week {
+        if let Some(level) = shift.capacity.as_mut() {
+            #[allow(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "clamped to [1, MAX_CAPACITY] first"
+            )]
+            let value = (f64::from(*level) * ratio)
+                .round()
+                .clamp(1.0, f64::from(limits::MAX_CAPACITY)) as u32;
+            *level = value;
+        }
+    }
+    Some(copy)
+}
+
+/// Sets owner `id` of `map` to `capacity` people, from its figures in `base` (the map as
+/// loaded). A calendar whose shifts give their own capacity is copied for this owner alone,
+/// with those capacities scaled (see [`scaled_calendar`]).
+pub(crate) fn with_capacity(map: &mut ProcessMap, base: &ProcessMap, id: &str, capacity: u32) {
+    let Some(owner) = base.owners.get(id) else {
+        return;
+    };
+    let mut calendar = owner.calendar.clone();
+    if let Some(calendar_id) = owner.calendar.as_deref() {
+        if let Some(copy) = base
+            .calendars
+            .get(calendar_id)
+            .and_then(|c| scaled_calendar(c, owner.capacity, capacity))
+        {
+            let index = base.owners.keys().position(|k| k == id).unwrap_or(0);
+            let mut copy_id = format!("~plan{index}");
+            while base.calendars.contains_key(&copy_id) {
+                copy_id.push('~');
+            }
+            map.calendars.insert(copy_id.clone(), copy);
+            calendar = Some(copy_id);
+        }
+    }
+    if let Some(target) = map.owners.get_mut(id) {
+        target.capacity = capacity;
+        target.calendar = calendar;
+    }
+}
+
+/// The mean capacity over the week of `owner` (of `map`) at `capacity` people.
+fn mean_capacity_at(map: &ProcessMap, owner: &Owner, capacity: u32) -> f64 {
+    match map.calendar(owner.calendar.as_deref()) {
+        Some(calendar) => {
+            let hours = match scaled_calendar(calendar, owner.capacity, capacity) {
+                Some(scaled) => scaled.capacity_hours_per_week(capacity),
+                None => calendar.capacity_hours_per_week(capacity),
+            };
+            hours / crate::model::WEEK_HOURS
+        }
+        None => f64::from(capacity),
+    }
+}
+
+/// A candidate's figures.
+#[derive(Clone, Debug)]
+struct Eval {
+    cost: f64,
+    /// Utilisation per owner from the traffic equations.
+    estimated: Vec<f64>,
+    /// Present when stable and simulated.
+    sim: Option<Outcome>,
+}
+
+#[derive(Clone, Debug)]
+struct Outcome {
+    p90: f64,
+    /// Lower end of each SLA's interval, by scope.
+    lower: BTreeMap<String, f64>,
+    utilization: Vec<f64>,
+}
+
+impl Eval {
+    fn stable(&self) -> bool {
+        self.estimated.iter().all(|u| *u < 1.0)
+    }
+}
+
+struct Search<'a> {
+    map: &'a ProcessMap,
+    ids: Vec<String>,
+    bounds: Vec<(u32, u32)>,
+    /// Offered busy hours per hour of each owner (independent of capacity).
+    offered: Vec<f64>,
+    /// The map's SLAs: (scope, target hours, within).
+    slas: Vec<(String, f64, f64)>,
+    settings: Simulation,
+    control: &'a Control,
+    cache: BTreeMap<Vec<u32>, Eval>,
+    cases: u64,
+}
+
+impl Search<'_> {
+    fn candidate(&self, caps: &[u32]) -> ProcessMap {
+        let mut map = self.map.clone();
+        for (id, &c) in self.ids.iter().zip(caps) {
+            with_capacity(&mut map, self.map, id, c);
+        }
+        map
+    }
+
+    fn cost(&self, caps: &[u32]) -> f64 {
+        self.ids
+            .iter()
+            .zip(caps)
+            .map(|(id, &c)| staff_cost(c, self.map.owners.get(id).map_or(0.0, |o| o.cost_per_hour)))
+            .sum()
+    }
+
+    /// Estimated utilisation of owner `i` at capacity `c`.
+    fn utilization(&self, i: usize, c: u32) -> f64 {
+        let (Some(owner), Some(load)) = (
+            self.ids.get(i).and_then(|id| self.map.owners.get(id)),
+            self.offered.get(i),
+        ) else {
+            return 0.0;
+        };
+        let available = mean_capacity_at(self.map, owner, c);
+        if available > 0.0 {
+            load / available
+        } else if *load > 0.0 {
+            f64::INFINITY
+        } else {
+            0.0
+        }
+    }
+
+    fn estimated(&self, caps: &[u32]) -> Vec<f64> {
+        caps.iter()
+            .enumerate()
+            .map(|(i, &c)| self.utilization(i, c))
+            .collect()
+    }
+
+    /// Simulates the candidates not yet in the cache (stable ones only), in parallel.
+    fn evaluate(&mut self, candidates: &[Vec<u32>]) -> Result<(), SimError> {
+        if self.control.is_cancelled() {
+            return Err(SimError::Cancelled);
+        }
+        let mut fresh: Vec<(Vec<u32>, Eval)> = Vec::new();
+        for caps in candidates {
+            if self.cache.contains_key(caps) || fresh.iter().any(|(c, _)| c == caps) {
+                continue;
+            }
+            let eval = Eval {
+                cost: self.cost(caps),
+                estimated: self.estimated(caps),
+                sim: None,
+            };
+            fresh.push((caps.clone(), eval));
+        }
+        // Each map is made on the worker that runs it: a round holds at most one per thread.
+        let stable: Vec<(usize, &Vec<u32>)> = fresh
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, e))| e.stable())
+            .map(|(k, (caps, _))| (k, caps))
+            .collect();
+        let settings = self.settings;
+        let this = &*self;
+        let results: Vec<(usize, Result<SimResult, SimError>)> = stable
+            .into_par_iter()
+            .map(|(k, caps)| {
+                let map = this.candidate(caps);
+                (k, super::run(&map, &settings, None, this.control))
+            })
+            .collect();
+        let per_run = settings
+            .cases
+            .saturating_add(settings.warmup)
+            .saturating_mul(u64::from(settings.replications));
+        for (k, result) in results {
+            let result = result?;
+            self.cases = self.cases.saturating_add(per_run);
+            let outcome = Outcome {
+                p90: result.cycle_time.p90,
+                lower: sla_rows(&result)
+                    .into_iter()
+                    .map(|(scope, _, _, met)| (scope, lower(met)))
+                    .collect(),
+                utilization: self
+                    .ids
+                    .iter()
+                    .map(|id| result.owners.get(id).map_or(0.0, |o| o.utilization.mean))
+                    .collect(),
+            };
+            if let Some((_, eval)) = fresh.get_mut(k) {
+                eval.sim = Some(outcome);
+            }
+        }
+        self.cache.extend(fresh);
+        Ok(())
+    }
+
+    fn get(&self, caps: &[u32]) -> Option<&Eval> {
+        self.cache.get(caps)
+    }
+
+    /// Sum over SLAs of how far the lower bound falls short of `within` (infinite when not
+    /// simulated).
+    fn shortfall(&self, caps: &[u32]) -> f64 {
+        match self.get(caps).and_then(|e| e.sim.as_ref()) {
+            Some(o) => self
+                .slas
+                .iter()
+                .map(|(scope, _, within)| {
+                    (within - o.lower.get(scope).copied().unwrap_or(0.0)).max(0.0)
+                })
+                .sum(),
+            None => f64::INFINITY,
+        }
+    }
+
+    fn meets_slas(&self, caps: &[u32]) -> bool {
+        self.shortfall(caps) <= 0.0
+    }
+
+    fn p90(&self, caps: &[u32]) -> f64 {
+        self.get(caps)
+            .and_then(|e| e.sim.as_ref())
+            .map_or(f64::INFINITY, |o| o.p90)
+    }
+
+    fn neighbours(&self, caps: &[u32], step: i64) -> Vec<(usize, Vec<u32>)> {
+        (0..caps.len())
+            .filter_map(|i| {
+                let (lo, hi) = self.bounds.get(i).copied()?;
+                let c = i64::from(*caps.get(i)?) + step;
+                let c = u32::try_from(c).ok().filter(|c| (lo..=hi).contains(c))?;
+                let mut next = caps.to_vec();
+                next[i] = c;
+                Some((i, next))
+            })
+            .collect()
+    }
+
+    /// Per owner the smallest capacity in bounds below `limit` utilisation (its upper bound
+    /// when none is).
+    fn lowest_below(&self, limit: f64) -> Vec<u32> {
+        self.bounds
+            .iter()
+            .enumerate()
+            .map(|(i, &(lo, hi))| {
+                (lo..=hi)
+                    .find(|&c| self.utilization(i, c) < limit)
+                    .unwrap_or(hi)
+            })
+            .collect()
+    }
+
+    fn weight(&self, i: usize) -> f64 {
+        let cost = self
+            .ids
+            .get(i)
+            .and_then(|id| self.map.owners.get(id))
+            .map_or(0.0, |o| o.cost_per_hour);
+        staff_cost(1, cost)
+    }
+}
+
+/// The default bounds of an owner of capacity `now`: 1 to 3x (at least `now + 2`).
+#[must_use]
+pub fn default_range(now: u32) -> (u32, u32) {
+    (
+        1,
+        now.saturating_mul(3)
+            .max(now.saturating_add(2))
+            .min(limits::MAX_CAPACITY),
+    )
+}
+
+/// Finds the staffing that meets `options.objective`; see the module documentation for the
+/// method. Marks `control` finished when it returns; its progress counts cases over all
+/// candidates and cancelling it stops the search.
+///
+/// # Errors
+/// [`PlanError::NoOwners`], [`PlanError::BadBudget`], or a simulation's error (an invalid
+/// map, cancellation).
+pub fn optimize(
+    map: &ProcessMap,
+    options: &PlanOptions,
+    control: &Control,
+) -> Result<Plan, PlanError> {
+    let outcome = search(map, options, control);
+    control.finish();
+    outcome
+}
+
+fn search(map: &ProcessMap, options: &PlanOptions, control: &Control) -> Result<Plan, PlanError> {
+    let started = std::time::Instant::now();
+    let problems = crate::model::validate(map);
+    if crate::model::has_errors(&problems) {
+        return Err(SimError::Invalid(
+            problems
+                .into_iter()
+                .filter(|p| p.severity == crate::model::Severity::Error)
+                .collect(),
+        )
+        .into());
+    }
+    if map.owners.is_empty() {
+        return Err(PlanError::NoOwners);
+    }
+    if let Objective::P90 { budget_per_hour } = options.objective {
+        if !(budget_per_hour.is_finite() && budget_per_hour > 0.0) {
+            return Err(PlanError::BadBudget(budget_per_hour));
+        }
+    }
+    let estimate = crate::analysis::estimate(map);
+    let ids: Vec<String> = map.owners.keys().cloned().collect();
+    let bounds = map
+        .owners
+        .values()
+        .map(|o| {
+            let (lo, hi) = o
+                .capacity_range
+                .unwrap_or_else(|| default_range(o.capacity));
+            let hi = options.max_capacity.map_or(hi, |m| hi.min(m.max(1)));
+            (lo.min(hi), hi)
+        })
+        .collect();
+    let offered = ids
+        .iter()
+        .map(|id| {
+            estimate
+                .owners
+                .get(id)
+                .map_or(0.0, |o| o.offered_hours_per_hour)
+        })
+        .collect();
+    let now: Vec<u32> = map.owners.values().map(|o| o.capacity).collect();
+    let mut s = Search {
+        map,
+        ids,
+        bounds,
+        offered,
+        slas: map_slas(map),
+        settings: options.settings,
+        control,
+        cache: BTreeMap::new(),
+        cases: 0,
+    };
+    // Today's staffing, for "before" (never simulated when unstable).
+    s.evaluate(std::slice::from_ref(&now))?;
+
+    let start = s.lowest_below(START_UTILIZATION);
+    let (best, feasible, note) = match options.objective {
+        Objective::Cost => cheapest(&mut s, start)?,
+        Objective::P90 { budget_per_hour } => fastest(&mut s, start, budget_per_hour)?,
+    };
+    Ok(plan(
+        &s,
+        options.objective,
+        &now,
+        &best,
+        feasible,
+        note,
+        started,
+    ))
+}
+
+/// Greedy up until every SLA is met, then one person fewer where that still holds.
+fn cheapest(s: &mut Search<'_>, start: Vec<u32>) -> Result<(Vec<u32>, bool, String), SimError> {
+    let top: Vec<u32> = s.bounds.iter().map(|b| b.1).collect();
+    if s.estimated(&top).iter().any(|u| *u >= 1.0) {
+        return Ok((
+            top,
+            false,
+            "infeasible within the bounds: some owner is at or above 100% utilisation even at \
+             its largest capacity"
+                .to_owned(),
+        ));
+    }
+    let mut current = start;
+    s.evaluate(std::slice::from_ref(&current))?;
+    while !s.meets_slas(&current) {
+        let next = s.neighbours(&current, 1);
+        if next.is_empty() {
+            break;
+        }
+        let list: Vec<Vec<u32>> = next.iter().map(|(_, c)| c.clone()).collect();
+        s.evaluate(&list)?;
+        let here = s.shortfall(&current);
+        let here_p90 = s.p90(&current);
+        let score = |i: usize, caps: &[u32], by_p90: bool| {
+            let gain = if by_p90 {
+                here_p90 - s.p90(caps)
+            } else {
+                here - s.shortfall(caps)
+            };
+            if gain.is_finite() {
+                gain / s.weight(i)
+            } else if here.is_infinite() && s.shortfall(caps).is_finite() {
+                f64::MAX
+            } else {
+                0.0
+            }
+        };
+        let pick = |by_p90: bool| {
+            next.iter()
+                .map(|(i, caps)| (score(*i, caps, by_p90), caps))
+                .filter(|(gain, _)| *gain > 0.0)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, caps)| caps.clone())
+        };
+        let Some(chosen) = pick(false).or_else(|| pick(true)) else {
+            break; // No person anywhere helps: more of them will not either.
+        };
+        current = chosen;
+    }
+    if !s.meets_slas(&current) {
+        // The best candidate seen: the smallest shortfall, then the cheapest.
+        let best = s
+            .cache
+            .iter()
+            .filter(|(_, e)| e.sim.is_some())
+            .map(|(caps, e)| (s.shortfall(caps), e.cost, caps.clone()))
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
+            .map_or(current, |(_, _, caps)| caps);
+        return Ok((
+            best,
+            false,
+            "infeasible within the bounds: no candidate tried meets every SLA (by the lower \
+             end of its 95% interval); this is the closest"
+                .to_owned(),
+        ));
+    }
+    loop {
+        let fewer: Vec<Vec<u32>> = s
+            .neighbours(&current, -1)
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect();
+        s.evaluate(&fewer)?;
+        let better = fewer
+            .into_iter()
+            .filter(|caps| s.meets_slas(caps))
+            .min_by(|a, b| {
+                let (ea, eb) = (s.get(a), s.get(b));
+                let cost = |e: Option<&Eval>| e.map_or(f64::INFINITY, |e| e.cost);
+                cost(ea)
+                    .total_cmp(&cost(eb))
+                    .then(s.p90(a).total_cmp(&s.p90(b)))
+            });
+        match better {
+            Some(caps) => current = caps,
+            None => break,
+        }
+    }
+    Ok((current, true, String::new()))
+}
+
+/// Greedy up within the budget by the largest p90 gain per unit of cost.
+fn fastest(
+    s: &mut Search<'_>,
+    start: Vec<u32>,
+    budget: f64,
+) -> Result<(Vec<u32>, bool, String), SimError> {
+    let mut current = start;
+    if s.cost(&current) > budget {
+        // The cheapest stable staffing, if the comfortable start is too dear.
+        current = s.lowest_below(1.0);
+    }
+    if s.cost(&current) > budget || s.estimated(&current).iter().any(|u| *u >= 1.0) {
+        return Ok((
+            current,
+            false,
+            "infeasible within the bounds: no stable staffing (every owner below 100%) fits \
+             the budget"
+                .to_owned(),
+        ));
+    }
+    s.evaluate(std::slice::from_ref(&current))?;
+    loop {
+        let next: Vec<(usize, Vec<u32>)> = s
+            .neighbours(&current, 1)
+            .into_iter()
+            .filter(|(_, caps)| s.cost(caps) <= budget + 1e-9)
+            .collect();
+        if next.is_empty() {
+            break;
+        }
+        let list: Vec<Vec<u32>> = next.iter().map(|(_, c)| c.clone()).collect();
+        s.evaluate(&list)?;
+        let here = s.p90(&current);
+        let chosen = next
+            .iter()
+            .map(|(i, caps)| ((here - s.p90(caps)) / s.weight(*i), caps))
+            .filter(|(gain, _)| *gain > 0.0)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, caps)| caps.clone());
+        match chosen {
+            Some(caps) => current = caps,
+            None => break,
+        }
+    }
+    Ok((current, true, String::new()))
+}
+
+fn plan(
+    s: &Search<'_>,
+    objective: Objective,
+    now: &[u32],
+    best: &[u32],
+    feasible: bool,
+    note: String,
+    started: std::time::Instant,
+) -> Plan {
+    let before = s.get(now);
+    let after = s.get(best);
+    let sim_of = |e: Option<&Eval>| e.and_then(|e| e.sim.clone());
+    let (sim_before, sim_after) = (sim_of(before), sim_of(after));
+    let utilization = |e: Option<&Eval>, o: Option<&Outcome>, i: usize| {
+        o.and_then(|o| o.utilization.get(i).copied())
+            .or_else(|| e.and_then(|e| e.estimated.get(i).copied()))
+            .unwrap_or(0.0)
+    };
+    let owners = s
+        .ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let (c_now, c_best) = (
+                now.get(i).copied().unwrap_or(0),
+                best.get(i).copied().unwrap_or(0),
+            );
+            let cost = s.map.owners.get(id).map_or(0.0, |o| o.cost_per_hour);
+            OwnerPlan {
+                id: id.clone(),
+                now: c_now,
+                recommended: c_best,
+                range: s.bounds.get(i).copied().unwrap_or((1, 1)),
+                cost_change: staff_cost(c_best, cost) - staff_cost(c_now, cost),
+                utilization_before: utilization(before, sim_before.as_ref(), i),
+                utilization_after: utilization(after, sim_after.as_ref(), i),
+            }
+        })
+        .collect();
+    let slas = s
+        .slas
+        .iter()
+        .map(|(scope, target_hours, within)| {
+            let lower_before = sim_before
+                .as_ref()
+                .and_then(|o| o.lower.get(scope).copied());
+            let lower_after = sim_after.as_ref().and_then(|o| o.lower.get(scope).copied());
+            let within = *within;
+            SlaPlan {
+                scope: scope.clone(),
+                target_hours: *target_hours,
+                within,
+                met_before: lower_before.is_some_and(|l| l >= within),
+                met_after: lower_after.is_some_and(|l| l >= within),
+                lower_ci_before: lower_before,
+                lower_ci: lower_after,
+            }
+        })
+        .collect();
+    let mut points: Vec<(f64, f64, &Vec<u32>)> = s
+        .cache
+        .iter()
+        .filter_map(|(caps, e)| e.sim.as_ref().map(|o| (e.cost, o.p90, caps)))
+        .collect();
+    points.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut front = Vec::new();
+    let mut fastest = f64::INFINITY;
+    for (cost, p90, caps) in points {
+        if p90 < fastest {
+            fastest = p90;
+            front.push(FrontPoint {
+                cost_per_hour: cost,
+                p90,
+                capacities: s.ids.iter().cloned().zip(caps.iter().copied()).collect(),
+            });
+        }
+    }
+    Plan {
+        objective,
+        feasible,
+        note,
+        recommended: s.ids.iter().cloned().zip(best.iter().copied()).collect(),
+        cost_now: s.cost(now),
+        cost_recommended: s.cost(best),
+        p90_before: sim_before.as_ref().map(|o| o.p90),
+        p90_after: sim_after.as_ref().map(|o| o.p90),
+        owners,
+        slas,
+        front,
+        evaluated: s.cache.values().filter(|e| e.sim.is_some()).count(),
+        cases_simulated: s.cases,
+        wall_seconds: started.elapsed().as_secs_f64(),
+    }
+}
