@@ -477,6 +477,19 @@ impl Search<'_> {
             .collect()
     }
 
+    /// The cheapest simulated candidate that meets every SLA (then the lowest p90).
+    fn cheapest_meeting(&self) -> Option<Vec<u32>> {
+        self.cache
+            .iter()
+            .filter(|(caps, e)| e.sim.is_some() && self.meets_slas(caps))
+            .min_by(|a, b| {
+                a.1.cost
+                    .total_cmp(&b.1.cost)
+                    .then(self.p90(a.0).total_cmp(&self.p90(b.0)))
+            })
+            .map(|(caps, _)| caps.clone())
+    }
+
     fn weight(&self, i: usize) -> f64 {
         let cost = self
             .ids
@@ -654,6 +667,8 @@ fn cheapest(s: &mut Search<'_>, start: Vec<u32>) -> Result<(Vec<u32>, bool, Stri
                 .to_owned(),
         ));
     }
+    // Another candidate of the rounds may meet every SLA for less.
+    current = s.cheapest_meeting().unwrap_or(current);
     loop {
         let fewer: Vec<Vec<u32>> = s
             .neighbours(&current, -1)
@@ -676,7 +691,7 @@ fn cheapest(s: &mut Search<'_>, start: Vec<u32>) -> Result<(Vec<u32>, bool, Stri
             None => break,
         }
     }
-    Ok((current, true, String::new()))
+    Ok((s.cheapest_meeting().unwrap_or(current), true, String::new()))
 }
 
 /// Greedy up within the budget by the largest p90 gain per unit of cost.
@@ -723,7 +738,15 @@ fn fastest(
             None => break,
         }
     }
-    Ok((current, true, String::new()))
+    // The path went by gain per cost; a candidate it passed may still be the fastest.
+    let fastest = s
+        .cache
+        .iter()
+        .filter(|(_, e)| e.sim.is_some() && e.cost <= budget + 1e-9)
+        .map(|(caps, e)| (s.p90(caps), e.cost, caps.clone()))
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
+        .map_or(current, |(_, _, caps)| caps);
+    Ok((fastest, true, String::new()))
 }
 
 fn plan(
