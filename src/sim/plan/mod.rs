@@ -9,9 +9,13 @@
 //!    some owner is at or above 100% utilisation (it is never simulated) and give the start:
 //!    per owner the smallest capacity below [`START_UTILIZATION`].
 //! 2. Greedy: while some SLA fails, add one person to the owner whose addition reduces the SLA
-//!    shortfall most per unit of cost (the candidates of one round are simulated in parallel).
-//! 3. Local improvement: try one person fewer at each owner; keep the cheapest change that
-//!    still meets every SLA; repeat until none does.
+//!    shortfall (the sum over SLAs of how far the lower bound falls below `within`) most per
+//!    unit of cost; the candidates of one round are simulated in parallel. When no single
+//!    person reduces it (by at least [`MIN_GAIN`]) the search stops: the failing SLAs do not
+//!    depend on capacity (a calendar, a fixed delay), and the plan is infeasible.
+//! 3. Local improvement: from the cheapest candidate simulated so far that meets every SLA,
+//!    try one person fewer at each owner; keep the cheapest change that still meets every SLA;
+//!    repeat until none does.
 //!
 //! An SLA counts as met when the lower end of its 95% confidence interval reaches `within`
 //! (`met_fraction.mean - ci95 >= within`), so a recommendation is met with confidence, not by
@@ -21,8 +25,10 @@
 //! returns the smallest capacity that meets the SLAs. With several owners it is a heuristic: a
 //! cheaper staffing that needs two owners changed at once can be missed.
 //!
-//! `Objective::P90` spends a budget instead: from the start it adds, while the budget allows,
-//! the person that shortens the 90th-percentile cycle time most per unit of cost.
+//! `Objective::P90` spends a budget instead: from the start (or, when that is too dear, each
+//! owner's smallest stable capacity) it adds, while the budget allows, the person that shortens
+//! the 90th-percentile cycle time most per unit of cost, and recommends the fastest candidate
+//! within the budget it simulated on the way. SLAs are reported, not required.
 //!
 //! Owners on a calendar whose shifts give their own capacity have those capacities scaled in
 //! proportion (rounded, at least 1); per-shift optimisation is future work. Cost is capacity x
@@ -40,6 +46,10 @@ use crate::model::{Calendar, Owner, ProcessMap, Simulation, limits};
 
 /// The utilisation (from the traffic equations) below which the search starts each owner.
 pub const START_UTILIZATION: f64 = 0.95;
+
+/// The least reduction of the summed SLA shortfall (in met fraction) that counts as progress
+/// in the greedy phase; smaller changes are noise.
+pub const MIN_GAIN: f64 = 1e-4;
 
 /// What [`optimize`] minimises.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -623,30 +633,25 @@ fn cheapest(s: &mut Search<'_>, start: Vec<u32>) -> Result<(Vec<u32>, bool, Stri
         let list: Vec<Vec<u32>> = next.iter().map(|(_, c)| c.clone()).collect();
         s.evaluate(&list)?;
         let here = s.shortfall(&current);
-        let here_p90 = s.p90(&current);
-        let score = |i: usize, caps: &[u32], by_p90: bool| {
-            let gain = if by_p90 {
-                here_p90 - s.p90(caps)
-            } else {
-                here - s.shortfall(caps)
-            };
-            if gain.is_finite() {
-                gain / s.weight(i)
-            } else if here.is_infinite() && s.shortfall(caps).is_finite() {
-                f64::MAX
-            } else {
-                0.0
-            }
-        };
-        let pick = |by_p90: bool| {
-            next.iter()
-                .map(|(i, caps)| (score(*i, caps, by_p90), caps))
-                .filter(|(gain, _)| *gain > 0.0)
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, caps)| caps.clone())
-        };
-        let Some(chosen) = pick(false).or_else(|| pick(true)) else {
-            break; // No person anywhere helps: more of them will not either.
+        let chosen = next
+            .iter()
+            .map(|(i, caps)| {
+                let after = s.shortfall(caps);
+                let gain = if here.is_infinite() {
+                    // Today's start was not simulated (never happens for a stable start).
+                    if after.is_finite() { f64::MAX } else { 0.0 }
+                } else {
+                    here - after
+                };
+                (gain, gain / s.weight(*i), caps)
+            })
+            .filter(|(gain, _, _)| *gain > MIN_GAIN)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(_, _, caps)| caps.clone());
+        let Some(chosen) = chosen else {
+            // No single person brings any SLA closer: the failing SLAs do not depend on
+            // capacity (a calendar, a fixed delay), or need more than one change at once.
+            break;
         };
         current = chosen;
     }
@@ -841,5 +846,83 @@ fn plan(
         evaluated: s.cache.values().filter(|e| e.sim.is_some()).count(),
         cases_simulated: s.cases,
         wall_seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Days, Shift, TimeOfDay};
+
+    fn roster_map() -> ProcessMap {
+        let mut map = ProcessMap::default();
+        let time = |h: u32| {
+            format!("{h:02}:00")
+                .parse::<TimeOfDay>()
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let mut calendar = Calendar::new("Roster");
+        let days: Days = "Mon-Fri".parse().unwrap_or_else(|e| panic!("{e}"));
+        calendar.week = vec![
+            Shift {
+                capacity: Some(4),
+                ..Shift::new(days, time(8), time(16))
+            },
+            Shift {
+                capacity: Some(1),
+                ..Shift::new(days, time(16), time(20))
+            },
+            Shift::new(days, time(20), time(22)),
+        ];
+        map.calendars.insert("roster".into(), calendar);
+        map.owners.insert(
+            "desk".into(),
+            Owner {
+                calendar: Some("roster".into()),
+                ..Owner::new("Desk", 4)
+            },
+        );
+        map
+    }
+
+    #[test]
+    fn shift_capacities_scale_in_a_copy_of_the_calendar() {
+        let base = roster_map();
+        let mut map = base.clone();
+        with_capacity(&mut map, &base, "desk", 6);
+        let owner = &map.owners["desk"];
+        assert_eq!(owner.capacity, 6);
+        let id = owner.calendar.clone().unwrap_or_default();
+        assert_ne!(id, "roster", "the shared calendar is left alone");
+        assert_eq!(map.calendars["roster"], base.calendars["roster"]);
+        let levels: Vec<Option<u32>> = map.calendars[&id].week.iter().map(|s| s.capacity).collect();
+        // 4 x 1.5 = 6; 1 x 1.5 rounds to 2; a shift without its own capacity stays without.
+        assert_eq!(levels, vec![Some(6), Some(2), None]);
+        // Down to one person: never below 1 on a shift.
+        let mut map = base.clone();
+        with_capacity(&mut map, &base, "desk", 1);
+        let id = map.owners["desk"].calendar.clone().unwrap_or_default();
+        let levels: Vec<Option<u32>> = map.calendars[&id].week.iter().map(|s| s.capacity).collect();
+        assert_eq!(levels, vec![Some(1), Some(1), None]);
+        // The utilisation estimate uses the same scaled roster.
+        let hours = mean_capacity_at(&base, &base.owners["desk"], 6) * crate::model::WEEK_HOURS;
+        assert!(
+            (hours - (6.0 * 40.0 + 2.0 * 20.0 + 6.0 * 10.0)).abs() < 1e-9,
+            "{hours}"
+        );
+    }
+
+    #[test]
+    fn default_ranges_reach_three_times_and_at_least_two_more() {
+        assert_eq!(default_range(1), (1, 3));
+        assert_eq!(default_range(4), (1, 12));
+        assert_eq!(default_range(0), (1, 2));
+        assert_eq!(default_range(limits::MAX_CAPACITY).1, limits::MAX_CAPACITY);
+    }
+
+    #[test]
+    fn staff_cost_counts_a_person_without_a_cost_as_one() {
+        assert_eq!(staff_cost(3, 0.0), 3.0);
+        assert_eq!(staff_cost(3, 40.0), 120.0);
     }
 }
