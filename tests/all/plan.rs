@@ -583,3 +583,31 @@ fn headroom_and_sensitivity_print_json_and_text() {
     let text = String::from_utf8_lossy(&procmap(&args).stdout).into_owned();
     assert!(text.contains("Work 10% faster"), "{text}");
 }
+
+#[test]
+fn a_capacity_range_that_leaves_out_today_is_respected() {
+    // Today's one person meets the loose SLA (P(T <= 6 h) = 0.70 at 1), but the range asks for
+    // 2 to 4: the plan is 2, never today's 1.
+    let map = parse(
+        r#"ProcessMap(format: 1, title: "range",
+            owners: {"team": Owner(name: "Team", capacity: 1, capacity_range: (2, 4))},
+            nodes: {
+                "in": Start(name: "In", arrivals: Exponential(mean: "1h 15m")),
+                "work": Step(name: "Work", owner: "team", work: Exponential(mean: "1h"), sla: Sla(target: "6h", within: 0.6)),
+                "out": End(name: "Out"),
+            },
+            flows: [Flow(from: "in", to: "work"), Flow(from: "work", to: "out")],
+        )"#,
+    );
+    let options = PlanOptions {
+        objective: Objective::Cost,
+        settings: settings(10_000, 1_000, 6, 4),
+        max_capacity: None,
+    };
+    let found =
+        plan::optimize(&map, &options, &Control::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(found.feasible, "{}", found.note);
+    assert!(found.slas.iter().all(|s| s.met_before), "today meets it");
+    assert_eq!(found.recommended.get("team").copied(), Some(2));
+    assert_eq!(found.owners.first().map(|o| o.range), Some((2, 4)));
+}

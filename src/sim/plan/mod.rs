@@ -253,11 +253,20 @@ impl Search<'_> {
             .collect()
     }
 
-    /// The cheapest simulated candidate that meets every SLA (then the lowest p90).
+    /// True when every capacity lies in its owner's bounds (today's may not).
+    fn in_bounds(&self, caps: &[u32]) -> bool {
+        caps.len() == self.bounds.len()
+            && caps
+                .iter()
+                .zip(&self.bounds)
+                .all(|(c, (lo, hi))| (lo..=hi).contains(&c))
+    }
+
+    /// The cheapest simulated candidate in bounds that meets every SLA (then the lowest p90).
     fn cheapest_meeting(&self) -> Option<Vec<u32>> {
         self.cache
             .iter()
-            .filter(|(caps, e)| e.sim.is_some() && self.meets_slas(caps))
+            .filter(|(caps, e)| e.sim.is_some() && self.in_bounds(caps) && self.meets_slas(caps))
             .min_by(|a, b| {
                 a.1.cost
                     .total_cmp(&b.1.cost)
@@ -415,7 +424,7 @@ fn cheapest(s: &mut Search<'_>, start: Vec<u32>) -> Result<(Vec<u32>, bool, Stri
         let best = s
             .cache
             .iter()
-            .filter(|(_, e)| e.sim.is_some())
+            .filter(|(caps, e)| e.sim.is_some() && s.in_bounds(caps))
             .map(|(caps, e)| (s.shortfall(caps), e.cost, caps.clone()))
             .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
             .map_or(current, |(_, _, caps)| caps);
@@ -502,7 +511,7 @@ fn fastest(
     let fastest = s
         .cache
         .iter()
-        .filter(|(_, e)| e.sim.is_some() && e.cost <= budget + 1e-9)
+        .filter(|(caps, e)| e.sim.is_some() && s.in_bounds(caps) && e.cost <= budget + 1e-9)
         .map(|(caps, e)| (s.p90(caps), e.cost, caps.clone()))
         .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
         .map_or(current, |(_, _, caps)| caps);
