@@ -44,11 +44,12 @@ pub(crate) use candidate::{lower, map_slas, mean_capacity_at, sla_rows, with_cap
 pub use types::{FrontPoint, Objective, OwnerPlan, Plan, PlanError, PlanOptions, SlaPlan};
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use rayon::prelude::*;
 
 use super::{Control, SimError, SimResult};
-use crate::model::{ProcessMap, Simulation};
+use crate::model::{ProcessMap, Simulation, limits};
 
 /// The utilisation (from the traffic equations) below which the search starts each owner.
 pub const START_UTILIZATION: f64 = 0.95;
@@ -93,6 +94,8 @@ struct Search<'a> {
     control: &'a Control,
     cache: BTreeMap<Vec<u32>, Eval>,
     cases: u64,
+    /// Set once [`limits::MAX_PLAN_CANDIDATES`] candidates were tried: the search stops.
+    exhausted: bool,
 }
 
 impl Search<'_> {
@@ -153,6 +156,11 @@ impl Search<'_> {
                 sim: None,
             };
             fresh.push((caps.clone(), eval));
+        }
+        let room = limits::MAX_PLAN_CANDIDATES.saturating_sub(self.cache.len());
+        if fresh.len() > room {
+            fresh.truncate(room);
+            self.exhausted = true;
         }
         // Each map is made on the worker that runs it: a round holds at most one per thread.
         let stable: Vec<(usize, &Vec<u32>)> = fresh
@@ -355,6 +363,7 @@ fn search(map: &ProcessMap, options: &PlanOptions, control: &Control) -> Result<
         control,
         cache: BTreeMap::new(),
         cases: 0,
+        exhausted: false,
     };
     // Today's staffing, for "before" (never simulated when unstable).
     s.evaluate(std::slice::from_ref(&now))?;
@@ -389,7 +398,7 @@ fn cheapest(s: &mut Search<'_>, start: Vec<u32>) -> Result<(Vec<u32>, bool, Stri
     }
     let mut current = start;
     s.evaluate(std::slice::from_ref(&current))?;
-    while !s.meets_slas(&current) {
+    while !s.meets_slas(&current) && !s.exhausted {
         let next = s.neighbours(&current, 1);
         if next.is_empty() {
             break;
@@ -428,17 +437,21 @@ fn cheapest(s: &mut Search<'_>, start: Vec<u32>) -> Result<(Vec<u32>, bool, Stri
             .map(|(caps, e)| (s.shortfall(caps), e.cost, caps.clone()))
             .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
             .map_or(current, |(_, _, caps)| caps);
-        return Ok((
-            best,
-            false,
-            "infeasible within the bounds: no candidate tried meets every SLA (by the lower \
-             end of its 95% interval); this is the closest"
-                .to_owned(),
-        ));
+        let mut note = "infeasible within the bounds: no candidate tried meets every SLA (by \
+                        the lower end of its 95% interval); this is the closest"
+            .to_owned();
+        if s.exhausted {
+            let _ = write!(
+                note,
+                " (the search stopped after {} candidates)",
+                limits::MAX_PLAN_CANDIDATES
+            );
+        }
+        return Ok((best, false, note));
     }
     // Another candidate of the rounds may meet every SLA for less.
     current = s.cheapest_meeting().unwrap_or(current);
-    loop {
+    while !s.exhausted {
         let fewer: Vec<Vec<u32>> = s
             .neighbours(&current, -1)
             .into_iter()
@@ -484,7 +497,7 @@ fn fastest(
         ));
     }
     s.evaluate(std::slice::from_ref(&current))?;
-    loop {
+    while !s.exhausted {
         let next: Vec<(usize, Vec<u32>)> = s
             .neighbours(&current, 1)
             .into_iter()
