@@ -97,6 +97,33 @@ fn settings(
     Ok(Ok(settings))
 }
 
+/// Runs `work` with a line on a terminal's stderr counting the cases simulated so far.
+fn with_progress<T>(label: &str, work: impl FnOnce(&sim::Control) -> T) -> T {
+    use std::io::IsTerminal as _;
+    let control = sim::Control::default();
+    if !io::stderr().is_terminal() {
+        return work(&control);
+    }
+    std::thread::scope(|scope| {
+        let progress = scope.spawn(|| {
+            let mut stderr = io::stderr();
+            while !control.is_finished() {
+                let _ = write!(
+                    stderr,
+                    "\r{label}: {} cases simulated",
+                    control.cases_done()
+                );
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            let _ = write!(stderr, "\r{:60}\r", "");
+        });
+        let result = work(&control);
+        control.finish();
+        let _ = progress.join();
+        result
+    })
+}
+
 fn print_json(out: &mut dyn Write, value: &serde_json::Value) -> io::Result<()> {
     writeln!(
         out,
@@ -143,7 +170,7 @@ pub(super) fn optimize(
         settings,
         max_capacity: args.max_capacity,
     };
-    let plan = match plan::optimize(&map, &options, &sim::Control::default()) {
+    let plan = match with_progress("optimising", |c| plan::optimize(&map, &options, c)) {
         Ok(plan) => plan,
         Err(error @ (PlanError::NoOwners | PlanError::BadBudget(_) | PlanError::Sim(_))) => {
             writeln!(err, "{}: {error}", args.file.display())?;
@@ -172,7 +199,7 @@ pub(super) fn headroom(
         Ok(settings) => settings,
         Err(code) => return Ok(code),
     };
-    let found = match headroom::headroom(&map, &settings, &sim::Control::default()) {
+    let found = match with_progress("headroom", |c| headroom::headroom(&map, &settings, c)) {
         Ok(found) => found,
         Err(error) => {
             writeln!(err, "{}: {error}", args.file.display())?;
@@ -201,7 +228,7 @@ pub(super) fn sensitivity(
         Ok(settings) => settings,
         Err(code) => return Ok(code),
     };
-    let found = match headroom::sensitivity(&map, &settings, &sim::Control::default()) {
+    let found = match with_progress("sensitivity", |c| headroom::sensitivity(&map, &settings, c)) {
         Ok(found) => found,
         Err(error) => {
             writeln!(err, "{}: {error}", args.file.display())?;
