@@ -233,6 +233,9 @@ pub fn headroom_text(map: &ProcessMap, h: &Headroom) -> String {
             );
         }
         None if h.rows.is_empty() => {}
+        None if h.rows.iter().all(|r| r.sla_met.is_empty()) => {
+            let _ = writeln!(out, "The map has no SLA to break.");
+        }
         None => {
             let _ = writeln!(out, "Every SLA holds at every load simulated.");
         }
@@ -319,7 +322,13 @@ pub fn sensitivity_text(map: &ProcessMap, s: &Sensitivity) -> String {
     );
     for e in &s.effects {
         let (_, _, label) = change_parts(map, &e.change);
-        let sign = if e.p90_change > 0.0 { "+" } else { "-" };
+        let sign = if e.p90_change > 0.0 {
+            "+"
+        } else if e.p90_change < 0.0 {
+            "-"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
             "{label:width$}  {:>10}  {:>10}  {:>+10.1}pp  {:>9}",
