@@ -62,6 +62,7 @@ pub fn plan_json(plan: &Plan) -> Value {
             "met_after": s.met_after,
             "lower_ci": s.lower_ci,
             "lower_ci_before": s.lower_ci_before,
+            "reachable": s.reachable,
         })).collect::<Vec<_>>(),
         "front": plan.front.iter().map(|p| json!({
             "cost_per_hour": p.cost_per_hour,
@@ -135,7 +136,7 @@ pub fn plan_text(map: &ProcessMap, plan: &Plan) -> String {
             let mark = |met: bool| if met { "met" } else { "missed" };
             let _ = writeln!(
                 out,
-                "  {}: {} within {}: {} ({}) -> {} ({})",
+                "  {}: {} within {}: {} ({}) -> {} ({}){}",
                 scope_name(map, &s.scope),
                 percent(s.within),
                 hours(s.target_hours),
@@ -143,6 +144,11 @@ pub fn plan_text(map: &ProcessMap, plan: &Plan) -> String {
                 optional(s.lower_ci_before, percent),
                 mark(s.met_after),
                 optional(s.lower_ci, percent),
+                if s.reachable {
+                    ""
+                } else {
+                    ", out of reach within the bounds"
+                },
             );
         }
     }

@@ -277,6 +277,11 @@ fn an_sla_no_staffing_can_meet_is_infeasible_with_the_best_candidate() {
     );
     // Without a cost, a person counts 1.
     assert_eq!(found.cost_now, 2.0);
+    // The SLA is out of reach even at 5 people, so the plan is the cheapest stable staffing
+    // (2 h of work an hour needs 3 people below 100%).
+    assert!(found.slas.iter().all(|s| !s.reachable && !s.met_after));
+    assert!(found.note.contains("step 'Work'"), "{}", found.note);
+    assert_eq!(found.recommended.get("team").copied(), Some(3));
 }
 
 #[test]

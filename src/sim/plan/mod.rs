@@ -8,12 +8,15 @@
 //! 1. The traffic equations ([`crate::analysis::estimate`]) rule out every candidate in which
 //!    some owner is at or above 100% utilisation (it is never simulated) and give the start:
 //!    per owner the smallest capacity below [`START_UTILIZATION`].
-//! 2. Greedy: while some SLA fails, add one person to the owner whose addition reduces the SLA
+//! 2. Every owner at its upper bound is simulated first: an SLA missed there is missed by every
+//!    candidate (compliance grows with capacity), so it is reported out of reach, the plan is
+//!    infeasible, and the search goes on for the other SLAs.
+//! 3. Greedy: while some SLA fails, add one person to the owner whose addition reduces the SLA
 //!    shortfall (the sum over SLAs of how far the lower bound falls below `within`) most per
 //!    unit of cost; the candidates of one round are simulated in parallel. When no single
 //!    person reduces it (by at least [`MIN_GAIN`]) the search stops: the failing SLAs do not
 //!    depend on capacity (a calendar, a fixed delay), and the plan is infeasible.
-//! 3. Local improvement: from the cheapest candidate simulated so far that meets every SLA,
+//! 4. Local improvement: from the cheapest candidate simulated so far that meets every SLA,
 //!    try one person fewer at each owner; keep the cheapest change that still meets every SLA;
 //!    repeat until none does.
 //!
@@ -43,7 +46,7 @@ pub use candidate::{default_range, staff_cost};
 pub(crate) use candidate::{lower, map_slas, mean_capacity_at, sla_rows, with_capacity};
 pub use types::{FrontPoint, Objective, OwnerPlan, Plan, PlanError, PlanOptions, SlaPlan};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
@@ -96,6 +99,8 @@ struct Search<'a> {
     cases: u64,
     /// Set once [`limits::MAX_PLAN_CANDIDATES`] candidates were tried: the search stops.
     exhausted: bool,
+    /// SLAs missed even with every owner at its largest capacity: the search leaves them out.
+    unreachable: BTreeSet<String>,
 }
 
 impl Search<'_> {
@@ -216,6 +221,7 @@ impl Search<'_> {
             Some(o) => self
                 .slas
                 .iter()
+                .filter(|(scope, _, _)| !self.unreachable.contains(scope))
                 .map(|(scope, _, within)| {
                     (within - o.lower.get(scope).copied().unwrap_or(0.0)).max(0.0)
                 })
@@ -364,6 +370,7 @@ fn search(map: &ProcessMap, options: &PlanOptions, control: &Control) -> Result<
         cache: BTreeMap::new(),
         cases: 0,
         exhausted: false,
+        unreachable: BTreeSet::new(),
     };
     // Today's staffing, for "before" (never simulated when unstable).
     s.evaluate(std::slice::from_ref(&now))?;
@@ -395,6 +402,17 @@ fn cheapest(s: &mut Search<'_>, start: Vec<u32>) -> Result<(Vec<u32>, bool, Stri
              its largest capacity"
                 .to_owned(),
         ));
+    }
+    // An SLA missed with everyone at the upper bound is missed by every candidate (compliance
+    // grows with capacity): say so, and plan for the others.
+    s.evaluate(std::slice::from_ref(&top))?;
+    if let Some(outcome) = s.get(&top).and_then(|e| e.sim.clone()) {
+        s.unreachable = s
+            .slas
+            .iter()
+            .filter(|(scope, _, within)| outcome.lower.get(scope).copied().unwrap_or(0.0) < *within)
+            .map(|(scope, _, _)| scope.clone())
+            .collect();
     }
     let mut current = start;
     s.evaluate(std::slice::from_ref(&current))?;
@@ -473,7 +491,30 @@ fn cheapest(s: &mut Search<'_>, start: Vec<u32>) -> Result<(Vec<u32>, bool, Stri
             None => break,
         }
     }
-    Ok((s.cheapest_meeting().unwrap_or(current), true, String::new()))
+    let best = s.cheapest_meeting().unwrap_or(current);
+    if s.unreachable.is_empty() {
+        return Ok((best, true, String::new()));
+    }
+    let names: Vec<String> = s
+        .unreachable
+        .iter()
+        .map(|scope| {
+            if scope == "case" {
+                "the end-to-end SLA".to_owned()
+            } else {
+                format!("the SLA of step '{}'", s.map.node_name(scope))
+            }
+        })
+        .collect();
+    Ok((
+        best,
+        false,
+        format!(
+            "infeasible within the bounds: {} cannot be met even with every owner at its \
+             largest capacity; this is the cheapest staffing that meets the other SLAs",
+            names.join(", ")
+        ),
+    ))
 }
 
 /// Greedy up within the budget by the largest p90 gain per unit of cost.
@@ -587,6 +628,7 @@ fn plan(
                 met_after: lower_after.is_some_and(|l| l >= within),
                 lower_ci_before: lower_before,
                 lower_ci: lower_after,
+                reachable: !s.unreachable.contains(scope),
             }
         })
         .collect();

@@ -60,6 +60,9 @@ pub struct SlaPlan {
     pub lower_ci_before: Option<f64>,
     /// Lower end of the 95% interval of the met fraction with the recommendation.
     pub lower_ci: Option<f64>,
+    /// False when even every owner at its largest capacity misses it (the search then plans
+    /// for the other SLAs).
+    pub reachable: bool,
 }
 
 /// One owner, before and after.
