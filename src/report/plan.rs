@@ -90,7 +90,7 @@ pub fn plan_text(map: &ProcessMap, plan: &Plan) -> String {
     };
     let _ = writeln!(out, "Capacity plan for {}: {goal}", map.title);
     if !plan.feasible {
-        let _ = writeln!(out, "{} (showing the best candidate found)", plan.note);
+        let _ = writeln!(out, "{}", plan.note);
     }
     let _ = writeln!(out);
     let name_width = plan
