@@ -1,4 +1,5 @@
-//! The command-line interface: `procmap check|fmt|simulate ...`.
+//! The command-line interface: `procmap check|fmt|simulate ...`; the capacity-planning
+//! commands (`optimize`, `headroom`, `sensitivity`) are in `cli/plan.rs`.
 //!
 //! Parsing is declared with clap; each command is a function that writes to the given output and
 //! returns the process exit code, so tests can run commands without spawning a process.
@@ -8,6 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+mod plan;
+pub use plan::{EXIT_USAGE, ObjectiveArg, OptimizeArgs, RunArgs, StudyArgs};
 
 use crate::model::{self, LoadError, ProcessMap, Severity, io as mapio, limits};
 use crate::{interop, sim};
@@ -67,6 +71,13 @@ pub enum Command {
     },
     /// Write the process handbook (PDF), the diagram (SVG), the handbook as Markdown, or BPMN.
     Export(ExportArgs),
+    /// The cheapest staffing that meets every SLA (or the fastest within a budget), found by
+    /// simulating candidates; exits 1 when none is found within the bounds.
+    Optimize(OptimizeArgs),
+    /// How the map copes with 0.5x to 2x today's arrivals: p90, SLAs, the busiest owner.
+    Headroom(StudyArgs),
+    /// Which single change helps most: each step 10% faster, each owner one person larger.
+    Sensitivity(StudyArgs),
     /// Business impact analysis: what stops when each service is down, and what it costs.
     Impact {
         /// The map file (.ron, or .bpmn read through the importer).
@@ -169,6 +180,9 @@ pub fn run(command: &Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitC
         Command::Import { file, output } => import(file, output.as_deref(), out, err),
         Command::Simulate(args) => simulate(args, out, err),
         Command::Export(args) => export(args, out, err),
+        Command::Optimize(args) => plan::optimize(args, out, err),
+        Command::Headroom(args) => plan::headroom(args, out, err),
+        Command::Sensitivity(args) => plan::sensitivity(args, out, err),
         Command::Impact {
             file,
             service,

@@ -173,6 +173,38 @@ impl Dist {
         }
     }
 
+    /// The same shape with every duration multiplied by `factor` (0.9: ten percent faster;
+    /// for times between arrivals, `scaled(1.0 / f)` makes arrivals `f` times as frequent).
+    /// A factor that is not finite and positive leaves the distribution unchanged.
+    #[must_use]
+    pub fn scaled(&self, factor: f64) -> Self {
+        if !(factor.is_finite() && factor > 0.0) {
+            return self.clone();
+        }
+        let s = |d: Duration| Duration::from_hours(d.as_hours() * factor);
+        match *self {
+            Self::Fixed(d) => Self::Fixed(s(d)),
+            Self::Exponential { mean } => Self::Exponential { mean: s(mean) },
+            Self::Uniform { min, max } => Self::Uniform {
+                min: s(min),
+                max: s(max),
+            },
+            Self::Triangular { min, mode, max } => Self::Triangular {
+                min: s(min),
+                mode: s(mode),
+                max: s(max),
+            },
+            Self::Normal { mean, sd } => Self::Normal {
+                mean: s(mean),
+                sd: s(sd),
+            },
+            Self::LogNormal { mean, sd } => Self::LogNormal {
+                mean: s(mean),
+                sd: s(sd),
+            },
+        }
+    }
+
     /// The mean in hours. For `Normal` this is the mean of the truncated distribution.
     #[must_use]
     pub fn mean_hours(&self) -> f64 {
@@ -271,6 +303,27 @@ mod tests {
 
     fn h(hours: f64) -> Duration {
         Duration::from_hours(hours)
+    }
+
+    #[test]
+    fn scaled_multiplies_every_duration_and_the_mean() {
+        let d = Dist::Triangular {
+            min: h(1.0),
+            mode: h(2.0),
+            max: h(6.0),
+        };
+        let faster = d.scaled(0.5);
+        assert!((faster.mean_hours() - d.mean_hours() * 0.5).abs() < 1e-9);
+        assert_eq!(
+            faster,
+            Dist::Triangular {
+                min: h(0.5),
+                mode: h(1.0),
+                max: h(3.0)
+            }
+        );
+        assert_eq!(d.scaled(f64::NAN), d, "a bad factor changes nothing");
+        assert_eq!(d.scaled(-1.0), d);
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub const MAX_TEXT_CHARS: usize = 100_000;
 pub const MAX_COORDINATE: f64 = 1_000_000.0;
 /// People in one owner.
 pub const MAX_CAPACITY: u32 = 100_000;
+/// Candidate staffings one `optimize` run may try (each is a whole simulation).
+pub const MAX_PLAN_CANDIDATES: usize = 2_000;
 /// Cost per hour of one owner.
 pub const MAX_COST_PER_HOUR: f64 = 1e9;
 /// Shifts in one calendar, and rate windows of one Start.

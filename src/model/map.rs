@@ -103,6 +103,15 @@ pub struct Owner {
         deserialize_with = "bare_some::deserialize"
     )]
     pub calendar: Option<String>,
+    /// The capacities `procmap optimize` may choose from, `(min, max)` inclusive; when absent
+    /// it searches 1 to three times today's capacity (at least today's + 2).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "bare_some::serialize",
+        deserialize_with = "bare_some::deserialize"
+    )]
+    pub capacity_range: Option<(u32, u32)>,
 }
 
 /// An IT or business service that steps use.
@@ -336,6 +345,7 @@ impl Owner {
             capacity,
             cost_per_hour: 0.0,
             calendar: None,
+            capacity_range: None,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod json;
 pub mod markdown;
 pub mod metrics;
 pub mod pdf;
+pub mod plan;
 pub mod schema;
 pub mod svg;
 pub mod text;

@@ -11,6 +11,7 @@
 
 mod aggregate;
 mod engine;
+pub mod plan;
 pub mod stats;
 mod weekly;
 

@@ -397,12 +397,16 @@ fn process_map() -> impl Strategy<Value = ProcessMap> {
         0u32..20,
         prop_oneof![Just(0.0), 0.0f64..500.0],
         proptest::option::of(id()),
+        proptest::option::of((1u32..5, 5u32..20)),
     )
-        .prop_map(|(name, capacity, cost_per_hour, calendar)| Owner {
-            cost_per_hour,
-            calendar,
-            ..Owner::new(name, capacity)
-        });
+        .prop_map(
+            |(name, capacity, cost_per_hour, calendar, capacity_range)| Owner {
+                cost_per_hour,
+                calendar,
+                capacity_range,
+                ..Owner::new(name, capacity)
+            },
+        );
     let service = (
         text(),
         prop_oneof![Just(1.0), 0.0f64..=1.0],

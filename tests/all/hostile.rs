@@ -463,3 +463,34 @@ fn working_time_past_its_bounds_ends_cleanly() {
         );
     }
 }
+
+#[test]
+fn a_capacity_range_past_its_bounds_is_refused() {
+    use procmap::model;
+    let map_with = |range: &str| {
+        super::parse(&format!(
+            r#"ProcessMap(format: 1,
+                owners: {{"team": Owner(name: "Team", capacity: 2, capacity_range: {range})}},
+                nodes: {{
+                    "in": Start(name: "In"),
+                    "work": Step(name: "Work", owner: "team", work: Fixed("1m")),
+                    "out": End(name: "Out"),
+                }},
+                flows: [Flow(from: "in", to: "work"), Flow(from: "work", to: "out")],
+            )"#
+        ))
+    };
+    for range in ["(0, 3)", "(5, 4)", "(1, 4000000000)"] {
+        let problems: Vec<String> = model::validate(&map_with(range))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(
+            problems.iter().any(|p| p.contains("capacity_range")),
+            "{range}: {problems:?}"
+        );
+    }
+    assert!(!model::has_errors(&model::validate(&map_with(
+        "(1, 100000)"
+    ))));
+}

@@ -9,6 +9,7 @@ mod cli;
 mod export;
 mod format;
 mod hostile;
+mod plan;
 mod theory;
 mod ui;
 mod ui_calendars;

@@ -170,6 +170,17 @@ pub(super) fn check_sizes(map: &ProcessMap, report: &mut Report) {
                 ),
             );
         }
+        if let Some((min, max)) = owner.capacity_range {
+            if min == 0 || min > max || max > limits::MAX_CAPACITY {
+                report.error(
+                    subject.clone(),
+                    format!(
+                        "capacity_range is ({min}, {max}); it needs 1 <= min <= max <= {}",
+                        limits::MAX_CAPACITY
+                    ),
+                );
+            }
+        }
         if owner.cost_per_hour > limits::MAX_COST_PER_HOUR {
             report.error(
                 subject,

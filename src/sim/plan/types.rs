@@ -1,0 +1,131 @@
+//! The public types of capacity planning: what to minimise, how to search, and the [`Plan`].
+
+use std::collections::BTreeMap;
+
+use crate::model::Simulation;
+use crate::sim::SimError;
+
+/// What [`optimize`] minimises.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Objective {
+    /// The lowest staff cost per hour that meets every SLA.
+    Cost,
+    /// The lowest 90th-percentile cycle time at a staff cost of at most `budget_per_hour`.
+    P90 {
+        /// Staff cost per hour allowed (in the units of [`staff_cost`]).
+        budget_per_hour: f64,
+    },
+}
+
+/// How to search.
+#[derive(Clone, Debug)]
+pub struct PlanOptions {
+    /// What to minimise.
+    pub objective: Objective,
+    /// The simulation settings of every candidate (the same seed for all of them).
+    pub settings: Simulation,
+    /// An upper bound on every owner's capacity, on top of its own range.
+    pub max_capacity: Option<u32>,
+}
+
+/// Why [`optimize`] gave no plan.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// The map has no owner whose capacity could change.
+    #[error("the map has no owners: there is no capacity to plan")]
+    NoOwners,
+    /// The budget is not a finite positive number.
+    #[error("the budget must be a positive number (found {0})")]
+    BadBudget(f64),
+    /// A simulation failed (invalid map, cancelled, no threads).
+    #[error(transparent)]
+    Sim(#[from] SimError),
+}
+
+/// One SLA of the map, before and after.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SlaPlan {
+    /// `"case"` for the end-to-end SLA, else the step id.
+    pub scope: String,
+    /// Target in hours.
+    pub target_hours: f64,
+    /// Required fraction.
+    pub within: f64,
+    /// Met (by the lower end of its 95% interval) with today's capacities.
+    pub met_before: bool,
+    /// Met with the recommended capacities.
+    pub met_after: bool,
+    /// Lower end of the 95% interval of the met fraction today (`None`: not simulated,
+    /// because today's staffing is unstable).
+    pub lower_ci_before: Option<f64>,
+    /// Lower end of the 95% interval of the met fraction with the recommendation.
+    pub lower_ci: Option<f64>,
+    /// False when even every owner at its largest capacity misses it (the search then plans
+    /// for the other SLAs).
+    pub reachable: bool,
+}
+
+/// One owner, before and after.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnerPlan {
+    /// Owner id.
+    pub id: String,
+    /// Capacity today.
+    pub now: u32,
+    /// Recommended capacity.
+    pub recommended: u32,
+    /// The bounds searched, inclusive.
+    pub range: (u32, u32),
+    /// Change of staff cost per hour.
+    pub cost_change: f64,
+    /// Utilisation today (simulated; from the traffic equations when not simulated).
+    pub utilization_before: f64,
+    /// Utilisation with the recommendation.
+    pub utilization_after: f64,
+}
+
+/// One point of the cost / p90 trade-off.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FrontPoint {
+    /// Staff cost per hour.
+    pub cost_per_hour: f64,
+    /// 90th percentile of cycle time, hours.
+    pub p90: f64,
+    /// Capacity per owner id.
+    pub capacities: BTreeMap<String, u32>,
+}
+
+/// What [`optimize`] found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    /// What was minimised.
+    pub objective: Objective,
+    /// True when the recommendation meets the objective's constraint (every SLA for `Cost`,
+    /// the budget for `P90`); false: "infeasible within the bounds", and `recommended` is the
+    /// best candidate found.
+    pub feasible: bool,
+    /// Why it is infeasible, in a sentence (empty when feasible).
+    pub note: String,
+    /// Recommended capacity per owner id.
+    pub recommended: BTreeMap<String, u32>,
+    /// Staff cost per hour today.
+    pub cost_now: f64,
+    /// Staff cost per hour with the recommendation.
+    pub cost_recommended: f64,
+    /// p90 of cycle time today and with the recommendation (`None`: not simulated).
+    pub p90_before: Option<f64>,
+    /// See `p90_before`.
+    pub p90_after: Option<f64>,
+    /// Per owner, in id order.
+    pub owners: Vec<OwnerPlan>,
+    /// Every SLA of the map: the case's first, then the steps' in id order.
+    pub slas: Vec<SlaPlan>,
+    /// The candidates no other simulated candidate beats on both cost and p90, cheapest first.
+    pub front: Vec<FrontPoint>,
+    /// Candidates simulated (today's staffing included).
+    pub evaluated: usize,
+    /// Cases simulated over all candidates (warm-up included).
+    pub cases_simulated: u64,
+    /// Wall-clock time of the search.
+    pub wall_seconds: f64,
+}
