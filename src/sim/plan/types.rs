@@ -5,14 +5,14 @@ use std::collections::BTreeMap;
 use crate::model::Simulation;
 use crate::sim::SimError;
 
-/// What [`optimize`] minimises.
+/// What [`optimize`](super::optimize) minimises.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Objective {
     /// The lowest staff cost per hour that meets every SLA.
     Cost,
     /// The lowest 90th-percentile cycle time at a staff cost of at most `budget_per_hour`.
     P90 {
-        /// Staff cost per hour allowed (in the units of [`staff_cost`]).
+        /// Staff cost per hour allowed (in the units of [`staff_cost`](super::staff_cost)).
         budget_per_hour: f64,
     },
 }
@@ -28,7 +28,7 @@ pub struct PlanOptions {
     pub max_capacity: Option<u32>,
 }
 
-/// Why [`optimize`] gave no plan.
+/// Why [`optimize`](super::optimize) gave no plan.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
     /// The map has no owner whose capacity could change.
@@ -95,7 +95,7 @@ pub struct FrontPoint {
     pub capacities: BTreeMap<String, u32>,
 }
 
-/// What [`optimize`] found.
+/// What [`optimize`](super::optimize) found.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
     /// What was minimised.
