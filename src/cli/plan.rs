@@ -191,27 +191,21 @@ pub(super) fn headroom(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<u8> {
-    let map = match load_valid(&args.file, err)? {
-        Ok(map) => map,
-        Err(code) => return Ok(code),
-    };
-    let settings = match settings(&map, &args.run, &args.file, err)? {
-        Ok(settings) => settings,
-        Err(code) => return Ok(code),
-    };
-    let found = match with_progress("headroom", |c| headroom::headroom(&map, &settings, c)) {
-        Ok(found) => found,
-        Err(error) => {
-            writeln!(err, "{}: {error}", args.file.display())?;
-            return Ok(EXIT_INVALID);
-        }
-    };
-    if args.run.json {
-        print_json(out, &crate::report::plan::headroom_json(&found))?;
-    } else {
-        out.write_all(crate::report::plan::headroom_text(&map, &found).as_bytes())?;
-    }
-    Ok(EXIT_OK)
+    study(
+        args,
+        "headroom",
+        out,
+        err,
+        headroom::headroom,
+        |map, found, json| {
+            if json {
+                serde_json::to_string_pretty(&crate::report::plan::headroom_json(found))
+                    .unwrap_or_default()
+            } else {
+                crate::report::plan::headroom_text(map, found)
+            }
+        },
+    )
 }
 
 /// `procmap sensitivity`.
@@ -219,6 +213,33 @@ pub(super) fn sensitivity(
     args: &StudyArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
+) -> io::Result<u8> {
+    study(
+        args,
+        "sensitivity",
+        out,
+        err,
+        headroom::sensitivity,
+        |map, found, json| {
+            if json {
+                serde_json::to_string_pretty(&crate::report::plan::sensitivity_json(map, found))
+                    .unwrap_or_default()
+            } else {
+                crate::report::plan::sensitivity_text(map, found)
+            }
+        },
+    )
+}
+
+/// The shared shape of `headroom` and `sensitivity`: load and validate the map, take the run
+/// settings, run the study with progress, print it as JSON or text.
+fn study<T, E: std::fmt::Display>(
+    args: &StudyArgs,
+    name: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    run: impl FnOnce(&ProcessMap, &Simulation, &sim::Control) -> Result<T, E>,
+    show: impl FnOnce(&ProcessMap, &T, bool) -> String,
 ) -> io::Result<u8> {
     let map = match load_valid(&args.file, err)? {
         Ok(map) => map,
@@ -228,7 +249,7 @@ pub(super) fn sensitivity(
         Ok(settings) => settings,
         Err(code) => return Ok(code),
     };
-    let found = match with_progress("sensitivity", |c| headroom::sensitivity(&map, &settings, c)) {
+    let found = match with_progress(name, |c| run(&map, &settings, c)) {
         Ok(found) => found,
         Err(error) => {
             writeln!(err, "{}: {error}", args.file.display())?;
@@ -236,9 +257,9 @@ pub(super) fn sensitivity(
         }
     };
     if args.run.json {
-        print_json(out, &crate::report::plan::sensitivity_json(&map, &found))?;
+        writeln!(out, "{}", show(&map, &found, true))?;
     } else {
-        out.write_all(crate::report::plan::sensitivity_text(&map, &found).as_bytes())?;
+        out.write_all(show(&map, &found, false).as_bytes())?;
     }
     Ok(EXIT_OK)
 }
