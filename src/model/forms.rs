@@ -102,13 +102,13 @@ pub(crate) mod unique_ids {
 }
 
 /// Writes `Some(x)` as plain `x`, so files read `sla: Sla(..)` instead of `sla: Some(Sla(..))`.
-/// Use with `skip_serializing_if = "Option::is_none"` and `default`.
+/// Use as `#[serde(default, skip_serializing_if = "Option::is_none", with = "bare_some")]`.
 pub(crate) mod bare_some {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     #[allow(
         clippy::ref_option,
-        reason = "the signature serde's serialize_with expects"
+        reason = "the signature serde's `with` expects"
     )]
     pub fn serialize<T: Serialize, S: Serializer>(
         value: &Option<T>,

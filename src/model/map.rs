@@ -54,12 +54,7 @@ pub struct ProcessMap {
     /// Sequence flows between nodes, in the order the user drew them.
     pub flows: Vec<Flow>,
     /// End-to-end service level on the whole case (start to end).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "bare_some::serialize",
-        deserialize_with = "bare_some::deserialize"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "bare_some")]
     pub sla: Option<Sla>,
     /// Default simulation settings for this map.
     #[serde(default)]
@@ -96,21 +91,11 @@ pub struct Owner {
     #[serde(default, skip_serializing_if = "is_zero_f64")]
     pub cost_per_hour: f64,
     /// The calendar id of its working time; always working when absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "bare_some::serialize",
-        deserialize_with = "bare_some::deserialize"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "bare_some")]
     pub calendar: Option<String>,
     /// The capacities `procmap optimize` may choose from, `(min, max)` inclusive; when absent
     /// it searches 1 to three times today's capacity (at least today's + 2).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "bare_some::serialize",
-        deserialize_with = "bare_some::deserialize"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "bare_some")]
     pub capacity_range: Option<(u32, u32)>,
 }
 
@@ -124,20 +109,10 @@ pub struct Service {
     #[serde(default = "one_f64", skip_serializing_if = "is_one_f64")]
     pub availability: f64,
     /// Mean time to repair an outage ([`DEFAULT_MEAN_REPAIR`] when absent).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "bare_some::serialize",
-        deserialize_with = "bare_some::deserialize"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "bare_some")]
     pub mean_repair: Option<Duration>,
     /// The calendar id of its planned maintenance: it is down during that calendar's shifts.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "bare_some::serialize",
-        deserialize_with = "bare_some::deserialize"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "bare_some")]
     pub maintenance: Option<String>,
     /// Services this one needs: it is down while any of them is down.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -160,24 +135,14 @@ pub enum Node {
         name: String,
         /// Distribution of the time between two arrivals (an hourly exponential when neither
         /// this nor `rates` is given).
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            serialize_with = "bare_some::serialize",
-            deserialize_with = "bare_some::deserialize"
-        )]
+        #[serde(default, skip_serializing_if = "Option::is_none", with = "bare_some")]
         arrivals: Option<Dist>,
         /// Arrival rates per window of the week (a non-homogeneous Poisson process); none
         /// outside the windows. Not together with `arrivals`.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         rates: Vec<Rate>,
         /// The calendar id whose open time the time between arrivals counts in.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            serialize_with = "bare_some::serialize",
-            deserialize_with = "bare_some::deserialize"
-        )]
+        #[serde(default, skip_serializing_if = "Option::is_none", with = "bare_some")]
         calendar: Option<String>,
         /// Free text (Markdown allowed).
         #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -191,32 +156,17 @@ pub enum Node {
         /// Display name.
         name: String,
         /// The owner id whose capacity the work takes; none makes it a pure delay.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            serialize_with = "bare_some::serialize",
-            deserialize_with = "bare_some::deserialize"
-        )]
+        #[serde(default, skip_serializing_if = "Option::is_none", with = "bare_some")]
         owner: Option<String>,
         /// Distribution of the work time.
         #[serde(default)]
         work: Dist,
         /// Service level on the step's lead time (wait + work).
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            serialize_with = "bare_some::serialize",
-            deserialize_with = "bare_some::deserialize"
-        )]
+        #[serde(default, skip_serializing_if = "Option::is_none", with = "bare_some")]
         sla: Option<Sla>,
         /// The calendar id whose open time an ownerless step's delay counts in (a step with an
         /// owner works on the owner's calendar).
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            serialize_with = "bare_some::serialize",
-            deserialize_with = "bare_some::deserialize"
-        )]
+        #[serde(default, skip_serializing_if = "Option::is_none", with = "bare_some")]
         calendar: Option<String>,
         /// Ids of the services the step needs.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -588,12 +538,7 @@ pub struct Flow {
     /// Target node id.
     pub to: String,
     /// Probability of taking this flow when it leaves a Decision with several outgoing flows.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "bare_some::serialize",
-        deserialize_with = "bare_some::deserialize"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "bare_some")]
     pub probability: Option<f64>,
     /// Text on the wire, such as "yes" or "no".
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -624,12 +569,7 @@ pub struct Sla {
     pub within: f64,
     /// The calendar id whose open time the target counts in ("2 business days" is `"16h"` on
     /// an 8-hour office calendar); elapsed time when absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "bare_some::serialize",
-        deserialize_with = "bare_some::deserialize"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "bare_some")]
     pub calendar: Option<String>,
 }
 
@@ -654,12 +594,7 @@ pub struct Simulation {
     pub outages: bool,
     /// The date and time the simulated clock starts ([`DateTime::DEFAULT_START`], a Monday
     /// 00:00, when absent), so weekdays and closed dates fall on real dates.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "bare_some::serialize",
-        deserialize_with = "bare_some::deserialize"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "bare_some")]
     pub start: Option<DateTime>,
 }
 

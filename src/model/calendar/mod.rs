@@ -97,8 +97,7 @@ pub struct Shift {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::model::forms::bare_some::serialize",
-        deserialize_with = "crate::model::forms::bare_some::deserialize"
+        with = "crate::model::forms::bare_some"
     )]
     pub capacity: Option<u32>,
 }
