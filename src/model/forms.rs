@@ -106,10 +106,7 @@ pub(crate) mod unique_ids {
 pub(crate) mod bare_some {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    #[allow(
-        clippy::ref_option,
-        reason = "the signature serde's `with` expects"
-    )]
+    #[allow(clippy::ref_option, reason = "the signature serde's `with` expects")]
     pub fn serialize<T: Serialize, S: Serializer>(
         value: &Option<T>,
         serializer: S,
