@@ -13,6 +13,7 @@ pub mod graph;
 pub mod io;
 pub mod layout;
 pub mod limits;
+pub mod log;
 mod map;
 mod soundness;
 mod validate;
