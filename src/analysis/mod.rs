@@ -1,5 +1,6 @@
 //! Answers computed from a map without simulating it. No UI, no I/O.
 
+pub mod discover;
 mod impact;
 mod traffic;
 

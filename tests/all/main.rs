@@ -82,3 +82,4 @@ fn generated_map(steps: usize) -> ProcessMap {
     map.flows.push(Flow::new(previous, "end"));
     map
 }
+mod discover;
