@@ -3,6 +3,7 @@
 
 pub mod bpmn;
 pub mod diagram;
+pub mod discover;
 pub mod export;
 pub mod format;
 pub mod handbook;

@@ -57,7 +57,7 @@ fn step_id(map: &ProcessMap, name: &str) -> String {
 }
 
 /// The steps reachable from `from` through Decisions and Parallels only (its next steps).
-fn next_steps(map: &ProcessMap, from: &str) -> Vec<String> {
+pub fn next_steps(map: &ProcessMap, from: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![from.to_owned()];
     let mut seen = std::collections::BTreeSet::new();

@@ -1,0 +1,183 @@
+//! `procmap discover LOG`: an event log (CSV, XES) to a map, with the evidence it rests on and,
+//! with `--validate`, how a simulation of the map compares with the log.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::{EXIT_INVALID, EXIT_IO, EXIT_OK};
+use crate::analysis::discover::{self, Options, Verdict};
+use crate::interop::log::{self as logread, Columns, LogError};
+use crate::model::io as mapio;
+use crate::report;
+use crate::sim::{self, Control};
+
+/// Flags of `procmap discover`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DiscoverArgs {
+    /// The event log: CSV (any delimiter), XES or XES.gz.
+    pub log: PathBuf,
+    /// Write the map here (.ron); without it the map goes to stdout (unless --report/--json).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Share of cases whose variants (most frequent first) shape the map.
+    #[arg(long, default_value_t = discover::DEFAULT_COVERAGE)]
+    pub coverage: f64,
+    /// Print the evidence: variants, activities with their fitted times, owners, handovers.
+    #[arg(long)]
+    pub report: bool,
+    /// Print the evidence as one JSON object.
+    #[arg(long, conflicts_with = "report")]
+    pub json: bool,
+    /// Simulate the map and compare it with the log (cycle times, frequencies, arrivals);
+    /// exits 1 when they differ.
+    #[arg(long)]
+    pub validate: bool,
+    /// Title of the map (default: the log's file name).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The case id column (default: recognised by name, e.g. case_id, case:concept:name).
+    #[arg(long)]
+    pub case: Option<String>,
+    /// The activity column.
+    #[arg(long)]
+    pub activity: Option<String>,
+    /// The completion (or only) timestamp column.
+    #[arg(long)]
+    pub timestamp: Option<String>,
+    /// The start timestamp column.
+    #[arg(long)]
+    pub start: Option<String>,
+    /// The resource column ("" for none).
+    #[arg(long)]
+    pub resource: Option<String>,
+    /// The team / role / owner column ("" for none).
+    #[arg(long)]
+    pub group: Option<String>,
+    /// The lifecycle transition column (start/complete rows).
+    #[arg(long)]
+    pub lifecycle: Option<String>,
+}
+
+impl DiscoverArgs {
+    fn columns(&self) -> Columns {
+        Columns {
+            case: self.case.clone(),
+            activity: self.activity.clone(),
+            timestamp: self.timestamp.clone(),
+            start: self.start.clone(),
+            resource: self.resource.clone(),
+            group: self.group.clone(),
+            lifecycle: self.lifecycle.clone(),
+        }
+    }
+}
+
+/// The title of a map discovered from `path`: its file name without the extensions.
+pub fn title_of(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or("").replace(['_', '-'], " ");
+    if stem.trim().is_empty() {
+        "Discovered process".to_owned()
+    } else {
+        format!("{} (discovered)", stem.trim())
+    }
+}
+
+/// Runs `procmap discover`.
+pub fn discover(args: &DiscoverArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let began = Instant::now();
+    let read = match logread::read_log(&args.log, &args.columns(), &|_, _| true) {
+        Ok(read) => read,
+        Err(error) => {
+            writeln!(err, "error: {error}")?;
+            return Ok(match error {
+                LogError::Io { .. } => EXIT_IO,
+                _ => EXIT_INVALID,
+            });
+        }
+    };
+    let r = &read.report;
+    writeln!(
+        err,
+        "{}: read {} events of {} cases in {:.2} s{}",
+        args.log.display(),
+        r.events,
+        read.log.cases.len(),
+        began.elapsed().as_secs_f64(),
+        if r.bad_rows == 0 {
+            String::new()
+        } else {
+            format!("; {} bad rows left out", r.bad_rows)
+        }
+    )?;
+    for bad in &r.bad {
+        writeln!(err, "{}:{}: bad row: {}", args.log.display(), bad.line, bad.reason)?;
+    }
+    for warning in &r.warnings {
+        writeln!(err, "{}: warning: {warning}", args.log.display())?;
+    }
+    let options = Options {
+        coverage: args.coverage,
+        title: args.title.clone().unwrap_or_else(|| title_of(&args.log)),
+    };
+    let found = match discover::discover(&read.log, &options) {
+        Ok(found) => found,
+        Err(error) => {
+            writeln!(err, "error: {}: {error}", args.log.display())?;
+            return Ok(EXIT_INVALID);
+        }
+    };
+    writeln!(
+        err,
+        "discovered {} nodes, {} flows, {} owners in {:.2} s",
+        found.map.nodes.len(),
+        found.map.flows.len(),
+        found.map.owners.len(),
+        began.elapsed().as_secs_f64()
+    )?;
+    let comparison = if args.validate {
+        let real = discover::profile(&read.log);
+        match sim::against_log(&found.map, &real, &Control::default()) {
+            Ok(c) => Some(c),
+            Err(error) => {
+                writeln!(err, "error: cannot simulate the discovered map: {error}")?;
+                return Ok(EXIT_INVALID);
+            }
+        }
+    } else {
+        None
+    };
+    if let Some(c) = &comparison {
+        writeln!(err, "{}", c.line)?;
+    }
+    let text = match mapio::to_string(&found.map) {
+        Ok(text) => text,
+        Err(error) => {
+            writeln!(err, "error: {error}")?;
+            return Ok(EXIT_INVALID);
+        }
+    };
+    if let Some(path) = &args.output {
+        if let Err(error) = mapio::write_atomic(path, text.as_bytes()) {
+            writeln!(err, "error: {error}")?;
+            return Ok(EXIT_IO);
+        }
+        writeln!(err, "wrote {}", path.display())?;
+    }
+    if args.json {
+        let value = report::discover::json(&found, comparison.as_ref());
+        writeln!(out, "{}", serde_json::to_string_pretty(&value).unwrap_or_default())?;
+    } else if args.report {
+        write!(out, "{}", report::discover::text(&found, comparison.as_ref()))?;
+    } else if args.output.is_none() {
+        write!(out, "{text}")?;
+    }
+    Ok(match comparison.map(|c| c.verdict) {
+        Some(Verdict::Differs) => EXIT_INVALID,
+        _ => EXIT_OK,
+    })
+}
