@@ -14,7 +14,8 @@ mod plan;
 pub use plan::{EXIT_USAGE, ObjectiveArg, OptimizeArgs, RunArgs, StudyArgs};
 
 use crate::model::{self, LoadError, ProcessMap, Severity, io as mapio, limits};
-use crate::{interop, sim};
+use crate::report::log::LogFormat;
+use crate::{interop, report, sim};
 
 /// Procmap: map how work flows, find where it piles up, print the handbook.
 #[derive(Debug, Parser)]
@@ -152,6 +153,12 @@ pub struct SimulateArgs {
     /// Keep every service up (compare with a normal run to see what outages cost).
     #[arg(long)]
     pub no_outages: bool,
+    /// Also write the event log of the simulated cases here (.csv, .xes or .xes.gz, by the
+    /// ending): replication 1 only, every case of it including warm-up cases, one activity
+    /// instance per step visit with its start, completion, person and owner, on the simulated
+    /// calendar.
+    #[arg(long, value_name = "PATH")]
+    pub log: Option<PathBuf>,
 }
 
 /// Exit code: success.
@@ -470,6 +477,21 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> io
         )?;
         return Ok(EXIT_INVALID);
     }
+    let log_format = match &args.log {
+        None => None,
+        Some(path) => match LogFormat::of_path(path) {
+            Some(format) => Some((path, format)),
+            None => {
+                writeln!(
+                    err,
+                    "--log {}: unknown log format; the file name must end in {}",
+                    path.display(),
+                    LogFormat::ENDINGS
+                )?;
+                return Ok(EXIT_USAGE);
+            }
+        },
+    };
     let control = sim::Control::default();
     let total = settings.cases.saturating_add(settings.warmup) * u64::from(settings.replications);
     let show_progress = io::stderr().is_terminal() && total >= 200_000;
@@ -487,20 +509,41 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> io
                 let _ = write!(stderr, "\r{:60}\r", "");
             })
         });
-        let result = sim::simulate(&map, &settings, args.threads, &control);
+        let result = if log_format.is_some() {
+            sim::simulate_traced(&map, &settings, args.threads, &control)
+                .map(|(result, log)| (result, Some(log)))
+        } else {
+            sim::simulate(&map, &settings, args.threads, &control).map(|result| (result, None))
+        };
         control.finish();
         if let Some(handle) = progress {
             let _ = handle.join();
         }
         result
     });
-    let result = match result {
-        Ok(result) => result,
+    let (result, log) = match result {
+        Ok(outcome) => outcome,
         Err(error) => {
             writeln!(err, "{}: {error}", args.file.display())?;
             return Ok(EXIT_INVALID);
         }
     };
+    if let (Some((path, format)), Some(log)) = (log_format, log) {
+        let written = mapio::write_atomic_with(path, |file| report::log::write(&log, format, file));
+        match written {
+            Ok(()) => writeln!(
+                err,
+                "wrote {} events of {} cases to {}",
+                log.events.len(),
+                log.cases.len(),
+                path.display()
+            )?,
+            Err(error) => {
+                writeln!(err, "{}: log not written: {error}", args.file.display())?;
+                return Ok(EXIT_IO);
+            }
+        }
+    }
     if args.json {
         let json = crate::report::json::simulation(&map, &result);
         writeln!(

@@ -290,6 +290,19 @@ pub fn save(map: &ProcessMap, path: &Path) -> Result<(), LoadError> {
 /// # Errors
 /// [`LoadError::Io`] naming `path`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), LoadError> {
+    write_atomic_with(path, |file| file.write_all(bytes))
+}
+
+/// Writes `path` atomically as [`write_atomic`] does, streaming: `write` fills the temporary
+/// file (buffer it, if it writes in small pieces), which replaces `path` only when `write`
+/// succeeded; on failure the temporary file is removed and `path` is left as it was.
+///
+/// # Errors
+/// [`LoadError::Io`] naming `path`, with the error `write` or the file system returned.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), LoadError> {
     let io_error = |source| LoadError::Io {
         path: path.to_owned(),
         source,
@@ -316,7 +329,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), LoadError> {
         if let Some(permissions) = permissions {
             file.set_permissions(permissions)?;
         }
-        file.write_all(bytes)?;
+        write(&mut file)?;
         file.sync_all()?;
         drop(file);
         std::fs::rename(&temp, &target)

@@ -8,6 +8,7 @@ pub mod export;
 pub mod format;
 pub mod handbook;
 pub mod json;
+pub mod log;
 pub mod markdown;
 pub mod metrics;
 pub mod pdf;

@@ -5,15 +5,19 @@
 //! jumped ahead by 2^128 per replication), and are combined in replication order, so the thread
 //! count never changes a result.
 //!
-//! This file holds the public types, [`Control`], [`SimError`] and [`simulate`]; `engine` runs one
-//! replication, `aggregate` combines replications into a [`SimResult`], [`stats`] holds the
-//! statistics they share.
+//! This file holds the public types, [`Control`], [`SimError`], [`simulate`] and
+//! [`simulate_traced`]; `engine` runs one replication, `aggregate` combines replications into a
+//! [`SimResult`], [`stats`] holds the statistics they share, `trace` records the event log of a
+//! replication ([`trace`]).
 
 mod aggregate;
 mod engine;
 pub mod plan;
 pub mod stats;
+mod trace;
 mod weekly;
+
+pub use trace::trace;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -300,12 +304,35 @@ pub fn simulate(
     outcome
 }
 
+/// [`simulate`], also returning the event log of the first replication (what [`trace`] returns
+/// for the same map and settings). The other replications run untraced; the figures are the
+/// same as [`simulate`]'s.
+///
+/// # Errors
+/// As [`simulate`].
+pub fn simulate_traced(
+    map: &ProcessMap,
+    settings: &Simulation,
+    threads: Option<usize>,
+    control: &Control,
+) -> Result<(SimResult, model::log::EventLog), SimError> {
+    let outcome = run_with(map, settings, threads, control, true);
+    control.finish();
+    let (result, log) = outcome?;
+    Ok((result, log.unwrap_or_default()))
+}
+
 fn run(
     map: &ProcessMap,
     settings: &Simulation,
     threads: Option<usize>,
     control: &Control,
 ) -> Result<SimResult, SimError> {
+    run_with(map, settings, threads, control, false).map(|(result, _)| result)
+}
+
+/// The validated, compiled map.
+fn compiled(map: &ProcessMap, settings: &Simulation) -> Result<Model, SimError> {
     let problems = model::validate(map);
     if model::has_errors(&problems) {
         return Err(SimError::Invalid(
@@ -315,8 +342,18 @@ fn run(
                 .collect(),
         ));
     }
-    let model =
-        Model::compile(map, settings.outages, settings.start_time()).ok_or(SimError::Compile)?;
+    Model::compile(map, settings.outages, settings.start_time()).ok_or(SimError::Compile)
+}
+
+/// Runs every replication; with `traced`, the first one records its event log.
+fn run_with(
+    map: &ProcessMap,
+    settings: &Simulation,
+    threads: Option<usize>,
+    control: &Control,
+    traced: bool,
+) -> Result<(SimResult, Option<model::log::EventLog>), SimError> {
+    let model = compiled(map, settings)?;
     let started = std::time::Instant::now();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(settings.seed);
     let streams: Vec<Xoshiro256PlusPlus> = (0..settings.replications)
@@ -326,15 +363,27 @@ fn run(
             stream
         })
         .collect();
-    let replicate = || -> Vec<RepStats> {
+    let replicate = || -> Vec<(RepStats, Option<trace::Tracer>)> {
         streams
             .into_par_iter()
-            .map(|stream| {
-                engine::replicate(&model, stream, settings.cases, settings.warmup, control)
+            .enumerate()
+            .map(|(i, stream)| {
+                let (cases, warmup) = (settings.cases, settings.warmup);
+                if traced && i == 0 {
+                    let tracer = trace::Tracer::new(&model);
+                    let (stats, tracer) =
+                        engine::replicate_with(&model, stream, cases, warmup, control, tracer);
+                    (stats, Some(tracer))
+                } else {
+                    (
+                        engine::replicate(&model, stream, cases, warmup, control),
+                        None,
+                    )
+                }
             })
             .collect()
     };
-    let reps = match threads {
+    let outcomes = match threads {
         Some(count) => rayon::ThreadPoolBuilder::new()
             .num_threads(count.max(1))
             .build()
@@ -342,12 +391,18 @@ fn run(
             .install(replicate),
         None => replicate(),
     };
+    let (reps, mut tracers): (Vec<RepStats>, Vec<Option<trace::Tracer>>) =
+        outcomes.into_iter().unzip();
     if control.is_cancelled() || reps.iter().any(|r| r.cancelled) {
         return Err(SimError::Cancelled);
     }
+    let log = tracers
+        .first_mut()
+        .and_then(Option::take)
+        .map(|tracer| tracer.finish(map, &model, settings));
     let mut result = aggregate::aggregate(map, &model, settings, &reps);
     result.wall_seconds = started.elapsed().as_secs_f64();
-    Ok(result)
+    Ok((result, log))
 }
 
 #[cfg(test)]

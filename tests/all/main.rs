@@ -10,6 +10,7 @@ mod export;
 mod format;
 mod hostile;
 mod plan;
+mod simlog;
 mod theory;
 mod ui;
 mod ui_calendars;

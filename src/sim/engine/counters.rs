@@ -5,6 +5,7 @@
 //! Named `counters` so it is not confused with [`crate::sim::stats`], the statistics *across*
 //! replications.
 
+use super::Recorder;
 use super::run::Run;
 use super::week::WeekStats;
 use crate::sim::stats::LogHistogram;
@@ -100,7 +101,7 @@ pub struct OwnerStats {
     pub wait_count: u64,
 }
 
-impl Run<'_> {
+impl<R: Recorder> Run<'_, R> {
     /// Opens the measurement window at the first measured arrival: the integrals start at zero.
     pub(super) fn open_window(&mut self) {
         self.refresh_availability();

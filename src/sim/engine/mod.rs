@@ -11,7 +11,10 @@
 //! - `queue`: events and the time-ordered queue;
 //! - `run`: the replication loop and the handlers of arrivals, steps and completions;
 //! - `outages`: services going down and up, and the work they block;
-//! - `counters`: what a replication measures, and the window it measures over.
+//! - `counters`: what a replication measures, and the window it measures over;
+//! - [`Recorder`]: what a replication tells an observer (the trace of `sim::trace`); the unit
+//!   type records nothing, and the run is generic over it, so an untraced run is compiled
+//!   without any of it.
 //!
 //! The engine never prints and never reads a clock; `sim::aggregate` turns its
 //! figures into results.
@@ -27,7 +30,7 @@ mod week;
 use crate::model::calendar::Timeline;
 use compile::{Arrival, CNode};
 pub use counters::{OwnerStats, RepStats, ServiceStats, StepStats};
-pub use run::{MAX_WIP, replicate};
+pub use run::{MAX_WIP, replicate, replicate_with};
 use sample::Sampler;
 pub use week::{OwnerWeekStats, WeekStats};
 
@@ -41,6 +44,31 @@ const SERVICE: u32 = u32::MAX - 1;
 const SHIFT: u32 = u32::MAX - 2;
 /// `Event::case` of a service's maintenance window opening or closing (`node`: the service).
 const MAINTENANCE: u32 = u32::MAX - 3;
+
+/// Told by a replication what happens, at the moments an event log records them.
+///
+/// Case slots are reused once a case completes, so `slot` names a case only between its
+/// [`Recorder::arrived`] and its completion; `work` (the sequence number of the completion
+/// event) names one piece of work from [`Recorder::started`] to [`Recorder::finished`].
+pub trait Recorder {
+    /// Case number `number` (0-based, in arrival order, warm-up cases included) arrived and
+    /// holds case slot `slot`.
+    fn arrived(&mut self, slot: u32, number: u64);
+    /// Work `work` of the case in `slot` began at step `stat` (index into
+    /// [`Model::step_ids`]) of owner `owner` (index into [`Model::owner_ids`], `u32::MAX` for
+    /// an ownerless step) at simulated time `now` (µs).
+    fn started(&mut self, work: u64, slot: u32, stat: u32, owner: u32, now: u64);
+    /// Work `work` of the case in `slot` ended at `now`; called before the owner's unit is
+    /// given to the next waiting work.
+    fn finished(&mut self, work: u64, slot: u32, now: u64);
+}
+
+/// Records nothing: the untraced run.
+impl Recorder for () {
+    fn arrived(&mut self, _slot: u32, _number: u64) {}
+    fn started(&mut self, _work: u64, _slot: u32, _stat: u32, _owner: u32, _now: u64) {}
+    fn finished(&mut self, _work: u64, _slot: u32, _now: u64) {}
+}
 
 /// A map compiled for simulation: nodes, owners and steps by index.
 #[derive(Debug)]

@@ -7,9 +7,9 @@
 use rand_distr::{Distribution as _, Exp1};
 
 use super::run::{Run, Waiting};
-use super::{CNode, MAINTENANCE, NONE, SERVICE};
+use super::{CNode, MAINTENANCE, NONE, Recorder, SERVICE};
 
-impl Run<'_> {
+impl<R: Recorder> Run<'_, R> {
     /// Schedules the next change of service `s`: going down after an up period (`down` false)
     /// or coming back after a repair (`down` true). Periods are exponential.
     pub(super) fn schedule_service(&mut self, s: usize, down: bool) {

@@ -19,6 +19,13 @@ pub(super) struct Event {
     pub(super) entered: u64,
 }
 
+impl Event {
+    /// Its sequence number, as [`EventQueue::schedule`] returned it.
+    pub(super) const fn seq(&self) -> u64 {
+        self.seq
+    }
+}
+
 impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
         self.time == other.time && self.seq == other.seq
@@ -56,8 +63,9 @@ impl EventQueue {
         }
     }
 
-    /// Schedules an event at `time`, after every event already scheduled for that time.
-    pub(super) fn schedule(&mut self, time: u64, case: u32, node: u32, entered: u64) {
+    /// Schedules an event at `time`, after every event already scheduled for that time; returns
+    /// its sequence number (unique within the replication).
+    pub(super) fn schedule(&mut self, time: u64, case: u32, node: u32, entered: u64) -> u64 {
         self.seq += 1;
         self.heap.push(Event {
             time,
@@ -66,6 +74,7 @@ impl EventQueue {
             node,
             entered,
         });
+        self.seq
     }
 
     /// Removes and returns the earliest event.

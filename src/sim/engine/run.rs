@@ -14,7 +14,8 @@ use super::compile::Arrival;
 use super::queue::{Event, EventQueue};
 use super::week::{HourCursor, WeekStats};
 use super::{
-    CNode, MAINTENANCE, Model, NONE, OwnerStats, RepStats, SERVICE, SHIFT, ServiceStats, StepStats,
+    CNode, MAINTENANCE, Model, NONE, OwnerStats, Recorder, RepStats, SERVICE, SHIFT, ServiceStats,
+    StepStats,
 };
 use crate::sim::Control;
 
@@ -58,9 +59,11 @@ pub(super) struct OwnerState {
     pub(super) last: u64,
 }
 
-/// One replication in progress.
-pub(super) struct Run<'m> {
+/// One replication in progress; `R` is told what happens (`()` for an untraced run, which
+/// compiles to the same code as having no recorder).
+pub(super) struct Run<'m, R: Recorder> {
     pub(super) model: &'m Model,
+    recorder: R,
     pub(super) rng: Xoshiro256PlusPlus,
     pub(super) now: u64,
     pub(super) queue: EventQueue,
@@ -112,9 +115,24 @@ pub fn replicate(
     warmup: u64,
     control: &Control,
 ) -> RepStats {
+    replicate_with(model, rng, cases, warmup, control, ()).0
+}
+
+/// [`replicate`], telling `recorder` about every arrival and every piece of work; returns the
+/// recorder with the figures. The random stream is used exactly as by [`replicate`], so the
+/// figures are the same.
+pub fn replicate_with<R: Recorder>(
+    model: &Model,
+    rng: Xoshiro256PlusPlus,
+    cases: u64,
+    warmup: u64,
+    control: &Control,
+    recorder: R,
+) -> (RepStats, R) {
     let total = cases.saturating_add(warmup);
     let mut run = Run {
         model,
+        recorder,
         rng,
         now: 0,
         queue: EventQueue::with_capacity(1024),
@@ -162,10 +180,10 @@ pub fn replicate(
         down_since: vec![0; model.service_ids.len()],
     };
     run.go(control);
-    run.stats
+    (run.stats, run.recorder)
 }
 
-impl Run<'_> {
+impl<R: Recorder> Run<'_, R> {
     /// Runs events until none are left, the run is cancelled or a guard stops it.
     fn go(&mut self, control: &Control) {
         for s in 0..self.model.starts.len() {
@@ -361,6 +379,7 @@ impl Run<'_> {
         if self.arrived < self.total {
             self.schedule_arrival(start as usize);
         }
+        self.recorder.arrived(case, index);
         if let Some((node, _)) = self.model.starts.get(start as usize) {
             self.advance(case, *node);
         }
@@ -524,11 +543,14 @@ impl Run<'_> {
         let finish = timeline.map_or(self.now.saturating_add(duration), |t| {
             t.after(self.now, u128::from(duration))
         });
-        self.queue.schedule(finish, case, node, entered);
+        let work = self.queue.schedule(finish, case, node, entered);
+        self.recorder.started(work, case, *stat, *owner, self.now);
     }
 
     fn done(&mut self, event: Event) {
         self.in_work = self.in_work.saturating_sub(1);
+        // Before the owner's unit is released, so the next work there can take the same person.
+        self.recorder.finished(event.seq(), event.case, self.now);
         let model = self.model;
         let Some(CNode::Step {
             next,
