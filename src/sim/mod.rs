@@ -10,6 +10,7 @@
 //! [`SimResult`], [`stats`] holds the statistics they share, `trace` records the event log of a
 //! replication ([`trace`]).
 
+mod against_log;
 mod aggregate;
 mod engine;
 pub mod plan;
@@ -17,6 +18,7 @@ pub mod stats;
 mod trace;
 mod weekly;
 
+pub use against_log::{MAX_CHECK_CASES, against_log};
 pub use trace::trace;
 
 use std::collections::BTreeMap;

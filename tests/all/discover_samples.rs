@@ -61,6 +61,10 @@ fn every_sample_comes_back_from_its_log() {
         )
         .unwrap_or_else(|e| panic!("{file}: {e}"));
         let d = &found.map;
+        if let Some(dir) = std::env::var_os("PROCMAP_DUMP") {
+            let text = procmap::model::io::to_string(d).expect("writes");
+            std::fs::write(std::path::Path::new(&dir).join(&file), text).expect("dumps");
+        }
         // Same steps.
         let (a, b) = (steps(&map), steps(d));
         assert_eq!(

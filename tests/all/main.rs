@@ -84,3 +84,4 @@ fn generated_map(steps: usize) -> ProcessMap {
     map
 }
 mod discover;
+mod discover_samples;

@@ -205,25 +205,21 @@ pub fn discover(log: &EventLog, options: &Options) -> Result<Discovery, Discover
             calendar_of_team.push(None);
             continue;
         };
-        let same = calendars
-            .iter()
-            .find(|(_, c)| c.week == hours.shifts && c.closed == hours.closed)
-            .map(|(id, _)| id.clone());
-        let id = same.unwrap_or_else(|| {
-            let name = format!("{} hours", team.name);
-            let id = fresh_id(&name, |c| taken.contains(c));
-            taken.insert(id.clone());
-            calendars.insert(
-                id.clone(),
-                Calendar {
-                    name: clip(&name),
-                    week: hours.shifts.clone(),
-                    closed: hours.closed.clone(),
-                },
-            );
-            id
-        });
-        calendar_of_team.push(Some(id));
+        let name = format!("{} hours", team.name);
+        calendar_of_team.push(Some(calendar_for(&mut calendars, &mut taken, hours, &name)));
+    }
+    // Ownerless activities that complete only in some hours count working time too.
+    let mut calendar_of_activity: Vec<Option<String>> = vec![None; log.activities.len()];
+    for a in 0..log.activities.len() {
+        let activity = u32::try_from(a).unwrap_or(u32::MAX);
+        if owner_of[a].is_some() || !in_map.contains(&activity) {
+            continue;
+        }
+        let Some(hours) = teams::activity_hours(log, activity) else {
+            continue;
+        };
+        let name = format!("{} hours", display_name(&log.activities[a]));
+        calendar_of_activity[a] = Some(calendar_for(&mut calendars, &mut taken, &hours, &name));
     }
     let timelines: BTreeMap<&str, Timeline> = calendars
         .iter()
@@ -259,7 +255,7 @@ pub fn discover(log: &EventLog, options: &Options) -> Result<Discovery, Discover
             continue;
         }
         let clock = owner_of[a]
-            .and_then(|t| calendar_of_team[t].as_deref())
+            .map_or(calendar_of_activity[a].as_deref(), |t| calendar_of_team[t].as_deref())
             .and_then(|id| timelines.get(id));
         #[allow(clippy::cast_precision_loss, reason = "time spans")]
         let hours = match clock {
@@ -325,7 +321,11 @@ pub fn discover(log: &EventLog, options: &Options) -> Result<Discovery, Discover
                     owner: owner.clone(),
                     work,
                     sla: None,
-                    calendar: None,
+                    calendar: if owner.is_none() {
+                        calendar_of_activity[a].clone()
+                    } else {
+                        None
+                    },
                     uses: Vec::new(),
                     notes,
                     at: Point::default(),
@@ -473,6 +473,33 @@ pub fn discover(log: &EventLog, options: &Options) -> Result<Discovery, Discover
         notes,
         map,
     })
+}
+
+/// The id of a calendar with `hours`: an existing one with the same shifts and closed dates, or
+/// a new one named `name`.
+fn calendar_for(
+    calendars: &mut BTreeMap<String, Calendar>,
+    taken: &mut BTreeSet<String>,
+    hours: &Hours,
+    name: &str,
+) -> String {
+    if let Some((id, _)) = calendars
+        .iter()
+        .find(|(_, c)| c.week == hours.shifts && c.closed == hours.closed)
+    {
+        return id.clone();
+    }
+    let id = fresh_id(name, |c| taken.contains(c));
+    taken.insert(id.clone());
+    calendars.insert(
+        id.clone(),
+        Calendar {
+            name: clip(name),
+            week: hours.shifts.clone(),
+            closed: hours.closed.clone(),
+        },
+    );
+    id
 }
 
 /// Monday 00:00 of the week of the log's first event (wall clock): the discovered map's

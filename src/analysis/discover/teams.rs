@@ -10,8 +10,9 @@
 //!   moment, counted when a piece of work starts (so work carried over a shift change does not
 //!   count twice); per shift when the team has working hours.
 //! - **Working hours**: the quarter-hours (half hours or hours when the log is thin) of the week
-//!   in which the team starts or completes work, at least [`OPEN_SHARE`] of the busiest one's
-//!   count; single empty slots between open ones are filled. Open nearly all week means no
+//!   in which the team starts or completes work, at least [`OPEN_SHARE`] of a busy slot's count
+//!   (the 75th percentile of the slots with any); single empty slots between open ones are
+//!   filled. Open nearly all week means no
 //!   calendar. A weekday date with no work at all where that weekday normally has at least
 //!   [`CLOSED_EXPECTED`] events is a closed date.
 
@@ -26,7 +27,7 @@ pub const PROFILE_SHARE: f64 = 0.1;
 /// A slot of the week is open from this share of the busiest slot's events.
 pub const OPEN_SHARE: f64 = 0.02;
 /// A date is closed when it has no events but its weekday averages at least this many.
-pub const CLOSED_EXPECTED: f64 = 8.0;
+pub const CLOSED_EXPECTED: f64 = 20.0;
 /// Fewer events than this give no working hours (too little evidence).
 const MIN_EVENTS_FOR_HOURS: usize = 100;
 
@@ -249,7 +250,7 @@ fn measure(
         }
     }
     let hours = if events.len() >= MIN_EVENTS_FOR_HOURS {
-        infer_hours(&counts, &at_start_max, &times)
+        infer_hours(&counts, Some(&at_start_max), &times)
     } else {
         None
     };
@@ -266,8 +267,27 @@ fn measure(
     }
 }
 
+/// Working hours of an activity done without resources (a delay that counts working time, such
+/// as waiting for users who answer in office hours): from its completions only, since it starts
+/// whenever the case gets there.
+pub fn activity_hours(log: &EventLog, activity: u32) -> Option<Hours> {
+    let mut counts = [0u64; 672];
+    let mut times = Vec::new();
+    for e in log.events.iter().filter(|e| e.activity == activity) {
+        let wall = e.wall(e.complete);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "mod")]
+        let minutes = ((wall + 3 * DAY_US as i64).rem_euclid(WEEK_US as i64) / 60_000_000) as usize;
+        counts[minutes / 15] += 1;
+        times.push(wall);
+    }
+    if times.len() < MIN_EVENTS_FOR_HOURS {
+        return None;
+    }
+    infer_hours(&counts, None, &times)
+}
+
 /// Working hours from counts per 15-minute slot of the week; `None` when open all week.
-fn infer_hours(counts: &[u64; 672], peaks: &[u32; 672], times: &[i64]) -> Option<Hours> {
+fn infer_hours(counts: &[u64; 672], peaks: Option<&[u32; 672]>, times: &[i64]) -> Option<Hours> {
     let total: u64 = counts.iter().sum();
     // The finest resolution at which open slots average at least 8 events.
     let mut width = 4; // in quarter-hours
@@ -280,11 +300,15 @@ fn infer_hours(counts: &[u64; 672], peaks: &[u32; 672], times: &[i64]) -> Option
         }
     }
     let slots: Vec<u64> = counts.chunks(width).map(|c| c.iter().sum()).collect();
-    let max = slots.iter().copied().max().unwrap_or(0);
+    // The reference is a busy slot, not the busiest: a morning burst (work queued overnight
+    // all starting at opening time) would otherwise make quiet open hours look closed.
+    let mut busy: Vec<u64> = slots.iter().copied().filter(|&c| c > 0).collect();
+    busy.sort_unstable();
+    let reference = busy.get(busy.len() * 3 / 4).copied().unwrap_or(0);
     #[allow(clippy::cast_precision_loss, reason = "counts")]
     let mut open: Vec<bool> = slots
         .iter()
-        .map(|&c| c > 0 && c as f64 >= OPEN_SHARE * max as f64)
+        .map(|&c| c > 0 && c as f64 >= OPEN_SHARE * reference as f64)
         .collect();
     let n = open.len();
     let filled: Vec<bool> = (0..n)
@@ -297,8 +321,8 @@ fn infer_hours(counts: &[u64; 672], peaks: &[u32; 672], times: &[i64]) -> Option
     }
     let per_day = n / 7;
     let minutes = u16::try_from(width * 15).unwrap_or(60);
-    // Runs per day, with the peak concurrency inside.
-    let mut shapes: BTreeMap<(u16, u16, u32), Days> = BTreeMap::new();
+    // Open runs per day; days with the same runs share shifts.
+    let mut shapes: BTreeMap<(u16, u16), Days> = BTreeMap::new();
     for day in 0..7u8 {
         let base = usize::from(day) * per_day;
         let mut k = 0;
@@ -311,24 +335,32 @@ fn infer_hours(counts: &[u64; 672], peaks: &[u32; 672], times: &[i64]) -> Option
             while k < per_day && open[base + k] {
                 k += 1;
             }
-            let peak = ((base + from) * width..(base + k) * width)
-                .map(|q| peaks[q])
-                .max()
-                .unwrap_or(0)
-                .max(1);
             #[allow(clippy::cast_possible_truncation, reason = "below 1440")]
-            let key = (from as u16 * minutes, k as u16 * minutes, peak);
+            let key = (from as u16 * minutes, k as u16 * minutes);
             let days = shapes.entry(key).or_insert(Days::day(day));
             *days = days.with(day, true);
         }
     }
+    // Each shift's capacity: the peak concurrency at starts inside it, on its days.
     let mut shifts: Vec<Shift> = shapes
         .into_iter()
-        .map(|((from, to, peak), days)| Shift {
-            days,
-            from: TimeOfDay::hm(from / 60, from % 60),
-            to: TimeOfDay::hm(to / 60, to % 60),
-            capacity: Some(peak),
+        .map(|((from, to), days)| {
+            let peak = (0..7u8)
+                .filter(|&d| days.contains(d))
+                .flat_map(|d| {
+                    let base = usize::from(d) * 96;
+                    (base + usize::from(from) / 15)..(base + usize::from(to) / 15)
+                })
+                .map(|q| peaks.map_or(0, |p| p[q]))
+                .max()
+                .unwrap_or(0)
+                .max(1);
+            Shift {
+                days,
+                from: TimeOfDay::hm(from / 60, from % 60),
+                to: TimeOfDay::hm(to / 60, to % 60),
+                capacity: peaks.map(|_| peak),
+            }
         })
         .collect();
     shifts.sort_by_key(|s| (first_day(s.days), s.from.minutes()));
