@@ -5,6 +5,7 @@
 mod appendix;
 mod catalogue;
 mod dates;
+mod evidence;
 mod levels;
 mod notes;
 mod owners;
@@ -17,6 +18,7 @@ use crate::model::{NodeKind, ProcessMap};
 use crate::sim::SimResult;
 
 pub use dates::today;
+pub use evidence::as_is_evidence;
 pub use notes::notes_blocks;
 pub use working::hour_name;
 
@@ -152,5 +154,20 @@ pub fn build<'a>(
         results,
         date,
         sections,
+    }
+}
+
+impl Handbook<'_> {
+    /// Adds the "As-is evidence" section of a discovery (before the validation appendix).
+    #[must_use]
+    pub fn with_evidence(
+        mut self,
+        discovery: &crate::analysis::discover::Discovery,
+        comparison: Option<&crate::analysis::discover::Comparison>,
+    ) -> Self {
+        let at = self.sections.len().saturating_sub(1);
+        self.sections
+            .insert(at, as_is_evidence(discovery, comparison));
+        self
     }
 }
