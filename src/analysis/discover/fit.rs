@@ -59,7 +59,7 @@ pub fn fit(hours: &[f64]) -> Option<Fit> {
     let sd = var.sqrt();
     let q = |p: f64| quantile(&x, p);
     let (p50, p90) = (q(0.5), q(0.9));
-    let h = Duration::from_hours;
+    let h = rounded;
     let sample: Vec<f64> = if n > FIT_SAMPLE {
         (0..FIT_SAMPLE).map(|i| x[i * n / FIT_SAMPLE]).collect()
     } else {
@@ -142,6 +142,20 @@ pub fn fit(hours: &[f64]) -> Option<Fit> {
         p50_hours: p50,
         p90_hours: p90,
     })
+}
+
+/// A duration in hours as a [`Duration`] rounded for reading: to the millisecond below ten
+/// seconds, the second below an hour, the minute above.
+fn rounded(hours: f64) -> Duration {
+    let ms = hours * 3_600_000.0;
+    let unit = if ms < 10_000.0 {
+        1.0
+    } else if ms < 3_600_000.0 {
+        1_000.0
+    } else {
+        60_000.0
+    };
+    Duration::from_hours((ms / unit).round() * unit / 3_600_000.0)
 }
 
 /// The `p` quantile of sorted `x` (linear interpolation).

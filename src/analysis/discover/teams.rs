@@ -14,7 +14,9 @@
 //!   (the 75th percentile of the slots with any); single empty slots between open ones are
 //!   filled. Open nearly all week means no
 //!   calendar. A weekday date with no work at all where that weekday normally has at least
-//!   [`CLOSED_EXPECTED`] events is a closed date.
+//!   [`CLOSED_EXPECTED`] events is a closed date. A team at work around the clock whose peak
+//!   concurrency differs by hour (a roster) gets shifts covering the week with their own
+//!   capacity.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,6 +30,8 @@ pub const PROFILE_SHARE: f64 = 0.1;
 pub const OPEN_SHARE: f64 = 0.02;
 /// A date is closed when it has no events but its weekday averages at least this many.
 pub const CLOSED_EXPECTED: f64 = 20.0;
+/// Roster runs shorter than this many hours join a neighbour.
+pub const MIN_ROSTER_HOURS: usize = 2;
 /// Fewer events than this give no working hours (too little evidence).
 const MIN_EVENTS_FOR_HOURS: usize = 100;
 
@@ -250,7 +254,7 @@ fn measure(
         }
     }
     let hours = if events.len() >= MIN_EVENTS_FOR_HOURS {
-        infer_hours(&counts, Some(&at_start_max), &times)
+        infer_hours(&counts, Some(&at_start_max), &times).or_else(|| roster(&at_start_max))
     } else {
         None
     };
@@ -377,6 +381,95 @@ fn infer_hours(counts: &[u64; 672], peaks: Option<&[u32; 672]>, times: &[i64]) -
         closed,
         slot_minutes: u32::from(minutes),
     })
+}
+
+/// A team at work around the clock with fewer people at some hours (a roster): shifts
+/// covering the week with the peak concurrency of each run of hours; runs shorter than
+/// [`MIN_ROSTER_HOURS`] join the busier neighbour. `None` when the peak is the same all week.
+fn roster(peaks: &[u32; 672]) -> Option<Hours> {
+    let mut hourly: Vec<u32> = peaks
+        .chunks(4)
+        .map(|q| q.iter().copied().max().unwrap_or(0).max(1))
+        .collect();
+    // Merge short runs (repeat until stable; each pass only raises hours to a neighbour's).
+    for _ in 0..8 {
+        let runs = runs(&hourly);
+        let mut changed = false;
+        for &(from, len, level) in &runs {
+            if len >= MIN_ROSTER_HOURS || runs.len() < 2 {
+                continue;
+            }
+            let before = hourly[(from + 168 - 1) % 168];
+            let after = hourly[(from + len) % 168];
+            let to = before.max(after);
+            if to != level {
+                for h in from..from + len {
+                    hourly[h % 168] = to;
+                }
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let levels: BTreeSet<u32> = hourly.iter().copied().collect();
+    if levels.len() < 2 {
+        return None;
+    }
+    let mut shapes: BTreeMap<(u16, u16, u32), Days> = BTreeMap::new();
+    for day in 0..7u8 {
+        let base = usize::from(day) * 24;
+        let mut h = 0;
+        while h < 24 {
+            let level = hourly[base + h];
+            let from = h;
+            while h < 24 && hourly[base + h] == level {
+                h += 1;
+            }
+            #[allow(clippy::cast_possible_truncation, reason = "below 24")]
+            let key = (from as u16 * 60, h as u16 * 60, level);
+            let days = shapes.entry(key).or_insert(Days::day(day));
+            *days = days.with(day, true);
+        }
+    }
+    let mut shifts: Vec<Shift> = shapes
+        .into_iter()
+        .map(|((from, to, level), days)| Shift {
+            days,
+            from: TimeOfDay::hm(from / 60, 0),
+            to: TimeOfDay::hm(to / 60, 0),
+            capacity: Some(level),
+        })
+        .collect();
+    shifts.sort_by_key(|s| (first_day(s.days), s.from.minutes()));
+    Some(Hours {
+        shifts,
+        closed: Vec::new(),
+        slot_minutes: 60,
+    })
+}
+
+/// Runs of equal values over the circular week of hours: (first hour, length, value).
+fn runs(hourly: &[u32]) -> Vec<(usize, usize, u32)> {
+    let n = hourly.len();
+    // Start at a change so no run wraps around unseen.
+    let Some(start) = (0..n).find(|&h| hourly[h] != hourly[(h + n - 1) % n]) else {
+        return vec![(0, n, hourly.first().copied().unwrap_or(0))];
+    };
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < n {
+        let from = (start + k) % n;
+        let level = hourly[from];
+        let mut len = 0;
+        while k < n && hourly[(start + k) % n] == level {
+            k += 1;
+            len += 1;
+        }
+        out.push((from, len, level));
+    }
+    out
 }
 
 fn first_day(days: Days) -> u8 {
