@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::model::{LoadError, ProcessMap, io};
 
 pub mod bpmn;
+pub mod log;
 
 /// A file format Procmap reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

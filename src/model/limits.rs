@@ -35,6 +35,19 @@ pub const MAX_SHIFTS: usize = 1_000;
 pub const MAX_CLOSED_DATES: usize = 10_000;
 /// Arrivals per hour in one rate window.
 pub const MAX_RATE_PER_HOUR: f64 = 1e6;
+/// Rows of one event log (CSV records or XES events), so its events stay under about 800 MB.
+pub const MAX_LOG_ROWS: u64 = 20_000_000;
+/// Bytes of the distinct names (cases, activities, resources, groups) of one event log.
+pub const MAX_LOG_NAME_BYTES: usize = 256 << 20;
+/// Columns of one CSV event log (and distinct attribute keys an XES preview lists).
+pub const MAX_LOG_COLUMNS: usize = 1_000;
+/// Bytes of one CSV record or one XML tag of an event log (an unclosed quote ends here, not at
+/// the end of memory).
+pub const MAX_LOG_RECORD_BYTES: u64 = 1 << 20;
+/// Nesting of XML elements in an XES log.
+pub const MAX_LOG_XML_DEPTH: usize = 256;
+/// Bytes of an event log after decompression.
+pub const MAX_LOG_BYTES: u64 = 16 << 30;
 
 /// Why a simulation request is too big, or `None` when it fits.
 #[must_use]

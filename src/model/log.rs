@@ -87,6 +87,7 @@ pub struct LogBuilder {
     activities: HashMap<String, u32>,
     resources: HashMap<String, u32>,
     groups: HashMap<String, u32>,
+    name_bytes: usize,
 }
 
 impl LogBuilder {
@@ -98,22 +99,33 @@ impl LogBuilder {
 
     /// The index of case `name`, added when new.
     pub fn case(&mut self, name: &str) -> u32 {
-        intern(&mut self.cases, &mut self.log.cases, name)
+        intern(&mut self.cases, &mut self.log.cases, name, &mut self.name_bytes)
     }
 
     /// The index of activity `name`, added when new.
     pub fn activity(&mut self, name: &str) -> u32 {
-        intern(&mut self.activities, &mut self.log.activities, name)
+        intern(&mut self.activities, &mut self.log.activities, name, &mut self.name_bytes)
     }
 
     /// The index of resource `name`, added when new.
     pub fn resource(&mut self, name: &str) -> u32 {
-        intern(&mut self.resources, &mut self.log.resources, name)
+        intern(&mut self.resources, &mut self.log.resources, name, &mut self.name_bytes)
     }
 
     /// The index of group `name`, added when new.
     pub fn group(&mut self, name: &str) -> u32 {
-        intern(&mut self.groups, &mut self.log.groups, name)
+        intern(&mut self.groups, &mut self.log.groups, name, &mut self.name_bytes)
+    }
+
+    /// Room for `additional` more events (a reader's estimate from the file size).
+    pub fn reserve(&mut self, additional: usize) {
+        self.log.events.reserve(additional);
+    }
+
+    /// Bytes of the distinct names interned so far (each counted once), for readers' bounds.
+    #[must_use]
+    pub fn name_bytes(&self) -> usize {
+        self.name_bytes
     }
 
     /// Adds an event whose names were interned with this builder.
@@ -140,10 +152,16 @@ impl LogBuilder {
     }
 }
 
-fn intern(index: &mut HashMap<String, u32>, names: &mut Vec<String>, name: &str) -> u32 {
+fn intern(
+    index: &mut HashMap<String, u32>,
+    names: &mut Vec<String>,
+    name: &str,
+    bytes: &mut usize,
+) -> u32 {
     if let Some(&i) = index.get(name) {
         return i;
     }
+    *bytes += name.len();
     let i = u32::try_from(names.len()).unwrap_or(NO_NAME - 1);
     names.push(name.to_owned());
     index.insert(name.to_owned(), i);
