@@ -10,7 +10,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod discover;
 mod plan;
+pub use discover::DiscoverArgs;
 pub use plan::{EXIT_USAGE, ObjectiveArg, OptimizeArgs, RunArgs, StudyArgs};
 
 use crate::model::{self, LoadError, ProcessMap, Severity, io as mapio, limits};
@@ -72,6 +74,10 @@ pub enum Command {
     },
     /// Write the process handbook (PDF), the diagram (SVG), the handbook as Markdown, or BPMN.
     Export(ExportArgs),
+    /// Discover a map from an event log (CSV, XES): steps, decisions with probabilities,
+    /// parallel branches, owners with capacity and hours, fitted times; `--report` for the
+    /// evidence, `--validate` to compare a simulation of the map with the log.
+    Discover(DiscoverArgs),
     /// The cheapest staffing that meets every SLA (or the fastest within a budget), found by
     /// simulating candidates; exits 1 when none is found within the bounds.
     Optimize(OptimizeArgs),
@@ -187,6 +193,7 @@ pub fn run(command: &Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitC
         Command::Import { file, output } => import(file, output.as_deref(), out, err),
         Command::Simulate(args) => simulate(args, out, err),
         Command::Export(args) => export(args, out, err),
+        Command::Discover(args) => discover::discover(args, out, err),
         Command::Optimize(args) => plan::optimize(args, out, err),
         Command::Headroom(args) => plan::headroom(args, out, err),
         Command::Sensitivity(args) => plan::sensitivity(args, out, err),
