@@ -100,6 +100,10 @@ impl App {
                 item(ui, self, UiCommand::CancelSimulation, running);
                 item(ui, self, UiCommand::SimulationSettings, true);
                 ui.separator();
+                item(ui, self, UiCommand::OptimiseStaffing, true);
+                item(ui, self, UiCommand::Headroom, true);
+                item(ui, self, UiCommand::Sensitivity, true);
+                ui.separator();
                 ui.checkbox(&mut self.sim.heat, "Heat on map");
             });
             ui.menu_button("Help", |ui| {
