@@ -13,6 +13,7 @@ mod plan;
 mod theory;
 mod ui;
 mod ui_calendars;
+mod ui_plan;
 mod working;
 
 use std::path::Path;
