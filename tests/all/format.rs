@@ -618,8 +618,7 @@ fn builder() -> impl Strategy<Value = Builder> {
         any::<usize>().prop_map(Builder::DeleteService),
         any::<usize>().prop_map(Builder::DeleteOwner),
         (any::<usize>(), any::<usize>()).prop_map(|(k, a)| Builder::Add(k, a)),
-        (any::<usize>(), 1u32..30, 1u32..30)
-            .prop_map(|(a, c, d)| Builder::SetCapacities(a, c, d)),
+        (any::<usize>(), 1u32..30, 1u32..30).prop_map(|(a, c, d)| Builder::SetCapacities(a, c, d)),
     ]
 }
 

@@ -59,7 +59,11 @@ fn open_from_menu(h: &mut Harness<'_, App>, command: UiCommand) {
     let ctx = h.ctx.clone();
     h.state_mut().run(command, &ctx);
     h.run_steps(3);
-    assert!(h.state().plan.open, "{} opens the planning window", command.label());
+    assert!(
+        h.state().plan.open,
+        "{} opens the planning window",
+        command.label()
+    );
 }
 
 #[test]
@@ -97,7 +101,11 @@ fn optimise_from_the_app_then_apply_is_one_undo_step() {
                 && s.outcome.map.owners["desk"].capacity == desk)
     );
     assert_eq!(
-        h.state().sim.outcome.as_ref().map(|o| o.map.owners["desk"].capacity),
+        h.state()
+            .sim
+            .outcome
+            .as_ref()
+            .map(|o| o.map.owners["desk"].capacity),
         Some(1)
     );
     assert!(h.state().show_results);
@@ -174,7 +182,9 @@ fn headroom_and_sensitivity_show_their_panels() {
     // One more person at the overloaded desk helps most.
     assert_eq!(
         sensitivity.value.effects.first().map(|e| e.change.clone()),
-        Some(procmap::sim::plan::headroom::Change::MorePeople("desk".into()))
+        Some(procmap::sim::plan::headroom::Change::MorePeople(
+            "desk".into()
+        ))
     );
     h.get_by_label_contains("Improve first: Desk 1 -> 2");
 }

@@ -160,6 +160,10 @@ mod tests {
         map.apply(inverse);
         assert_eq!(map, before);
         // Nothing to change: an empty edit.
-        assert!(set_capacities(&map, &[("desk".into(), 4)].into()).edit.is_empty());
+        assert!(
+            set_capacities(&map, &[("desk".into(), 4)].into())
+                .edit
+                .is_empty()
+        );
     }
 }

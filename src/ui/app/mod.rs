@@ -122,6 +122,8 @@ pub struct App {
     pub show_results: bool,
     /// The calendar editor window.
     pub calendars: CalendarEditor,
+    /// File > Export > Include capacity plan: the handbook gets a "Capacity plan" section.
+    pub export_plan: bool,
     heat: Heat,
     heat_key: (usize, bool, u64),
     inspector: Inspector,
@@ -172,6 +174,7 @@ impl App {
             plan: PlanPanel::default(),
             show_results: false,
             calendars: CalendarEditor::default(),
+            export_plan: false,
             heat: Heat::default(),
             heat_key: (0, false, 0),
             inspector: Inspector::default(),

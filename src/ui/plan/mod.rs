@@ -344,8 +344,7 @@ impl PlanPanel {
     pub fn poll(&mut self, ctx: &egui::Context) -> Option<PlanAction> {
         let mut compare = None;
         if let Some(study) = finish(&mut self.staffing_job, ctx, &mut self.message) {
-            if let (Some(today), Some(recommended)) =
-                (&study.value.today, &study.value.recommended)
+            if let (Some(today), Some(recommended)) = (&study.value.today, &study.value.recommended)
             {
                 compare = Some(PlanAction::Compare {
                     today: today.clone(),
@@ -462,7 +461,9 @@ impl PlanPanel {
             );
             ui.end_row();
             ui.label("Replications");
-            ui.add(egui::DragValue::new(&mut form.replications).range(1..=limits::MAX_REPLICATIONS));
+            ui.add(
+                egui::DragValue::new(&mut form.replications).range(1..=limits::MAX_REPLICATIONS),
+            );
             ui.end_row();
         });
         let running = match self.tab {

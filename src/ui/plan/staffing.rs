@@ -129,7 +129,13 @@ pub(super) fn result_ui(
         .striped(true)
         .num_columns(5)
         .show(ui, |ui| {
-            for title in ["Owner", "Capacity", "Cost per hour", "Utilisation", "Bounds"] {
+            for title in [
+                "Owner",
+                "Capacity",
+                "Cost per hour",
+                "Utilisation",
+                "Bounds",
+            ] {
                 ui.strong(title);
             }
             ui.end_row();
@@ -160,7 +166,10 @@ pub(super) fn result_ui(
     ));
     if !plan.slas.is_empty() {
         ui.add_space(4.0);
-        ui.label(RichText::new("SLAs (met when the lower end of the 95% interval reaches the share)").strong());
+        ui.label(
+            RichText::new("SLAs (met when the lower end of the 95% interval reaches the share)")
+                .strong(),
+        );
         egui::Grid::new("plan-slas")
             .striped(true)
             .num_columns(4)
@@ -171,13 +180,18 @@ pub(super) fn result_ui(
                 ui.end_row();
                 for s in &plan.slas {
                     ui.label(scope_name(map, &s.scope));
-                    ui.label(format!("{} within {}", percent(s.within), hours(s.target_hours)));
+                    ui.label(format!(
+                        "{} within {}",
+                        percent(s.within),
+                        hours(s.target_hours)
+                    ));
                     ui.label(met_text(s.met_before, s.lower_ci_before));
                     let after = met_text(s.met_after, s.lower_ci);
                     if s.reachable {
                         ui.label(after);
                     } else {
-                        ui.label(after).on_hover_text("out of reach within the bounds");
+                        ui.label(after)
+                            .on_hover_text("out of reach within the bounds");
                     }
                     ui.end_row();
                 }

@@ -2,12 +2,15 @@
 //! owner named) and sensitivity (a tornado chart of what to improve first).
 
 use egui::{RichText, Ui};
-use egui_plot::{Bar, BarChart, Corner, Legend, Line, MarkerShape, Plot, PlotPoints, Points, VLine};
+use egui_plot::{
+    Bar, BarChart, Corner, Legend, Line, MarkerShape, Plot, PlotPoints, Points, VLine,
+};
 
 use super::Study;
 use crate::model::ProcessMap;
 use crate::report::format::{hours, percent};
-use crate::sim::plan::headroom::{Change, Headroom, Sensitivity};
+use crate::report::handbook::{change_label, headroom_sentences};
+use crate::sim::plan::headroom::{Headroom, Sensitivity};
 use crate::ui::theme;
 
 fn stale_ui(ui: &mut Ui, stale: bool) {
@@ -28,36 +31,6 @@ fn scope_name(map: &ProcessMap, scope: &str) -> String {
     }
 }
 
-/// The headroom summary sentences (shared with the tests through the labels).
-fn headroom_sentences(map: &ProcessMap, h: &Headroom) -> Vec<String> {
-    let mut out = Vec::new();
-    match &h.sla_breaks_at {
-        Some((factor, scope)) => out.push(format!(
-            "The first SLA to break: {} at {factor:.1}x today's arrivals.",
-            scope_name(map, scope)
-        )),
-        None if h.rows.iter().all(|r| r.sla_met.is_empty()) => {
-            out.push("The map has no SLA to break.".to_owned());
-        }
-        None => out.push("Every SLA holds at every load simulated.".to_owned()),
-    }
-    if let Some((id, factor)) = &h.saturates_first {
-        out.push(format!(
-            "{} saturates first: at {factor:.2}x today's arrivals it is at 100%.",
-            map.owner_name(id)
-        ));
-    }
-    if let Some(last) = h.rows.last() {
-        if last.factor < 2.0 {
-            out.push(format!(
-                "Loads above {:.1}x are not simulated: some owner would be at 100% or more.",
-                last.factor
-            ));
-        }
-    }
-    out
-}
-
 pub(super) fn headroom_ui(ui: &mut Ui, study: &Study<Headroom>, revision: u64) {
     let h = &study.value;
     let map = &study.map;
@@ -66,7 +39,11 @@ pub(super) fn headroom_ui(ui: &mut Ui, study: &Study<Headroom>, revision: u64) {
         ui.label(RichText::new(sentence).strong());
     }
     let breaks = h.sla_breaks_at.as_ref().map(|(f, _)| *f);
-    let saturates = h.saturates_first.as_ref().map(|(_, f)| *f).filter(|f| *f <= 2.0);
+    let saturates = h
+        .saturates_first
+        .as_ref()
+        .map(|(_, f)| *f)
+        .filter(|f| *f <= 2.0);
     let weak = ui.visuals().weak_text_color();
     let marks = |plot: &mut egui_plot::PlotUi<'_>| {
         if let Some(f) = breaks {
@@ -175,18 +152,6 @@ pub(super) fn headroom_ui(ui: &mut Ui, study: &Study<Headroom>, revision: u64) {
     );
 }
 
-/// The label of a change ("Ship order 10% faster", "Warehouse crew 3 -> 4").
-#[must_use]
-pub fn change_label(map: &ProcessMap, change: &Change) -> String {
-    match change {
-        Change::FasterStep(id) => format!("{} 10% faster", map.node_name(id)),
-        Change::MorePeople(id) => {
-            let now = map.owners.get(id).map_or(0, |o| o.capacity);
-            format!("{} {now} -> {}", map.owner_name(id), now + 1)
-        }
-    }
-}
-
 pub(super) fn sensitivity_ui(ui: &mut Ui, study: &Study<Sensitivity>, revision: u64) {
     let s = &study.value;
     let map = &study.map;
@@ -212,7 +177,11 @@ pub(super) fn sensitivity_ui(ui: &mut Ui, study: &Study<Sensitivity>, revision: 
             .color(theme::GOOD),
         );
     }
-    let labels: Vec<String> = s.effects.iter().map(|e| change_label(map, &e.change)).collect();
+    let labels: Vec<String> = s
+        .effects
+        .iter()
+        .map(|e| change_label(map, &e.change))
+        .collect();
     #[allow(clippy::cast_precision_loss, reason = "a handful of bars")]
     let count = s.effects.len() as f64;
     // The best change at the top: bar i sits at y = count - 1 - i.
@@ -221,45 +190,50 @@ pub(super) fn sensitivity_ui(ui: &mut Ui, study: &Study<Sensitivity>, revision: 
         let i = i as f64;
         count - 1.0 - i
     };
-    let tornado = |ui: &mut Ui, id: &str, unit: &str, values: Vec<f64>, good_when_negative: bool| {
-        let bars: Vec<Bar> = values
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| {
-                let good = if good_when_negative { v < 0.0 } else { v > 0.0 };
-                Bar::new(y_of(i), v)
-                    .width(0.7)
-                    .name(labels.get(i).cloned().unwrap_or_default())
-                    .fill(if good { theme::GOOD } else { theme::ERROR })
-                    .horizontal()
-            })
-            .collect();
-        let names = labels.clone();
-        let weak = ui.visuals().weak_text_color();
-        Plot::new(id.to_owned())
-            .height((28.0 * count as f32).clamp(120.0, 420.0))
-            .allow_zoom(false)
-            .allow_drag(false)
-            .allow_scroll(false)
-            .x_axis_label(unit.to_owned())
-            .y_axis_formatter(move |mark, _| {
-                let at = count - 1.0 - mark.value;
-                if (at - at.round()).abs() > 1e-6 || at < 0.0 {
-                    return String::new();
-                }
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "checked")]
-                let index = at.round() as usize;
-                names.get(index).cloned().unwrap_or_default()
-            })
-            .y_axis_min_width(150.0)
-            .include_y(-0.5)
-            .include_y(count - 0.5)
-            .include_x(0.0)
-            .show(ui, |plot| {
-                plot.bar_chart(BarChart::new(unit.to_owned(), bars).horizontal());
-                plot.vline(VLine::new("no change", 0.0).color(weak));
-            });
-    };
+    let tornado =
+        |ui: &mut Ui, id: &str, unit: &str, values: Vec<f64>, good_when_negative: bool| {
+            let bars: Vec<Bar> = values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| {
+                    let good = if good_when_negative { v < 0.0 } else { v > 0.0 };
+                    Bar::new(y_of(i), v)
+                        .width(0.7)
+                        .name(labels.get(i).cloned().unwrap_or_default())
+                        .fill(if good { theme::GOOD } else { theme::ERROR })
+                        .horizontal()
+                })
+                .collect();
+            let names = labels.clone();
+            let weak = ui.visuals().weak_text_color();
+            Plot::new(id.to_owned())
+                .height((28.0 * count as f32).clamp(120.0, 420.0))
+                .allow_zoom(false)
+                .allow_drag(false)
+                .allow_scroll(false)
+                .x_axis_label(unit.to_owned())
+                .y_axis_formatter(move |mark, _| {
+                    let at = count - 1.0 - mark.value;
+                    if (at - at.round()).abs() > 1e-6 || at < 0.0 {
+                        return String::new();
+                    }
+                    #[allow(
+                        clippy::cast_possible_truncation,
+                        clippy::cast_sign_loss,
+                        reason = "checked"
+                    )]
+                    let index = at.round() as usize;
+                    names.get(index).cloned().unwrap_or_default()
+                })
+                .y_axis_min_width(150.0)
+                .include_y(-0.5)
+                .include_y(count - 0.5)
+                .include_x(0.0)
+                .show(ui, |plot| {
+                    plot.bar_chart(BarChart::new(unit.to_owned(), bars).horizontal());
+                    plot.vline(VLine::new("no change", 0.0).color(weak));
+                });
+        };
     let width = ui.available_width();
     ui.horizontal(|ui| {
         ui.vertical(|ui| {
