@@ -2,6 +2,8 @@
 //! after, headroom under more load and what to improve first. Tables for every format; the PDF
 //! adds the headroom and tornado charts ([`Block::HeadroomChart`], [`Block::Tornado`]).
 
+use std::fmt::Write as _;
+
 use super::{Block, Section};
 use crate::model::ProcessMap;
 use crate::model::Simulation;
@@ -240,11 +242,12 @@ fn sensitivity_blocks(map: &ProcessMap, s: &Sensitivity) -> Vec<Block> {
         s.slas
     );
     if let Some(best) = s.effects.first().filter(|e| e.p90_change < 0.0) {
-        lead.push_str(&format!(
+        let _ = write!(
+            lead,
             " Improve first: {} (p90 {} shorter).",
             change_label(map, &best.change),
             hours(-best.p90_change)
-        ));
+        );
     }
     blocks.push(Block::Paragraph(lead));
     blocks.push(Block::Tornado);

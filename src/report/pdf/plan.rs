@@ -2,6 +2,8 @@
 //! against the arrival factor, with today, the SLA break and the first saturation marked) and
 //! the tornado of what to improve first (p90 change per single change, ranked).
 
+use std::fmt::Write as _;
+
 use super::layout::Layout;
 use super::{MARGIN, Op, Role};
 use crate::palette::{self, Rgb};
@@ -55,7 +57,7 @@ impl Layout<'_> {
         let height = 190.0;
         self.ensure(height + 20.0);
         self.tagged(Role::Figure(alt), |this| {
-            this.headroom_plot(handbook, height)
+            this.headroom_plot(handbook, height);
         });
     }
 
@@ -203,7 +205,7 @@ impl Layout<'_> {
                        of cases within target (right scale)."
             .to_owned();
         if let Some(name) = busiest {
-            key.push_str(&format!(" Busiest owner today: {name}."));
+            let _ = write!(key, " Busiest owner today: {name}.");
         }
         self.lines(&key, 0.0, 8.5, false, palette::MUTED);
         self.y += 6.0;

@@ -413,7 +413,7 @@ impl App {
     pub fn plan_action(&mut self, action: PlanAction) {
         match action {
             PlanAction::Apply(edit) => {
-                self.commit("Apply capacity plan", edit);
+                self.commit("Apply capacity plan", *edit);
                 self.status = Some("Applied the capacity plan.".to_owned());
             }
             PlanAction::Compare { today, recommended } => {
@@ -421,11 +421,11 @@ impl App {
                 self.sim.scenarios.retain(|s| s.name != name);
                 self.sim.scenarios.push(super::simulation::Scenario {
                     name,
-                    outcome: recommended,
+                    outcome: *recommended,
                 });
                 // Today's run is the "latest" column unless a current run is there already.
                 if self.sim.outcome.is_none() || self.sim.is_stale(self.doc.revision()) {
-                    self.sim.outcome = Some(today);
+                    self.sim.outcome = Some(*today);
                     self.heat_key = (usize::MAX, false, 0);
                 }
                 self.show_results = true;

@@ -203,13 +203,13 @@ impl<T: Send + 'static> Running<T> {
 #[derive(Clone)]
 pub enum PlanAction {
     /// Commit this edit as one undo step ("Apply capacity plan").
-    Apply(crate::model::Edit),
+    Apply(Box<crate::model::Edit>),
     /// Show the plan as a what-if scenario beside the current staffing in Results.
     Compare {
         /// Today's staffing.
-        today: Outcome,
+        today: Box<Outcome>,
         /// The recommendation.
-        recommended: Outcome,
+        recommended: Box<Outcome>,
     },
 }
 
@@ -347,8 +347,8 @@ impl PlanPanel {
             if let (Some(today), Some(recommended)) = (&study.value.today, &study.value.recommended)
             {
                 compare = Some(PlanAction::Compare {
-                    today: today.clone(),
-                    recommended: recommended.clone(),
+                    today: Box::new(today.clone()),
+                    recommended: Box::new(recommended.clone()),
                 });
             }
             self.staffing = Some(study);

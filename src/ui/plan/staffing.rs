@@ -106,7 +106,7 @@ pub(super) fn result_ui(
                 "The recommendation is today's staffing"
             });
         if apply.clicked() {
-            actions.push(PlanAction::Apply(change.edit.clone()));
+            actions.push(PlanAction::Apply(Box::new(change.edit.clone())));
         }
         if let (Some(today), Some(recommended)) = (&study.value.today, &study.value.recommended)
             && ui
@@ -115,8 +115,8 @@ pub(super) fn result_ui(
                 .clicked()
         {
             actions.push(PlanAction::Compare {
-                today: today.clone(),
-                recommended: recommended.clone(),
+                today: Box::new(today.clone()),
+                recommended: Box::new(recommended.clone()),
             });
         }
     });

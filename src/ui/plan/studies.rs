@@ -190,6 +190,8 @@ pub(super) fn sensitivity_ui(ui: &mut Ui, study: &Study<Sensitivity>, revision: 
         let i = i as f64;
         count - 1.0 - i
     };
+    #[allow(clippy::cast_precision_loss, reason = "a handful of bars")]
+    let chart_height = (28.0 * s.effects.len() as f32).clamp(120.0, 420.0);
     let tornado =
         |ui: &mut Ui, id: &str, unit: &str, values: Vec<f64>, good_when_negative: bool| {
             let bars: Vec<Bar> = values
@@ -207,7 +209,7 @@ pub(super) fn sensitivity_ui(ui: &mut Ui, study: &Study<Sensitivity>, revision: 
             let names = labels.clone();
             let weak = ui.visuals().weak_text_color();
             Plot::new(id.to_owned())
-                .height((28.0 * count as f32).clamp(120.0, 420.0))
+                .height(chart_height)
                 .allow_zoom(false)
                 .allow_drag(false)
                 .allow_scroll(false)
