@@ -122,6 +122,11 @@ pub struct ExportArgs {
     /// Simulate first (with the map's settings) and include the results.
     #[arg(long)]
     pub simulate: bool,
+    /// Add a "Capacity plan" section to the PDF and Markdown handbook: the lowest-cost
+    /// staffing that meets every SLA, headroom and what to improve first (simulated with the
+    /// map's settings).
+    #[arg(long)]
+    pub plan: bool,
 }
 
 /// Paper sizes on the command line.
@@ -647,7 +652,21 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Re
     } else {
         None
     };
-    let book = handbook::build(&map, results.as_ref(), handbook::today());
+    let capacity = if args.plan {
+        match capacity_study(&map) {
+            Ok(study) => Some(study),
+            Err(error) => {
+                writeln!(err, "{}: no capacity plan: {error}", args.file.display())?;
+                return Ok(EXIT_INVALID);
+            }
+        }
+    } else {
+        None
+    };
+    let mut book = handbook::build(&map, results.as_ref(), handbook::today());
+    if let Some(study) = &capacity {
+        book = book.with_capacity(study);
+    }
     let paper = match args.paper {
         PaperArg::A4 => pdf::Paper::A4,
         PaperArg::Letter => pdf::Paper::Letter,
@@ -680,6 +699,27 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Re
         }
     }
     Ok(EXIT_OK)
+}
+
+/// The three capacity studies of `export --plan`, each with its progress line.
+fn capacity_study(
+    map: &model::ProcessMap,
+) -> Result<crate::report::handbook::CapacityStudy, crate::sim::plan::PlanError> {
+    use crate::sim::plan::{self as planning, Objective, PlanOptions, headroom};
+    let settings = map.simulation;
+    let options = PlanOptions {
+        objective: Objective::Cost,
+        settings,
+        max_capacity: None,
+    };
+    let found = plan::with_progress("optimize", |c| planning::optimize(map, &options, c))?;
+    let room = plan::with_progress("headroom", |c| headroom::headroom(map, &settings, c))?;
+    let ranked = plan::with_progress("sensitivity", |c| headroom::sensitivity(map, &settings, c))?;
+    Ok(crate::report::handbook::CapacityStudy {
+        plan: found,
+        headroom: room,
+        sensitivity: ranked,
+    })
 }
 
 /// Opens the desktop editor on `file` (or the most recent file, or the bundled sample).

@@ -98,7 +98,7 @@ fn settings(
 }
 
 /// Runs `work` with a line on a terminal's stderr counting the cases simulated so far.
-fn with_progress<T>(label: &str, work: impl FnOnce(&sim::Control) -> T) -> T {
+pub(super) fn with_progress<T>(label: &str, work: impl FnOnce(&sim::Control) -> T) -> T {
     use std::io::IsTerminal as _;
     let control = sim::Control::default();
     if !io::stderr().is_terminal() {

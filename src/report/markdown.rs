@@ -125,7 +125,8 @@ fn write_block(out: &mut String, block: &Block, handbook: &Handbook<'_>, svg_nam
             }
             out.push('\n');
         }
-        Block::Utilization => {}
+        // Their figures are in the tables beside them.
+        Block::Utilization | Block::HeadroomChart | Block::Tornado => {}
         Block::Week(id) => {
             if let Some(calendar) = handbook.map.calendars.get(id) {
                 out.push_str("| Days | From | To | People |\n| --- | --- | --- | --- |\n");

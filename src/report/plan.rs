@@ -68,6 +68,7 @@ pub fn plan_json(plan: &Plan) -> Value {
             "cost_per_hour": p.cost_per_hour,
             "p90": p.p90,
             "capacities": p.capacities,
+            "meets_slas": p.meets_slas,
         })).collect::<Vec<_>>(),
         "evaluated": plan.evaluated,
         "cases_simulated": plan.cases_simulated,
@@ -155,7 +156,8 @@ pub fn plan_text(map: &ProcessMap, plan: &Plan) -> String {
     if !plan.front.is_empty() {
         let _ = writeln!(
             out,
-            "\nCost and p90 trade-off (candidates nobody beats on both):"
+            "\nCost and p90 trade-off (candidates nobody beats on both; \"SLAs\": meets every \
+             SLA within reach, \"missed\": misses one):"
         );
         for p in &plan.front {
             let capacities: Vec<String> = p
@@ -165,9 +167,10 @@ pub fn plan_text(map: &ProcessMap, plan: &Plan) -> String {
                 .collect();
             let _ = writeln!(
                 out,
-                "  {:>10}/h  p90 {:>8}  {}",
+                "  {:>10}/h  p90 {:>8}  {:<6}  {}",
                 money(p.cost_per_hour),
                 hours(p.p90),
+                if p.meets_slas { "SLAs" } else { "missed" },
                 capacities.join(", ")
             );
         }

@@ -63,6 +63,12 @@ pub enum UiCommand {
     CancelSimulation,
     /// Cases, replications, warm-up, seed.
     SimulationSettings,
+    /// The cheapest staffing that meets every SLA (or the fastest within a budget).
+    OptimiseStaffing,
+    /// p90 and SLAs under more and less load.
+    Headroom,
+    /// Which single change helps most.
+    Sensitivity,
     /// List the keyboard shortcuts.
     Shortcuts,
     /// About Procmap.
@@ -71,7 +77,7 @@ pub enum UiCommand {
 
 impl UiCommand {
     /// Every command, in menu order.
-    pub const ALL: [Self; 31] = [
+    pub const ALL: [Self; 34] = [
         Self::New,
         Self::Open,
         Self::Save,
@@ -101,6 +107,9 @@ impl UiCommand {
         Self::RunSimulation,
         Self::CancelSimulation,
         Self::SimulationSettings,
+        Self::OptimiseStaffing,
+        Self::Headroom,
+        Self::Sensitivity,
         Self::Shortcuts,
         Self::About,
     ];
@@ -138,6 +147,9 @@ impl UiCommand {
             Self::RunSimulation => "Run",
             Self::CancelSimulation => "Cancel",
             Self::SimulationSettings => "Settings…",
+            Self::OptimiseStaffing => "Optimise staffing…",
+            Self::Headroom => "Headroom…",
+            Self::Sensitivity => "What to improve first…",
             Self::Shortcuts => "Keyboard shortcuts",
             Self::About => "About Procmap",
         }
@@ -185,6 +197,9 @@ impl UiCommand {
             | Self::ExportMarkdown
             | Self::CancelSimulation
             | Self::SimulationSettings
+            | Self::OptimiseStaffing
+            | Self::Headroom
+            | Self::Sensitivity
             | Self::Shortcuts
             | Self::About => None,
         }

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod history;
 pub mod inspector;
 pub mod job;
+pub mod plan;
 pub mod sidebar;
 pub mod simulation;
 pub mod theme;

@@ -223,3 +223,86 @@ fn the_handbook_is_a_tagged_pdf_with_headings_tables_and_described_figures() {
     let raw = String::from_utf8_lossy(&bytes);
     assert!(raw.contains("/Alt"), "figures have alt text");
 }
+
+#[test]
+fn export_plan_adds_the_capacity_plan_section_to_pdf_and_markdown() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let map = folder.path().join("two.ron");
+    std::fs::write(
+        &map,
+        r#"ProcessMap(format: 1, title: "two owners",
+            owners: {
+                "desk": Owner(name: "Desk", capacity: 1, cost_per_hour: 30.0, capacity_range: (1, 6)),
+                "back": Owner(name: "Back office", capacity: 5, cost_per_hour: 20.0, capacity_range: (1, 6)),
+            },
+            nodes: {
+                "in": Start(name: "In", arrivals: Exponential(mean: "1h")),
+                "front": Step(name: "Front", owner: "desk", work: Exponential(mean: "50m"), sla: Sla(target: "2h", within: 0.9)),
+                "file": Step(name: "File", owner: "back", work: Exponential(mean: "20m")),
+                "out": End(name: "Out"),
+            },
+            flows: [Flow(from: "in", to: "front"), Flow(from: "front", to: "file"), Flow(from: "file", to: "out")],
+            simulation: Simulation(cases: 2000, warmup: 200, replications: 4, seed: 3),
+        )"#,
+    )
+    .expect("write the map");
+    let (pdf, md) = (folder.path().join("b.pdf"), folder.path().join("b.md"));
+    let output = Command::new(env!("CARGO_BIN_EXE_procmap"))
+        .arg("export")
+        .arg(&map)
+        .arg("--plan")
+        .arg("--pdf")
+        .arg(&pdf)
+        .arg("--markdown")
+        .arg(&md)
+        .output()
+        .expect("run procmap");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = pdf_text(&std::fs::read(&pdf).expect("the PDF"));
+    for wanted in [
+        "Capacity plan",
+        "Recommended staffing",
+        "SLAs before and after",
+        "Headroom",
+        "What to improve first",
+        "saturates first: at 1.20x",
+        "Desk 1 -> 2",
+    ] {
+        assert!(text.contains(wanted), "{wanted} in the PDF:\n{text}");
+    }
+    let markdown = std::fs::read_to_string(&md).expect("markdown");
+    let section = markdown
+        .split("\n## ")
+        .find(|s| s.contains("Capacity plan\n"))
+        .expect("a Capacity plan section");
+    assert!(
+        section.contains("| Owner | Capacity | Cost per hour | Utilisation |"),
+        "{section}"
+    );
+    assert!(section.contains("| Desk | 1 -> "), "{section}");
+    assert!(
+        section.contains("| Step Front | 90.0% within 2.00h |"),
+        "{section}"
+    );
+    assert!(
+        section.contains("| Load | Arrivals per hour |"),
+        "{section}"
+    );
+    assert!(section.contains("| Change | p90 |"), "{section}");
+    // Without --plan there is no such section.
+    let plain = folder.path().join("plain.md");
+    let output = Command::new(env!("CARGO_BIN_EXE_procmap"))
+        .arg("export")
+        .arg(&map)
+        .arg("--markdown")
+        .arg(&plain)
+        .output()
+        .expect("run procmap");
+    assert!(output.status.success());
+    let plain = std::fs::read_to_string(&plain).expect("markdown");
+    assert!(!plain.contains("Capacity plan"), "{plain}");
+}

@@ -604,6 +604,7 @@ enum Builder {
     DeleteService(usize),
     DeleteOwner(usize),
     Add(usize, usize),
+    SetCapacities(usize, u32, u32),
 }
 
 fn builder() -> impl Strategy<Value = Builder> {
@@ -617,6 +618,7 @@ fn builder() -> impl Strategy<Value = Builder> {
         any::<usize>().prop_map(Builder::DeleteService),
         any::<usize>().prop_map(Builder::DeleteOwner),
         (any::<usize>(), any::<usize>()).prop_map(|(k, a)| Builder::Add(k, a)),
+        (any::<usize>(), 1u32..30, 1u32..30).prop_map(|(a, c, d)| Builder::SetCapacities(a, c, d)),
     ]
 }
 
@@ -674,6 +676,12 @@ fn build(map: &ProcessMap, builder: &Builder) -> model::Edit {
             let kind = ElementKind::ALL[k % ElementKind::ALL.len()];
             let from = ElementRef::Node(node(*a));
             edit::add_element(map, kind, model::Point::new(1.0, 2.0), Some(&from), None).0
+        }
+        Builder::SetCapacities(a, c, d) => {
+            // Two owners (maybe the same one) at once, rosters scaled or copied.
+            let ids: Vec<&String> = map.owners.keys().collect();
+            let wanted = [(pick(ids.clone(), *a), *c), (pick(ids, a / 2), *d)].into();
+            edit::set_capacities(map, &wanted).edit
         }
     }
 }

@@ -135,6 +135,14 @@ fn one_owner_gets_exactly_the_smallest_capacity_meeting_the_sla() {
                 .windows(2)
                 .all(|w| w[0].cost_per_hour < w[1].cost_per_hour && w[0].p90 > w[1].p90)
         );
+        // Each point says whether it meets the SLA: below the answer it does not (the answer
+        // is the smallest that does), from the answer up it does (one owner: compliance grows).
+        for point in found.front.iter().chain(&found.candidates) {
+            let team = point.capacities.get("team").copied().unwrap_or(0);
+            assert_eq!(point.meets_slas, team >= answer, "{point:?}");
+        }
+        assert!(found.candidates.len() >= found.front.len());
+        assert_eq!(found.candidates.len(), found.evaluated);
     }
 }
 

@@ -74,6 +74,38 @@ impl Calendar {
             .sum()
     }
 
+    /// True when some shift gives its own capacity (a roster).
+    #[must_use]
+    pub fn has_shift_capacities(&self) -> bool {
+        self.week.iter().any(|s| s.capacity.is_some())
+    }
+
+    /// This calendar for an owner going from `base` to `capacity` people: shifts that give
+    /// their own capacity are scaled in proportion (rounded, at least 1, at most
+    /// [`MAX_CAPACITY`](crate::model::limits::MAX_CAPACITY)); `None` when no shift gives one.
+    /// Capacity planning simulates this, and applying a plan writes it.
+    #[must_use]
+    pub fn scaled_shift_capacities(&self, base: u32, capacity: u32) -> Option<Self> {
+        if !self.has_shift_capacities() {
+            return None;
+        }
+        let mut copy = self.clone();
+        let ratio = f64::from(capacity) / f64::from(base.max(1));
+        let most = f64::from(crate::model::limits::MAX_CAPACITY);
+        for shift in &mut copy.week {
+            if let Some(level) = shift.capacity.as_mut() {
+                #[allow(
+                    clippy::cast_possible_truncation,
+                    clippy::cast_sign_loss,
+                    reason = "clamped to [1, MAX_CAPACITY] first"
+                )]
+                let value = (f64::from(*level) * ratio).round().clamp(1.0, most) as u32;
+                *level = value;
+            }
+        }
+        Some(copy)
+    }
+
     /// The compiled timeline of this calendar for an owner of `capacity`, with the simulated
     /// clock starting at `start`.
     #[must_use]

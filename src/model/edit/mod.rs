@@ -1,6 +1,7 @@
 //! Edits of a map as values: each [`Edit`] applied to a map returns its inverse, so undo and
 //! redo are "apply what you got back". The editor changes documents only through edits.
 
+mod capacity;
 mod fragment;
 mod links;
 
@@ -10,6 +11,7 @@ use super::{
     Calendar, ElementKind, ElementRef, Flow, LinkSide, Node, Owner, Point, ProcessMap, Service,
     Simulation, Sla,
 };
+pub use capacity::{CapacityChange, set_capacities};
 pub use fragment::{Fragment, Pasted};
 pub use links::{connect, disconnect, drop_links};
 

@@ -3,6 +3,7 @@
 //! it looks is up to the writers. The sections are built one function each, in their own files.
 
 mod appendix;
+mod capacity;
 mod catalogue;
 mod dates;
 mod evidence;
@@ -17,6 +18,7 @@ use crate::model::graph::Graph;
 use crate::model::{NodeKind, ProcessMap};
 use crate::sim::SimResult;
 
+pub use capacity::{CapacityStudy, capacity_plan, change_label, headroom_sentences};
 pub use dates::today;
 pub use evidence::as_is_evidence;
 pub use notes::notes_blocks;
@@ -56,6 +58,10 @@ pub enum Block {
     Week(String),
     /// Utilisation of each owner by hour of the week, from the results.
     WeekHeat,
+    /// p90 and the worst SLA's compliance against the arrival factor, from the capacity study.
+    HeadroomChart,
+    /// The effect of each single change on p90, ranked, from the capacity study.
+    Tornado,
 }
 
 /// A numbered section of the handbook.
@@ -73,6 +79,8 @@ pub struct Handbook<'a> {
     pub map: &'a ProcessMap,
     /// Simulation results to include, if any.
     pub results: Option<&'a SimResult>,
+    /// The capacity studies to include, if any (see [`Handbook::with_capacity`]).
+    pub capacity: Option<&'a CapacityStudy>,
     /// Date printed on the title page (YYYY-MM-DD).
     pub date: String,
     /// The sections, in order.
@@ -152,12 +160,22 @@ pub fn build<'a>(
     Handbook {
         map,
         results,
+        capacity: None,
         date,
         sections,
     }
 }
 
-impl Handbook<'_> {
+impl<'a> Handbook<'a> {
+    /// Adds the "Capacity plan" section (before the validation appendix).
+    #[must_use]
+    pub fn with_capacity(mut self, study: &'a CapacityStudy) -> Self {
+        let at = self.sections.len().saturating_sub(1);
+        self.sections.insert(at, capacity_plan(self.map, study));
+        self.capacity = Some(study);
+        self
+    }
+
     /// Adds the "As-is evidence" section of a discovery (before the validation appendix).
     #[must_use]
     pub fn with_evidence(

@@ -219,6 +219,8 @@ impl<'m> Layout<'m> {
             Block::Utilization => self.utilization(handbook),
             Block::Week(id) => self.week_chart(handbook, id),
             Block::WeekHeat => self.week_heat(handbook),
+            Block::HeadroomChart => self.headroom_chart(handbook),
+            Block::Tornado => self.tornado(handbook),
         }
     }
 

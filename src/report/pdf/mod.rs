@@ -10,6 +10,7 @@
 mod charts;
 mod layout;
 mod measure;
+mod plan;
 mod sheets;
 mod title;
 mod week;

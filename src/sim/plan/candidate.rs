@@ -1,7 +1,7 @@
 //! Candidate staffings: a map with other capacities (shift capacities scaled in proportion),
 //! their cost, their bounds, and the SLAs of a map and of a simulation, in one order.
 
-use crate::model::{Calendar, Owner, ProcessMap, limits};
+use crate::model::{Owner, ProcessMap, limits};
 use crate::sim::{MeanCi, SimResult};
 
 /// Staff cost per hour of `capacity` people at `cost_per_hour`: an owner without a cost counts
@@ -55,33 +55,10 @@ pub(crate) fn lower(value: MeanCi) -> f64 {
     value.mean - value.ci95.unwrap_or(0.0)
 }
 
-/// `calendar` for an owner going from `base` to `capacity` people: shifts that give their own
-/// capacity are scaled in proportion (rounded, at least 1); `None` when no shift gives one.
-pub(crate) fn scaled_calendar(calendar: &Calendar, base: u32, capacity: u32) -> Option<Calendar> {
-    if calendar.week.iter().all(|s| s.capacity.is_none()) {
-        return None;
-    }
-    let mut copy = calendar.clone();
-    let ratio = f64::from(capacity) / f64::from(base.max(1));
-    for shift in &mut copy.week {
-        if let Some(level) = shift.capacity.as_mut() {
-            #[allow(
-                clippy::cast_possible_truncation,
-                clippy::cast_sign_loss,
-                reason = "clamped to [1, MAX_CAPACITY] first"
-            )]
-            let value = (f64::from(*level) * ratio)
-                .round()
-                .clamp(1.0, f64::from(limits::MAX_CAPACITY)) as u32;
-            *level = value;
-        }
-    }
-    Some(copy)
-}
-
 /// Sets owner `id` of `map` to `capacity` people, from its figures in `base` (the map as
 /// loaded). A calendar whose shifts give their own capacity is copied for this owner alone,
-/// with those capacities scaled (see [`scaled_calendar`]).
+/// with those capacities scaled (see
+/// [`Calendar::scaled_shift_capacities`](crate::model::Calendar::scaled_shift_capacities)).
 pub(crate) fn with_capacity(map: &mut ProcessMap, base: &ProcessMap, id: &str, capacity: u32) {
     let Some(owner) = base.owners.get(id) else {
         return;
@@ -91,7 +68,7 @@ pub(crate) fn with_capacity(map: &mut ProcessMap, base: &ProcessMap, id: &str, c
         if let Some(copy) = base
             .calendars
             .get(calendar_id)
-            .and_then(|c| scaled_calendar(c, owner.capacity, capacity))
+            .and_then(|c| c.scaled_shift_capacities(owner.capacity, capacity))
         {
             let index = base.owners.keys().position(|k| k == id).unwrap_or(0);
             let mut copy_id = format!("~plan{index}");
@@ -112,7 +89,7 @@ pub(crate) fn with_capacity(map: &mut ProcessMap, base: &ProcessMap, id: &str, c
 pub(crate) fn mean_capacity_at(map: &ProcessMap, owner: &Owner, capacity: u32) -> f64 {
     match map.calendar(owner.calendar.as_deref()) {
         Some(calendar) => {
-            let hours = match scaled_calendar(calendar, owner.capacity, capacity) {
+            let hours = match calendar.scaled_shift_capacities(owner.capacity, capacity) {
                 Some(scaled) => scaled.capacity_hours_per_week(capacity),
                 None => calendar.capacity_hours_per_week(capacity),
             };
@@ -136,7 +113,7 @@ pub fn default_range(now: u32) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Days, Shift, TimeOfDay};
+    use crate::model::{Calendar, Days, Shift, TimeOfDay};
 
     fn roster_map() -> ProcessMap {
         let mut map = ProcessMap::default();

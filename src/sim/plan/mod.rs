@@ -632,22 +632,29 @@ fn plan(
             }
         })
         .collect();
-    let mut points: Vec<(f64, f64, &Vec<u32>)> = s
+    let mut candidates: Vec<FrontPoint> = s
         .cache
         .iter()
-        .filter_map(|(caps, e)| e.sim.as_ref().map(|o| (e.cost, o.p90, caps)))
+        .filter_map(|(caps, e)| {
+            e.sim.as_ref().map(|o| FrontPoint {
+                cost_per_hour: e.cost,
+                p90: o.p90,
+                capacities: s.ids.iter().cloned().zip(caps.iter().copied()).collect(),
+                meets_slas: s.meets_slas(caps),
+            })
+        })
         .collect();
-    points.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    candidates.sort_by(|a, b| {
+        a.cost_per_hour
+            .total_cmp(&b.cost_per_hour)
+            .then(a.p90.total_cmp(&b.p90))
+    });
     let mut front = Vec::new();
     let mut fastest = f64::INFINITY;
-    for (cost, p90, caps) in points {
-        if p90 < fastest {
-            fastest = p90;
-            front.push(FrontPoint {
-                cost_per_hour: cost,
-                p90,
-                capacities: s.ids.iter().cloned().zip(caps.iter().copied()).collect(),
-            });
+    for point in &candidates {
+        if point.p90 < fastest {
+            fastest = point.p90;
+            front.push(point.clone());
         }
     }
     Plan {
@@ -662,6 +669,7 @@ fn plan(
         owners,
         slas,
         front,
+        candidates,
         evaluated: s.cache.values().filter(|e| e.sim.is_some()).count(),
         cases_simulated: s.cases,
         wall_seconds: started.elapsed().as_secs_f64(),

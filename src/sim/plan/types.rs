@@ -93,6 +93,9 @@ pub struct FrontPoint {
     pub p90: f64,
     /// Capacity per owner id.
     pub capacities: BTreeMap<String, u32>,
+    /// True when the candidate meets every SLA within reach (by the lower end of its 95%
+    /// interval); a point of the front may be fast and cheap because it misses them.
+    pub meets_slas: bool,
 }
 
 /// What [`optimize`](super::optimize) found.
@@ -122,6 +125,9 @@ pub struct Plan {
     pub slas: Vec<SlaPlan>,
     /// The candidates no other simulated candidate beats on both cost and p90, cheapest first.
     pub front: Vec<FrontPoint>,
+    /// Every simulated candidate (today's included), cheapest first: the cloud the front is
+    /// taken from.
+    pub candidates: Vec<FrontPoint>,
     /// Candidates simulated (today's staffing included).
     pub evaluated: usize,
     /// Cases simulated over all candidates (warm-up included).

@@ -6,6 +6,7 @@ use crate::model::ElementRef;
 use crate::model::edit::Fragment;
 use crate::report::export::Format;
 use crate::ui::commands::UiCommand;
+use crate::ui::plan::Tab;
 
 impl App {
     /// Runs a command.
@@ -74,6 +75,9 @@ impl App {
             UiCommand::RunSimulation => self.run_simulation(),
             UiCommand::CancelSimulation => self.sim.cancel(),
             UiCommand::SimulationSettings => self.dialog = Some(Dialog::SimulationSettings),
+            UiCommand::OptimiseStaffing => self.plan.open_tab(Tab::Staffing, self.doc.map()),
+            UiCommand::Headroom => self.plan.open_tab(Tab::Headroom, self.doc.map()),
+            UiCommand::Sensitivity => self.plan.open_tab(Tab::Sensitivity, self.doc.map()),
             UiCommand::Shortcuts => self.dialog = Some(Dialog::Shortcuts),
             UiCommand::About => self.dialog = Some(Dialog::About),
         }

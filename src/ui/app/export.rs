@@ -6,6 +6,7 @@ use super::App;
 use crate::model::ProcessMap;
 use crate::model::edit::fresh_id;
 use crate::report::export::{self, Format};
+use crate::report::handbook::CapacityStudy;
 use crate::report::{handbook, pdf};
 use crate::ui::job::{Job, Poll, poll_slot};
 
@@ -21,20 +22,66 @@ impl App {
             .as_ref()
             .filter(|o| o.revision == self.doc.revision())
             .map(|o| o.result.clone());
+        let wants_plan = self.export_plan
+            && matches!(
+                kind,
+                Export::Print | Export::File(Format::Pdf | Format::Markdown)
+            );
+        let capacity = wants_plan.then(|| self.current_capacity_study());
         let stem = fresh_id(&map.title, |_| false);
         let folder = self
             .doc
             .path
             .as_ref()
             .and_then(|p| p.parent().map(Path::to_owned));
-        self.export_job = Some(Job::spawn("export", move |_| {
-            export_job(&map, results.as_ref(), kind, &stem, folder)
+        self.export_job = Some(Job::spawn("export", move |control| {
+            // The studies the app has not run on this revision are simulated here.
+            let capacity = match capacity {
+                Some(Some(study)) => Some(study),
+                Some(None) => match CapacityStudy::run(&map, &map.simulation, control) {
+                    Ok(study) => Some(study),
+                    Err(error) => return format!("Not exported: no capacity plan: {error}"),
+                },
+                None => None,
+            };
+            export_job(
+                &map,
+                results.as_ref(),
+                capacity.as_ref(),
+                kind,
+                &stem,
+                folder,
+            )
         }));
         self.status = Some(if kind == Export::Print {
             "Preparing to print…".into()
         } else {
             "Exporting…".into()
         });
+    }
+
+    /// The capacity studies of the planning window, when all three ran on this revision (the
+    /// staffing one for the lowest cost).
+    fn current_capacity_study(&self) -> Option<CapacityStudy> {
+        let revision = self.doc.revision();
+        let plan = self.plan.staffing.as_ref().filter(|s| {
+            s.revision == revision && s.value.plan.objective == crate::sim::plan::Objective::Cost
+        })?;
+        let headroom = self
+            .plan
+            .headroom
+            .as_ref()
+            .filter(|s| s.revision == revision)?;
+        let sensitivity = self
+            .plan
+            .sensitivity
+            .as_ref()
+            .filter(|s| s.revision == revision)?;
+        Some(CapacityStudy {
+            plan: plan.value.plan.clone(),
+            headroom: headroom.value.clone(),
+            sensitivity: sensitivity.value.clone(),
+        })
     }
 
     pub(super) fn poll_export(&mut self, ctx: &egui::Context) {
@@ -60,6 +107,7 @@ pub enum Export {
 fn export_job(
     map: &ProcessMap,
     results: Option<&crate::sim::SimResult>,
+    capacity: Option<&CapacityStudy>,
     kind: Export,
     stem: &str,
     folder: Option<PathBuf>,
@@ -83,7 +131,10 @@ fn export_job(
             }
         }
     };
-    let book = handbook::build(map, results, handbook::today());
+    let mut book = handbook::build(map, results, handbook::today());
+    if let Some(study) = capacity {
+        book = book.with_capacity(study);
+    }
     if let Err(error) = export::export(&book, map, format, &path, pdf::Paper::A4) {
         return format!("Export failed: {error}");
     }

@@ -49,6 +49,13 @@ impl App {
                     item(ui, self, UiCommand::ExportSvg, true);
                     item(ui, self, UiCommand::ExportMarkdown, true);
                     item(ui, self, UiCommand::ExportBpmn, true);
+                    ui.separator();
+                    ui.checkbox(&mut self.export_plan, "Include capacity plan")
+                        .on_hover_text(
+                            "Add a Capacity plan section to the PDF and Markdown handbook \
+                             (staffing, headroom, what to improve first); studies not run \
+                             since the last change are simulated first",
+                        );
                 });
                 item(ui, self, UiCommand::Print, true);
                 ui.separator();
@@ -99,6 +106,10 @@ impl App {
                 item(ui, self, UiCommand::RunSimulation, !running);
                 item(ui, self, UiCommand::CancelSimulation, running);
                 item(ui, self, UiCommand::SimulationSettings, true);
+                ui.separator();
+                item(ui, self, UiCommand::OptimiseStaffing, true);
+                item(ui, self, UiCommand::Headroom, true);
+                item(ui, self, UiCommand::Sensitivity, true);
                 ui.separator();
                 ui.checkbox(&mut self.sim.heat, "Heat on map");
             });

@@ -31,6 +31,7 @@ use super::canvas::{Canvas, element_pos};
 use super::history::Document;
 use super::inspector::{Change, Inspector};
 use super::job::Job;
+use super::plan::{PlanAction, PlanPanel};
 use super::sidebar;
 use super::simulation::{Heat, SimPanel};
 use crate::analysis::{self, LoadEstimate};
@@ -115,10 +116,14 @@ pub struct App {
     pub find: Option<String>,
     /// Simulation runs, results and scenarios.
     pub sim: SimPanel,
+    /// Capacity planning: staffing, headroom, sensitivity.
+    pub plan: PlanPanel,
     /// The bottom panel shows results (true) or problems (false).
     pub show_results: bool,
     /// The calendar editor window.
     pub calendars: CalendarEditor,
+    /// File > Export > Include capacity plan: the handbook gets a "Capacity plan" section.
+    pub export_plan: bool,
     heat: Heat,
     heat_key: (usize, bool, u64),
     inspector: Inspector,
@@ -166,8 +171,10 @@ impl App {
             status: None,
             find: None,
             sim: SimPanel::default(),
+            plan: PlanPanel::default(),
             show_results: false,
             calendars: CalendarEditor::default(),
+            export_plan: false,
             heat: Heat::default(),
             heat_key: (0, false, 0),
             inspector: Inspector::default(),
@@ -288,6 +295,9 @@ impl App {
             self.heat_key = (usize::MAX, false, 0);
             self.status = Some("Simulation finished.".to_owned());
         }
+        if let Some(action) = self.plan.poll(&ctx) {
+            self.plan_action(action);
+        }
         self.refresh_heat();
         self.handle_keys(&ctx);
         self.refresh_checks();
@@ -391,7 +401,37 @@ impl App {
         for Change { label, edit, merge } in self.calendars.window_ui(&ctx, self.doc.map()) {
             self.doc.commit_merging(label, edit, merge);
         }
+        let revision = self.doc.revision();
+        for action in self.plan.window_ui(&ctx, self.doc.map(), revision) {
+            self.plan_action(action);
+        }
         self.dialog_ui(&ctx);
+    }
+
+    /// Carries out what the capacity-planning window asked for: Apply is one undo step; a
+    /// plan's what-if runs become a scenario beside today's staffing in Results.
+    pub fn plan_action(&mut self, action: PlanAction) {
+        match action {
+            PlanAction::Apply(edit) => {
+                self.commit("Apply capacity plan", *edit);
+                self.status = Some("Applied the capacity plan.".to_owned());
+            }
+            PlanAction::Compare { today, recommended } => {
+                let name = "Plan: recommended staffing".to_owned();
+                self.sim.scenarios.retain(|s| s.name != name);
+                self.sim.scenarios.push(super::simulation::Scenario {
+                    name,
+                    outcome: *recommended,
+                });
+                // Today's run is the "latest" column unless a current run is there already.
+                if self.sim.outcome.is_none() || self.sim.is_stale(self.doc.revision()) {
+                    self.sim.outcome = Some(*today);
+                    self.heat_key = (usize::MAX, false, 0);
+                }
+                self.show_results = true;
+                self.show_problems = true;
+            }
+        }
     }
 }
 
