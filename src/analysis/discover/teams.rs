@@ -12,9 +12,11 @@
 //! - **Working hours**: the quarter-hours (half hours or hours when the log is thin) of the week
 //!   in which the team starts or completes work, at least [`OPEN_SHARE`] of a busy slot's count
 //!   (the 75th percentile of the slots with any); single empty slots between open ones are
-//!   filled. Open nearly all week means no
-//!   calendar. A weekday date with no work at all where that weekday normally has at least
-//!   [`CLOSED_EXPECTED`] events is a closed date. A team at work around the clock whose peak
+//!   filled; days whose open slots mostly agree (Jaccard index from [`SAME_DAY`]) are pooled
+//!   and read again from their summed counts, so Monday to Friday get one set of shifts. Open
+//!   nearly all week means no calendar. A weekday date with no work at all where that weekday
+//!   normally has at least [`CLOSED_EXPECTED`] events, between two normal working days, is a
+//!   closed date. A team at work around the clock whose peak
 //!   concurrency differs by hour (a roster) gets shifts covering the week with their own
 //!   capacity.
 
@@ -28,6 +30,8 @@ use crate::model::{Date, Days, Shift, TimeOfDay};
 pub const PROFILE_SHARE: f64 = 0.1;
 /// A slot of the week is open from this share of the busiest slot's events.
 pub const OPEN_SHARE: f64 = 0.02;
+/// Days pool when their open slots agree this much (shared / either).
+pub const SAME_DAY: f64 = 0.8;
 /// A date is closed when it has no events but its weekday averages at least this many.
 pub const CLOSED_EXPECTED: f64 = 20.0;
 /// Roster runs shorter than this many hours join a neighbour.
@@ -315,15 +319,55 @@ fn infer_hours(counts: &[u64; 672], peaks: Option<&[u32; 672]>, times: &[i64]) -
         .map(|&c| c > 0 && c as f64 >= OPEN_SHARE * reference as f64)
         .collect();
     let n = open.len();
-    let filled: Vec<bool> = (0..n)
-        .map(|i| open[i] || (open[(i + n - 1) % n] && open[(i + 1) % n]))
-        .collect();
-    open = filled;
-    #[allow(clippy::cast_precision_loss, reason = "counts")]
-    if open.iter().filter(|&&o| o).count() as f64 >= 0.97 * n as f64 {
-        return None;
-    }
+    let fill = |open: &mut Vec<bool>| {
+        let m = open.len();
+        let filled: Vec<bool> = (0..m)
+            .map(|i| open[i] || (open[(i + m - 1) % m] && open[(i + 1) % m]))
+            .collect();
+        *open = filled;
+    };
+    fill(&mut open);
+    // Pool days with mostly the same open slots and read them again from their summed counts.
     let per_day = n / 7;
+    let day_set = |d: usize| -> BTreeSet<usize> {
+        (0..per_day).filter(|&k| open[d * per_day + k]).collect()
+    };
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for d in 0..7 {
+        let set = day_set(d);
+        if set.is_empty() {
+            continue;
+        }
+        let similar = |g: &Vec<usize>| {
+            let other = day_set(g[0]);
+            #[allow(clippy::cast_precision_loss, reason = "slot counts")]
+            let jaccard = set.intersection(&other).count() as f64
+                / set.union(&other).count().max(1) as f64;
+            jaccard >= SAME_DAY
+        };
+        match groups.iter_mut().find(|g| similar(g)) {
+            Some(g) => g.push(d),
+            None => groups.push(vec![d]),
+        }
+    }
+    for group in &groups {
+        let mut pooled: Vec<bool> = (0..per_day)
+            .map(|k| {
+                let sum: u64 = group.iter().map(|&d| slots[d * per_day + k]).sum();
+                #[allow(clippy::cast_precision_loss, reason = "counts")]
+                let threshold = OPEN_SHARE * reference as f64 * group.len() as f64;
+                sum > 0 && sum as f64 >= threshold
+            })
+            .collect();
+        // Fill single gaps within the day only.
+        let within: Vec<bool> = (0..per_day)
+            .map(|k| pooled[k] || (k > 0 && k + 1 < per_day && pooled[k - 1] && pooled[k + 1]))
+            .collect();
+        pooled = within;
+        for &d in group {
+            open[d * per_day..(d + 1) * per_day].copy_from_slice(&pooled);
+        }
+    }
     let minutes = u16::try_from(width * 15).unwrap_or(60);
     // Open runs per day; days with the same runs share shifts.
     let mut shapes: BTreeMap<(u16, u16), Days> = BTreeMap::new();
@@ -495,14 +539,30 @@ fn closed_dates(times: &[i64], shifts: &[Shift]) -> Vec<Date> {
         per_weekday[wd] += per_date.get(&d).copied().unwrap_or(0);
     }
     let open_day = |wd: u8| shifts.iter().any(|s| s.days.contains(wd));
+    #[allow(clippy::cast_precision_loss, reason = "counts")]
+    let expected = |d: i64| {
+        let wd = Date::from_days(d).weekday() as usize;
+        per_weekday[wd] as f64 / weekday_dates[wd].max(1) as f64
+    };
+    // A normal day: at least half its weekday's average (so the thin start and end of a log,
+    // where few cases are still in progress, close nothing).
+    #[allow(clippy::cast_precision_loss, reason = "counts")]
+    let normal = |d: i64| per_date.get(&d).is_some_and(|&c| c as f64 >= 0.5 * expected(d));
+    // The nearest open weekday before and after `d` (at most two weeks away).
+    let neighbour = |d: i64, step: i64| {
+        (1..=14)
+            .map(|k| d + k * step)
+            .find(|&n| open_day(Date::from_days(n).weekday()) && per_date.contains_key(&n))
+    };
     // Whole days inside the log only (the first and last dates are partial).
     ((d0 + 1)..d1)
         .filter(|&d| {
             let wd = Date::from_days(d).weekday();
-            #[allow(clippy::cast_precision_loss, reason = "counts")]
-            let expected =
-                per_weekday[wd as usize] as f64 / weekday_dates[wd as usize].max(1) as f64;
-            open_day(wd) && expected >= CLOSED_EXPECTED && !per_date.contains_key(&d)
+            open_day(wd)
+                && expected(d) >= CLOSED_EXPECTED
+                && !per_date.contains_key(&d)
+                && neighbour(d, -1).is_some_and(normal)
+                && neighbour(d, 1).is_some_and(normal)
         })
         .map(Date::from_days)
         .take(crate::model::limits::MAX_CLOSED_DATES)
