@@ -1,7 +1,7 @@
 //! Discovery speed: simulate a sample until its log has about 1,000,000 events (`sim::trace`,
 //! the same as `procmap simulate --log`), write it as CSV, then time reading it and discovering
 //! the map (what `procmap discover LOG` does), and the `--validate` check separately. Prints
-//! seconds and the peak memory of the read + discover phase (VmHWM, reset after generating).
+//! seconds and the peak memory of the read + discover phase (`VmHWM`, reset after generating).
 //! Targets (issue 13): under 5 s and under 1 GB for 1,000,000 events on this 2-core machine.
 //!
 //! `cargo bench --bench discover`; `--sample NAME` (default order-to-cash), `--events N`,
@@ -57,7 +57,12 @@ fn main() {
     let probe = sim::trace(&map, &settings, &Control::default()).expect("simulates");
     #[allow(clippy::cast_precision_loss, reason = "counts")]
     let per_case = probe.events.len() as f64 / probe.cases.len().max(1) as f64;
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "positive")]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss,
+        reason = "positive counts"
+    )]
     let cases = (events as f64 / per_case).ceil() as u64;
     settings.cases = cases;
     let began = Instant::now();
@@ -73,13 +78,14 @@ fn main() {
         logwrite::write_csv(&log, out).expect("writes");
     }
     let written = began.elapsed().as_secs_f64();
-    let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let bytes = std::fs::metadata(&path).map_or(0, |m| m.len());
+    #[allow(clippy::cast_precision_loss, reason = "file sizes")]
+    let megabytes = bytes as f64 / 1e6;
     println!(
         "{sample}: {} events of {} cases simulated in {simulated:.2} s, written in {written:.2} s \
-         ({:.0} MB {})",
+         ({megabytes:.0} MB {})",
         log.events.len(),
         log.cases.len(),
-        bytes as f64 / 1e6,
         if xes { "XES" } else { "CSV" }
     );
     drop(log);

@@ -127,6 +127,10 @@ pub struct ExportArgs {
     /// map's settings).
     #[arg(long)]
     pub plan: bool,
+    /// Add an "As-is evidence" section from this event log (CSV, XES): variants, activities,
+    /// owners, handovers, and the map simulated against the log.
+    #[arg(long)]
+    pub evidence: Option<PathBuf>,
 }
 
 /// Paper sizes on the command line.
@@ -663,9 +667,19 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Re
     } else {
         None
     };
+    let evidence = match &args.evidence {
+        Some(log) => match discover::evidence(log, &map, err)? {
+            Ok(found) => Some(found),
+            Err(code) => return Ok(code),
+        },
+        None => None,
+    };
     let mut book = handbook::build(&map, results.as_ref(), handbook::today());
     if let Some(study) = &capacity {
         book = book.with_capacity(study);
+    }
+    if let Some((found, comparison)) = &evidence {
+        book = book.with_evidence(found, Some(comparison));
     }
     let paper = match args.paper {
         PaperArg::A4 => pdf::Paper::A4,

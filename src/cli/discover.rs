@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{EXIT_INVALID, EXIT_IO, EXIT_OK};
-use crate::analysis::discover::{self, Options, Verdict};
+use crate::analysis::discover::{self, Comparison, Discovery, Options, Verdict};
 use crate::interop::log::{self as logread, Columns, LogError};
+use crate::model::ProcessMap;
 use crate::model::io as mapio;
+use crate::model::log::EventLog;
 use crate::report;
 use crate::sim::{self, Control};
 
@@ -33,10 +35,14 @@ pub struct DiscoverArgs {
     /// exits 1 when they differ.
     #[arg(long)]
     pub validate: bool,
+    /// Also write the handbook of the discovered map with its "As-is evidence" section (.pdf,
+    /// or .md for Markdown with the diagram beside it).
+    #[arg(long)]
+    pub handbook: Option<PathBuf>,
     /// Title of the map (default: the log's file name).
     #[arg(long)]
     pub title: Option<String>,
-    /// The case id column (default: recognised by name, e.g. case_id, case:concept:name).
+    /// The case id column (default: recognised by name, e.g. `case_id`, `case:concept:name`).
     #[arg(long)]
     pub case: Option<String>,
     /// The activity column.
@@ -87,24 +93,30 @@ pub fn title_of(path: &Path) -> String {
     }
 }
 
-/// Runs `procmap discover`.
-pub fn discover(args: &DiscoverArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+/// Reads `log` and discovers its map, writing what was read and found to `err`; the exit code
+/// when either fails.
+fn read_and_discover(
+    log: &Path,
+    columns: &Columns,
+    options: &Options,
+    err: &mut dyn Write,
+) -> io::Result<Result<(EventLog, Discovery), u8>> {
     let began = Instant::now();
-    let read = match logread::read_log(&args.log, &args.columns(), &|_, _| true) {
+    let read = match logread::read_log(log, columns, &|_, _| true) {
         Ok(read) => read,
         Err(error) => {
             writeln!(err, "error: {error}")?;
-            return Ok(match error {
+            return Ok(Err(match error {
                 LogError::Io { .. } => EXIT_IO,
                 _ => EXIT_INVALID,
-            });
+            }));
         }
     };
     let r = &read.report;
     writeln!(
         err,
         "{}: read {} events of {} cases in {:.2} s{}",
-        args.log.display(),
+        log.display(),
         r.events,
         read.log.cases.len(),
         began.elapsed().as_secs_f64(),
@@ -115,20 +127,16 @@ pub fn discover(args: &DiscoverArgs, out: &mut dyn Write, err: &mut dyn Write) -
         }
     )?;
     for bad in &r.bad {
-        writeln!(err, "{}:{}: bad row: {}", args.log.display(), bad.line, bad.reason)?;
+        writeln!(err, "{}:{}: bad row: {}", log.display(), bad.line, bad.reason)?;
     }
     for warning in &r.warnings {
-        writeln!(err, "{}: warning: {warning}", args.log.display())?;
+        writeln!(err, "{}: warning: {warning}", log.display())?;
     }
-    let options = Options {
-        coverage: args.coverage,
-        title: args.title.clone().unwrap_or_else(|| title_of(&args.log)),
-    };
-    let found = match discover::discover(&read.log, &options) {
+    let found = match discover::discover(&read.log, options) {
         Ok(found) => found,
         Err(error) => {
-            writeln!(err, "error: {}: {error}", args.log.display())?;
-            return Ok(EXIT_INVALID);
+            writeln!(err, "error: {}: {error}", log.display())?;
+            return Ok(Err(EXIT_INVALID));
         }
     };
     writeln!(
@@ -139,8 +147,48 @@ pub fn discover(args: &DiscoverArgs, out: &mut dyn Write, err: &mut dyn Write) -
         found.map.owners.len(),
         began.elapsed().as_secs_f64()
     )?;
+    Ok(Ok((read.log, found)))
+}
+
+/// The evidence for `export --evidence LOG`: the log's discovery, and `map` (as exported,
+/// perhaps edited since) simulated and compared with the log.
+pub(super) fn evidence(
+    log: &Path,
+    map: &ProcessMap,
+    err: &mut dyn Write,
+) -> io::Result<Result<(Discovery, Comparison), u8>> {
+    let options = Options {
+        title: title_of(log),
+        ..Options::default()
+    };
+    let (events, found) = match read_and_discover(log, &Columns::default(), &options, err)? {
+        Ok(pair) => pair,
+        Err(code) => return Ok(Err(code)),
+    };
+    match sim::against_log(map, &discover::profile(&events), &Control::default()) {
+        Ok(c) => {
+            writeln!(err, "{}", c.line)?;
+            Ok(Ok((found, c)))
+        }
+        Err(error) => {
+            writeln!(err, "error: cannot simulate the map: {error}")?;
+            Ok(Err(EXIT_INVALID))
+        }
+    }
+}
+
+/// Runs `procmap discover`.
+pub fn discover(args: &DiscoverArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let options = Options {
+        coverage: args.coverage,
+        title: args.title.clone().unwrap_or_else(|| title_of(&args.log)),
+    };
+    let (events, found) = match read_and_discover(&args.log, &args.columns(), &options, err)? {
+        Ok(pair) => pair,
+        Err(code) => return Ok(code),
+    };
     let comparison = if args.validate {
-        let real = discover::profile(&read.log);
+        let real = discover::profile(&events);
         match sim::against_log(&found.map, &real, &Control::default()) {
             Ok(c) => Some(c),
             Err(error) => {
@@ -168,6 +216,11 @@ pub fn discover(args: &DiscoverArgs, out: &mut dyn Write, err: &mut dyn Write) -
         }
         writeln!(err, "wrote {}", path.display())?;
     }
+    if let Some(path) = &args.handbook {
+        if let Err(code) = write_handbook(&found, comparison.as_ref(), path, err)? {
+            return Ok(code);
+        }
+    }
     if args.json {
         let value = report::discover::json(&found, comparison.as_ref());
         writeln!(out, "{}", serde_json::to_string_pretty(&value).unwrap_or_default())?;
@@ -180,4 +233,36 @@ pub fn discover(args: &DiscoverArgs, out: &mut dyn Write, err: &mut dyn Write) -
         Some(Verdict::Differs) => EXIT_INVALID,
         _ => EXIT_OK,
     })
+}
+
+/// Writes the handbook of a discovery (PDF, or Markdown for `.md`) with its evidence.
+fn write_handbook(
+    found: &Discovery,
+    comparison: Option<&Comparison>,
+    path: &Path,
+    err: &mut dyn Write,
+) -> io::Result<Result<(), u8>> {
+    use crate::report::export::{self, Format};
+    use crate::report::{handbook, pdf};
+    let format = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+    {
+        Format::Markdown
+    } else {
+        Format::Pdf
+    };
+    let book = handbook::build(&found.map, None, handbook::today()).with_evidence(found, comparison);
+    match export::export(&book, &found.map, format, path, pdf::Paper::A4) {
+        Ok(written) => {
+            for file in written {
+                writeln!(err, "wrote {} {}", file.what, file.path.display())?;
+            }
+            Ok(Ok(()))
+        }
+        Err(error) => {
+            writeln!(err, "error: {}: {error}", path.display())?;
+            Ok(Err(EXIT_IO))
+        }
+    }
 }

@@ -15,6 +15,35 @@ pub const NO_TIME: i64 = i64::MIN;
 pub const NO_NAME: u32 = u32::MAX;
 /// Microseconds per second.
 pub const US_PER_SECOND: i64 = 1_000_000;
+/// Microseconds per minute.
+pub const MINUTE: i64 = 60 * US_PER_SECOND;
+/// Microseconds per hour.
+pub const HOUR: i64 = 60 * MINUTE;
+/// Microseconds per day.
+pub const DAY: i64 = 24 * HOUR;
+/// Microseconds per week.
+pub const WEEK: i64 = 7 * DAY;
+
+/// Minutes from the Monday 00:00 before `wall` (µs since 1970-01-01, a Thursday) to `wall`:
+/// 0 to 10,079.
+#[must_use]
+pub fn week_minute(wall: i64) -> usize {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "in 0..10080")]
+    let minute = ((wall + 3 * DAY).rem_euclid(WEEK) / MINUTE) as usize;
+    minute
+}
+
+/// The hour of the week of `wall` (0 for Monday 00:00-01:00, up to 167).
+#[must_use]
+pub fn week_hour(wall: i64) -> usize {
+    week_minute(wall) / 60
+}
+
+/// The day number (days since 1970-01-01) of `wall`.
+#[must_use]
+pub const fn day_of(wall: i64) -> i64 {
+    wall.div_euclid(DAY)
+}
 
 /// One activity instance of one case: the work from `start` to `complete`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@
 //! arrivals), days with the same profile are pooled (a pairwise chi-square test of their
 //! 24-hour counts) and each pool's day is cut into windows of about constant rate.
 
-use crate::model::calendar::{DAY_US, HOUR_US, WEEK_US};
+use crate::model::log::{HOUR, WEEK, day_of, week_hour};
 use crate::model::{Days, Dist, Rate, TimeOfDay};
 
 use super::fit::{Fit, fit};
@@ -59,7 +59,7 @@ pub fn arrivals(mut times: Vec<i64>) -> Arrivals {
         _ => 0,
     };
     #[allow(clippy::cast_precision_loss, reason = "time spans")]
-    let span_hours = span as f64 / HOUR_US as f64;
+    let span_hours = span as f64 / HOUR as f64;
     #[allow(clippy::cast_precision_loss, reason = "counts")]
     let per_hour = if span_hours > 0.0 {
         (n.saturating_sub(1)) as f64 / span_hours
@@ -69,18 +69,16 @@ pub fn arrivals(mut times: Vec<i64>) -> Arrivals {
     #[allow(clippy::cast_precision_loss, reason = "time spans")]
     let gaps: Vec<f64> = times
         .windows(2)
-        .map(|w| (w[1] - w[0]) as f64 / HOUR_US as f64)
+        .map(|w| (w[1] - w[0]) as f64 / HOUR as f64)
         .collect();
     let mut counts = [0u64; 168];
     for &t in &times {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "mod")]
-        let h = ((t + 3 * DAY_US as i64).rem_euclid(WEEK_US as i64) / HOUR_US as i64) as usize;
-        counts[h] += 1;
+        counts[week_hour(t)] += 1;
     }
     // How many of each weekday the log spans (first to last date, both included).
     let mut dates = [0.0f64; 7];
     if let (Some(&a), Some(&b)) = (times.first(), times.last()) {
-        for d in a.div_euclid(DAY_US as i64)..=b.div_euclid(DAY_US as i64) {
+        for d in day_of(a)..=day_of(b) {
             dates[usize::from(crate::model::Date::from_days(d).weekday())] += 1.0;
         }
     }
@@ -90,7 +88,7 @@ pub fn arrivals(mut times: Vec<i64>) -> Arrivals {
         .enumerate()
         .map(|(h, &c)| c as f64 / dates[h / 24].max(1.0))
         .collect();
-    let rates = if n >= MIN_FOR_RATES && span >= WEEK_US as i64 && varies(&counts) {
+    let rates = if n >= MIN_FOR_RATES && span >= WEEK && varies(&counts) {
         profile(&counts, &dates)
     } else {
         Vec::new()
@@ -202,8 +200,7 @@ fn windows(hours: &[u64; 24]) -> Vec<(u16, u16, u64)> {
     let mut out = Vec::new();
     let mut from = 0usize;
     let mut sum = 0u64;
-    for h in 0..24 {
-        let c = hours[h];
+    for (h, &c) in hours.iter().enumerate() {
         if h > from {
             #[allow(clippy::cast_precision_loss, reason = "counts")]
             let mean = sum as f64 / (h - from) as f64;
@@ -228,6 +225,7 @@ fn round_rate(v: f64) -> f64 {
     if v <= 0.0 || !v.is_finite() {
         return 0.0;
     }
+    #[allow(clippy::cast_possible_truncation, reason = "a small exponent")]
     let digits = 2 - v.log10().floor() as i32;
     let f = 10f64.powi(digits);
     (v * f).round() / f
@@ -236,6 +234,7 @@ fn round_rate(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::log::DAY;
 
     #[test]
     fn steady_arrivals_get_a_distribution_and_weekday_hours_get_rates() {
@@ -246,13 +245,12 @@ mod tests {
         assert!(a.rates.is_empty());
         assert!((a.per_hour - 10.0).abs() < 1e-6);
         // Only Monday to Friday 09:00-17:00 (the epoch is a Thursday: start from Monday 5 Jan 1970).
-        let monday = 4 * DAY_US as i64;
+        let monday = 4 * DAY;
         let mut office = Vec::new();
         for week in 0..8 {
             for day in 0..5 {
                 for k in 0..80 {
-                    office.push(monday + week * WEEK_US as i64 + day * DAY_US as i64
-                        + 9 * HOUR_US as i64 + k * step);
+                    office.push(monday + week * WEEK + day * DAY + 9 * HOUR + k * step);
                 }
             }
         }

@@ -234,7 +234,7 @@ mod tests {
     use super::*;
     use crate::model::DistKind;
     use rand::{RngExt as _, SeedableRng as _};
-    use rand_distr::{Distribution as _, Exp, LogNormal, Triangular};
+    use rand_distr::{Exp, LogNormal, Triangular};
 
     fn draws(d: impl rand_distr::Distribution<f64>, n: usize) -> Vec<f64> {
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(3);

@@ -274,9 +274,9 @@ fn components(n: usize, linked: &dyn Fn(usize, usize) -> bool) -> Vec<Vec<usize>
         let mut component = Vec::new();
         while let Some(i) = stack.pop() {
             component.push(i);
-            for j in 0..n {
-                if !seen[j] && linked(i, j) {
-                    seen[j] = true;
+            for (j, seen_j) in seen.iter_mut().enumerate() {
+                if !*seen_j && linked(i, j) {
+                    *seen_j = true;
                     stack.push(j);
                 }
             }

@@ -288,7 +288,11 @@ pub fn discover(log: &EventLog, options: &Options) -> Result<Discovery, Discover
     let mut step_ids: BTreeMap<u32, String> = BTreeMap::new();
     let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
     let mut activities = Vec::new();
-    #[allow(clippy::cast_precision_loss, reason = "counts")]
+    #[allow(
+        clippy::cast_precision_loss,
+        clippy::cast_possible_truncation,
+        reason = "counts; activities are indexed by u32"
+    )]
     for a in 0..log.activities.len() {
         let name = display_name(&log.activities[a]);
         let fit = fit::fit(&hours_of[a]);
@@ -511,7 +515,7 @@ fn week_start(log: &EventLog) -> DateTime {
         .map(|e| e.wall(e.first_time()))
         .min()
         .unwrap_or(0);
-    let day = first.div_euclid(crate::model::calendar::DAY_US as i64);
+    let day = crate::model::log::day_of(first);
     let date = Date::from_days(day);
     let monday = Date::from_days(day - i64::from(date.weekday()));
     DateTime {

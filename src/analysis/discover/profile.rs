@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::fit::quantile;
 use super::traces::Traces;
-use crate::model::calendar::{DAY_US, HOUR_US, WEEK_US};
+use crate::model::log::{HOUR, WEEK, week_hour};
 use crate::model::log::EventLog;
 
 /// Relative difference allowed for "matches" (cycle-time mean and median, activity frequency,
@@ -41,7 +41,7 @@ pub fn profile(log: &EventLog) -> LogProfile {
     for k in 0..traces.len() {
         let (a, b) = traces.span(log, k);
         #[allow(clippy::cast_precision_loss, reason = "time spans")]
-        cycle.push((b - a) as f64 / HOUR_US as f64);
+        cycle.push((b - a) as f64 / HOUR as f64);
         firsts.push(log.events[traces.trace(k)[0] as usize].wall(a));
     }
     cycle.sort_by(f64::total_cmp);
@@ -60,16 +60,14 @@ pub fn profile(log: &EventLog) -> LogProfile {
         firsts.iter().copied().max().unwrap_or(0),
     );
     #[allow(clippy::cast_precision_loss, reason = "time spans")]
-    let weeks = ((hi - lo) as f64 / WEEK_US as f64).max(1.0 / 168.0);
+    let weeks = ((hi - lo) as f64 / WEEK as f64).max(1.0 / 168.0);
     let mut by_hour = vec![0.0; 168];
     for &t in &firsts {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "mod")]
-        let h = ((t + 3 * DAY_US as i64).rem_euclid(WEEK_US as i64) / HOUR_US as i64) as usize;
-        by_hour[h] += 1.0 / weeks;
+        by_hour[week_hour(t)] += 1.0 / weeks;
     }
     #[allow(clippy::cast_precision_loss, reason = "counts")]
     let per_hour = if hi > lo {
-        (firsts.len() - 1) as f64 / ((hi - lo) as f64 / HOUR_US as f64)
+        (firsts.len() - 1) as f64 / ((hi - lo) as f64 / HOUR as f64)
     } else {
         0.0
     };

@@ -22,14 +22,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::calendar::{DAY_US, WEEK_US};
-use crate::model::log::{EventLog, NO_NAME, NO_TIME};
+use crate::model::log::{DAY, EventLog, NO_NAME, NO_TIME, WEEK, day_of, week_minute};
 use crate::model::{Date, Days, Shift, TimeOfDay};
 
 /// An activity belongs to a resource's profile from this share of its events.
 pub const PROFILE_SHARE: f64 = 0.1;
 /// A slot of the week is open from this share of the busiest slot's events.
 pub const OPEN_SHARE: f64 = 0.02;
+/// Open this share of the week or more is around the clock (no calendar).
+pub const AROUND_THE_CLOCK: f64 = 0.97;
 /// Days pool when their open slots agree this much (shared / either).
 pub const SAME_DAY: f64 = 0.8;
 /// A date is closed when it has no events but its weekday averages at least this many.
@@ -202,10 +203,7 @@ fn measure(
 ) -> Team {
     // Slot of the week per instant, on the event's wall clock, at 15-minute resolution.
     let slot = |i: usize, t: i64| -> usize {
-        let wall = log.events[i].wall(t);
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "mod")]
-        let minutes = ((wall + 3 * DAY_US as i64).rem_euclid(WEEK_US as i64) / 60_000_000) as usize;
-        minutes / 15
+        week_minute(log.events[i].wall(t)) / 15
     };
     // Concurrency at each start, by 15-minute slot.
     let mut marks: Vec<(i64, bool, usize)> = Vec::with_capacity(events.len() * 2);
@@ -238,7 +236,7 @@ fn measure(
     for &i in events {
         let e = &log.events[i];
         weeks
-            .entry((e.wall(e.complete) + 3 * DAY_US as i64).div_euclid(WEEK_US as i64))
+            .entry((e.wall(e.complete) + 3 * DAY).div_euclid(WEEK))
             .or_default()
             .insert(e.resource);
     }
@@ -283,9 +281,7 @@ pub fn activity_hours(log: &EventLog, activity: u32) -> Option<Hours> {
     let mut times = Vec::new();
     for e in log.events.iter().filter(|e| e.activity == activity) {
         let wall = e.wall(e.complete);
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "mod")]
-        let minutes = ((wall + 3 * DAY_US as i64).rem_euclid(WEEK_US as i64) / 60_000_000) as usize;
-        counts[minutes / 15] += 1;
+        counts[week_minute(wall) / 15] += 1;
         times.push(wall);
     }
     if times.len() < MIN_EVENTS_FOR_HOURS {
@@ -356,7 +352,9 @@ fn infer_hours(counts: &[u64; 672], peaks: Option<&[u32; 672]>, times: &[i64]) -
                 let sum: u64 = group.iter().map(|&d| slots[d * per_day + k]).sum();
                 #[allow(clippy::cast_precision_loss, reason = "counts")]
                 let threshold = OPEN_SHARE * reference as f64 * group.len() as f64;
-                sum > 0 && sum as f64 >= threshold
+                #[allow(clippy::cast_precision_loss, reason = "counts")]
+                let sum_f = sum as f64;
+                sum > 0 && sum_f >= threshold
             })
             .collect();
         // Fill single gaps within the day only.
@@ -367,6 +365,10 @@ fn infer_hours(counts: &[u64; 672], peaks: Option<&[u32; 672]>, times: &[i64]) -
         for &d in group {
             open[d * per_day..(d + 1) * per_day].copy_from_slice(&pooled);
         }
+    }
+    #[allow(clippy::cast_precision_loss, reason = "counts")]
+    if open.iter().filter(|&&o| o).count() as f64 >= AROUND_THE_CLOCK * n as f64 {
+        return None;
     }
     let minutes = u16::try_from(width * 15).unwrap_or(60);
     // Open runs per day; days with the same runs share shifts.
@@ -525,7 +527,7 @@ fn closed_dates(times: &[i64], shifts: &[Shift]) -> Vec<Date> {
     let Some((&first, &last)) = times.iter().min().zip(times.iter().max()) else {
         return Vec::new();
     };
-    let day = |t: i64| t.div_euclid(DAY_US as i64);
+    let day = day_of;
     let (d0, d1) = (day(first), day(last));
     let mut per_date: BTreeMap<i64, u64> = BTreeMap::new();
     for &t in times {

@@ -54,9 +54,9 @@ pub fn as_is_evidence(d: &Discovery, comparison: Option<&Comparison>) -> Section
     blocks.push(Block::Table {
         columns: vec![
             ("#".into(), 0.05),
-            ("Cases".into(), 0.1),
-            ("Share".into(), 0.09),
-            ("Mean cycle".into(), 0.12),
+            ("Cases".into(), 0.09),
+            ("Share".into(), 0.08),
+            ("Mean cycle".into(), 0.14),
             ("Activities".into(), 0.64),
         ],
         rows: d
@@ -82,13 +82,13 @@ pub fn as_is_evidence(d: &Discovery, comparison: Option<&Comparison>) -> Section
     blocks.push(Block::Heading("Activities".into()));
     blocks.push(Block::Table {
         columns: vec![
-            ("Activity".into(), 0.26),
+            ("Activity".into(), 0.23),
             ("Events".into(), 0.09),
-            ("Per case".into(), 0.09),
-            ("Median".into(), 0.09),
-            ("p90".into(), 0.09),
-            ("Fitted".into(), 0.18),
-            ("Owner".into(), 0.2),
+            ("Per case".into(), 0.1),
+            ("Median".into(), 0.08),
+            ("p90".into(), 0.08),
+            ("Fitted".into(), 0.23),
+            ("Owner".into(), 0.19),
         ],
         rows: d
             .activities
