@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use procmap::analysis::discover::{self, Options, Verdict};
-use procmap::model::{Node, ProcessMap};
+use procmap::model::{DateTime, Node, ProcessMap};
 use procmap::sim::{self, Control};
 
 use super::discover::next_steps;
@@ -143,6 +143,25 @@ fn every_sample_comes_back_from_its_log() {
                 "{file}: capacity of {}",
                 owner.name
             );
+            // A roster comes back hour by hour (people on shift at each half hour of the week).
+            let roster = |o: &procmap::model::Owner, m: &ProcessMap| {
+                m.calendar(o.calendar.as_deref())
+                    .filter(|c| c.week.iter().any(|s| s.capacity.is_some()))
+                    .map(|c| {
+                        let t = c.timeline(o.capacity, DateTime::DEFAULT_START);
+                        (0..336u64)
+                            .map(|k| t.level_at(k * 1_800_000_000 + 900_000_000))
+                            .collect::<Vec<_>>()
+                    })
+            };
+            if let Some(truth) = roster(owner, &map) {
+                assert_eq!(
+                    roster(found_owner, d),
+                    Some(truth),
+                    "{file}: roster of {}",
+                    owner.name
+                );
+            }
         }
         // The discovered map simulates like the log.
         let check = sim::against_log(d, &discover::profile(&log), &Control::default())
