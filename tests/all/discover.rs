@@ -274,3 +274,39 @@ fn a_log_compared_with_itself_matches_and_with_a_slower_one_differs() {
     assert_eq!(c.verdict, Verdict::Differs);
     assert!((c.emd_hours - 0.5).abs() < 1e-9, "every case 30 minutes longer: {}", c.emd_hours);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Whatever the log, discovery ends with a map that passes `check` (or says the log is
+    /// empty), and every activity of a kept variant is a step.
+    #[test]
+    fn any_log_gives_a_valid_map(
+        rows in proptest::collection::vec(
+            (0u8..12, 0u8..6, 0i64..5_000, 0i64..300, proptest::option::of(0u8..4), proptest::bool::ANY),
+            1..120,
+        ),
+        coverage in 0.05f64..=1.0,
+    ) {
+        let mut b = LogBuilder::new();
+        for &(case, activity, at, length, resource, completion_only) in &rows {
+            let event = LogEvent {
+                case: b.case(&format!("c{case}")),
+                activity: b.activity(&format!("A{activity}")),
+                start: if completion_only { NO_TIME } else { MONDAY + at * MIN },
+                complete: MONDAY + (at + length) * MIN,
+                resource: resource.map_or(NO_NAME, |r| b.resource(&format!("r{r}"))),
+                group: NO_NAME,
+                offset_minutes: 0,
+            };
+            b.push(event);
+        }
+        let log = b.finish();
+        let d = discover::discover(&log, &Options { coverage, ..Options::default() })
+            .expect("a log with events discovers");
+        let problems = model::validate(&d.map);
+        proptest::prop_assert!(!model::has_errors(&problems), "{:?}\n{:?}", problems, d.map.flows);
+        let steps = d.map.nodes.values().filter(|n| matches!(n, Node::Step { .. })).count();
+        proptest::prop_assert_eq!(steps + d.summary.left_out.len(), d.summary.activities);
+    }
+}

@@ -35,6 +35,14 @@ impl Emitter<'_> {
     /// node END leads to). With `single_exit`, END is reached through one flow (a merging
     /// Decision when needed), as a Parallel join needs one flow per branch.
     pub fn region(&mut self, region: &Region, entry: &str, exit: &str, single_exit: bool) {
+        // How many symbols lead to each (a Parallel split takes one flow in: with several, a
+        // merging Decision comes first, or the split would wait for all of them).
+        let mut sources: BTreeMap<u32, usize> = BTreeMap::new();
+        for tos in region.edges.values() {
+            for &to in tos.keys() {
+                *sources.entry(to).or_default() += 1;
+            }
+        }
         // Each symbol's way in and way out.
         let mut ends: BTreeMap<u32, (String, String)> = BTreeMap::new();
         for s in region.symbols() {
@@ -46,7 +54,14 @@ impl Emitter<'_> {
                 for branch in &block.branches {
                     self.region(branch, &split, &join, true);
                 }
-                ends.insert(s, (split, join));
+                let way_in = if sources.get(&s).copied().unwrap_or(0) > 1 {
+                    let merge = self.add(NodeKind::Decision, "Before the split");
+                    self.flows.push(Flow::new(merge.clone(), split));
+                    merge
+                } else {
+                    split
+                };
+                ends.insert(s, (way_in, join));
             } else if let Some(id) = self.step.get(&s) {
                 ends.insert(s, (id.clone(), id.clone()));
             }
