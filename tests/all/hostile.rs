@@ -494,3 +494,32 @@ fn a_capacity_range_past_its_bounds_is_refused() {
         "(1, 100000)"
     ))));
 }
+
+/// Every hostile file read as an event log (`procmap discover`, compressed ones as they are:
+/// the reader detects gzip) ends with a clear error or a map, in bounded time and memory.
+#[test]
+fn every_hostile_file_read_as_an_event_log_ends_cleanly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder())
+        .expect("the hostile folder")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 40, "the hostile folder was not found");
+    for file in files {
+        let args = vec!["discover".to_owned(), file.to_string_lossy().into_owned()];
+        let (output, took) = run_bounded(dir.path(), &args);
+        let output = output.unwrap_or_else(|| panic!("{}: no end after {took:?}", file.display()));
+        let code = output.status.code();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            matches!(code, Some(0..=2)) && !stderr.contains("panicked"),
+            "{}: exit {code:?}: {stderr}",
+            file.display()
+        );
+        if code != Some(0) {
+            assert!(stderr.contains("error"), "{}: {stderr}", file.display());
+        }
+    }
+}
