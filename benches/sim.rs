@@ -161,7 +161,7 @@ fn time_log(name: &str, map: &procmap::model::ProcessMap, settings: &Simulation)
     let started = std::time::Instant::now();
     let trace = sim::trace(map, settings, &Control::default()).unwrap_or_else(|e| panic!("{e}"));
     let traced = started.elapsed().as_secs_f64();
-    let mut line = format!(
+    print!(
         "{name:11} log: {} events of {} cases traced in {traced:.3} s",
         trace.events.len(),
         trace.cases.len()
@@ -176,7 +176,7 @@ fn time_log(name: &str, map: &procmap::model::ProcessMap, settings: &Simulation)
         let _ = std::fs::remove_file(&path);
         #[allow(clippy::cast_precision_loss, reason = "sizes for display")]
         let megabytes = bytes as f64 / 1e6;
-        line.push_str(&format!(", {ending} written in {seconds:.3} s ({megabytes:.1} MB)"));
+        print!(", {ending} written in {seconds:.3} s ({megabytes:.1} MB)");
     }
-    println!("{line}");
+    println!();
 }

@@ -35,6 +35,9 @@ pub const MAX_SHIFTS: usize = 1_000;
 pub const MAX_CLOSED_DATES: usize = 10_000;
 /// Arrivals per hour in one rate window.
 pub const MAX_RATE_PER_HOUR: f64 = 1e6;
+/// Events in the simulator's event log (`simulate --log`): 40 bytes each in memory, about
+/// 100 bytes each as CSV.
+pub const MAX_LOG_EVENTS: usize = 20_000_000;
 
 /// Why a simulation request is too big, or `None` when it fits.
 #[must_use]
