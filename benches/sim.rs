@@ -4,7 +4,7 @@
 //! `cargo bench --bench sim` (Rust only), or `cargo bench --bench sim -- --peer` to also run
 //! `python3 benches/peers/simpy_peer.py` on the same models and print the speed ratio.
 //! `--cases N` changes the case count; `--only NAME` runs one model (for a profiler); `--log`
-//! also times tracing each model (`sim::trace`) and writing its event log as CSV and XES.gz.
+//! also times tracing each model (`sim::trace`) and writing its event log as CSV, XES and XES.gz.
 
 #![allow(clippy::print_stdout, reason = "a benchmark reports on stdout")]
 
@@ -154,19 +154,23 @@ fn main() {
     }
 }
 
-/// Times tracing one replication of `map` and writing its log as CSV and as XES.gz (to files in
+/// Times tracing one replication of `map` and writing its log as CSV, XES and XES.gz (to files in
 /// the temporary folder, removed afterwards).
 fn time_log(name: &str, map: &procmap::model::ProcessMap, settings: &Simulation) {
     use procmap::report::log::{self, LogFormat};
     let started = std::time::Instant::now();
     let trace = sim::trace(map, settings, &Control::default()).unwrap_or_else(|e| panic!("{e}"));
     let traced = started.elapsed().as_secs_f64();
-    let mut line = format!(
+    print!(
         "{name:11} log: {} events of {} cases traced in {traced:.3} s",
         trace.events.len(),
         trace.cases.len()
     );
-    for (format, ending) in [(LogFormat::Csv, "csv"), (LogFormat::XesGz, "xes.gz")] {
+    for (format, ending) in [
+        (LogFormat::Csv, "csv"),
+        (LogFormat::Xes, "xes"),
+        (LogFormat::XesGz, "xes.gz"),
+    ] {
         let path = std::env::temp_dir().join(format!("procmap-bench-log.{ending}"));
         let started = std::time::Instant::now();
         io::write_atomic_with(&path, |file| log::write(&trace, format, file))
@@ -176,7 +180,7 @@ fn time_log(name: &str, map: &procmap::model::ProcessMap, settings: &Simulation)
         let _ = std::fs::remove_file(&path);
         #[allow(clippy::cast_precision_loss, reason = "sizes for display")]
         let megabytes = bytes as f64 / 1e6;
-        line.push_str(&format!(", {ending} written in {seconds:.3} s ({megabytes:.1} MB)"));
+        print!(", {ending} written in {seconds:.3} s ({megabytes:.1} MB)");
     }
-    println!("{line}");
+    println!();
 }

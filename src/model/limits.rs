@@ -48,6 +48,9 @@ pub const MAX_LOG_RECORD_BYTES: u64 = 1 << 20;
 pub const MAX_LOG_XML_DEPTH: usize = 256;
 /// Bytes of an event log after decompression.
 pub const MAX_LOG_BYTES: u64 = 16 << 30;
+/// Events in the simulator's event log (`simulate --log`): 40 bytes each in memory, about
+/// 100 bytes each as CSV.
+pub const MAX_LOG_EVENTS: usize = 20_000_000;
 
 /// Why a simulation request is too big, or `None` when it fits.
 #[must_use]

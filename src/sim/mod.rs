@@ -86,6 +86,13 @@ pub enum SimError {
     /// The worker threads could not be started.
     #[error("cannot start worker threads: {0}")]
     Threads(String),
+    /// The event log asked for ([`trace`], [`simulate_traced`]) would hold more events than
+    /// [`model::limits::MAX_LOG_EVENTS`].
+    #[error("the event log would hold more than {limit} events; simulate fewer cases")]
+    LogTooLarge {
+        /// The most events a log may hold.
+        limit: usize,
+    },
 }
 
 /// A mean over replications with its 95% confidence half-width.
@@ -372,7 +379,8 @@ fn run_with(
             .map(|(i, stream)| {
                 let (cases, warmup) = (settings.cases, settings.warmup);
                 if traced && i == 0 {
-                    let tracer = trace::Tracer::new(&model);
+                    let limit = model::limits::MAX_LOG_EVENTS;
+                    let tracer = trace::Tracer::new(map, &model, settings, limit);
                     let (stats, tracer) =
                         engine::replicate_with(&model, stream, cases, warmup, control, tracer);
                     (stats, Some(tracer))
@@ -398,10 +406,10 @@ fn run_with(
     if control.is_cancelled() || reps.iter().any(|r| r.cancelled) {
         return Err(SimError::Cancelled);
     }
-    let log = tracers
-        .first_mut()
-        .and_then(Option::take)
-        .map(|tracer| tracer.finish(map, &model, settings));
+    let log = match tracers.first_mut().and_then(Option::take) {
+        Some(tracer) => Some(tracer.finish()?),
+        None => None,
+    };
     let mut result = aggregate::aggregate(map, &model, settings, &reps);
     result.wall_seconds = started.elapsed().as_secs_f64();
     Ok((result, log))

@@ -18,6 +18,9 @@
 //! - times on the simulated calendar: [`Simulation::start_time`] plus the simulated time, offset
 //!   0. Only finished work is recorded: work still in progress when a guard stopped the run is
 //!   left out (a normal run ends with none). Events are in completion order.
+//!
+//! A log holds at most [`limits::MAX_LOG_EVENTS`] events (40 bytes each in memory); a run that
+//! would record more fails with [`SimError::LogTooLarge`] rather than exhaust memory.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -28,7 +31,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use super::engine::{self, Model, Recorder};
 use super::{Control, SimError};
 use crate::model::log::{EventLog, LogBuilder, LogEvent, NO_NAME, instant_of};
-use crate::model::{ProcessMap, Simulation};
+use crate::model::{ProcessMap, Simulation, limits};
 
 /// Traces the first replication of simulating `map` with `settings`: the event log of its cases
 /// (see the module documentation for what it holds). The figures of that replication are those
@@ -37,7 +40,8 @@ use crate::model::{ProcessMap, Simulation};
 ///
 /// # Errors
 /// [`SimError::Invalid`] when the map has validation errors, [`SimError::Compile`] when it
-/// cannot be compiled, [`SimError::Cancelled`] when `control` was cancelled.
+/// cannot be compiled, [`SimError::Cancelled`] when `control` was cancelled,
+/// [`SimError::LogTooLarge`] past [`limits::MAX_LOG_EVENTS`] events.
 pub fn trace(
     map: &ProcessMap,
     settings: &Simulation,
@@ -61,23 +65,35 @@ fn trace_first(
         settings.cases,
         settings.warmup,
         control,
-        Tracer::new(&model),
+        Tracer::new(map, &model, settings, limits::MAX_LOG_EVENTS),
     );
     if stats.cancelled || control.is_cancelled() {
         return Err(SimError::Cancelled);
     }
-    Ok(tracer.finish(map, &model, settings))
+    tracer.finish()
 }
 
-/// Records the work of one replication for its event log.
+/// Records the work of one replication as the events of its log.
 #[derive(Debug)]
 pub(super) struct Tracer {
     /// By case slot: the case's arrival number and its work in progress.
     slots: Vec<Slot>,
     /// By owner: who is free.
     people: Vec<People>,
-    /// Finished work, in completion order.
-    done: Vec<Done>,
+    /// Finished work, in completion order; `case` is the arrival number until `finish`.
+    events: Vec<LogEvent>,
+    /// Most events recorded; past it the trace fails with [`SimError::LogTooLarge`].
+    limit: usize,
+    /// True once an event was left out for the limit.
+    overflow: bool,
+    /// The names: activities, groups and resources interned as they are first used.
+    names: LogBuilder,
+    /// By step: its activity name, and its index in `names` once used.
+    activities: Vec<(String, u32)>,
+    /// By owner: its name, its group index once used, its people's resource indices once used.
+    owners: Vec<(String, u32, Vec<u32>)>,
+    /// `instant_of(Simulation.start)`: simulated time 0 as a log instant.
+    origin: i64,
 }
 
 #[derive(Debug, Default)]
@@ -94,16 +110,6 @@ struct Working {
     owner: u32,
     person: u32,
     start: u64,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Done {
-    number: u32,
-    stat: u32,
-    owner: u32,
-    person: u32,
-    start: u64,
-    complete: u64,
 }
 
 /// The people of one owner: the lowest-numbered free one is taken first.
@@ -131,97 +137,108 @@ impl People {
 }
 
 impl Tracer {
-    pub(super) fn new(model: &Model) -> Self {
+    /// A tracer for a run of `model` (compiled from `map`) with `settings`, keeping at most
+    /// `limit` events.
+    pub(super) fn new(
+        map: &ProcessMap,
+        model: &Model,
+        settings: &Simulation,
+        limit: usize,
+    ) -> Self {
+        let activities = model
+            .step_ids
+            .iter()
+            .map(|id| {
+                let name = map.nodes.get(id).map_or("", |n| n.name());
+                let name = if name.trim().is_empty() { id } else { name };
+                (name.to_owned(), NO_NAME)
+            })
+            .collect();
+        let owners = model
+            .owner_ids
+            .iter()
+            .map(|id| {
+                let name = map.owners.get(id).map_or(id.as_str(), |o| o.name.as_str());
+                (name.to_owned(), NO_NAME, Vec::new())
+            })
+            .collect();
         Self {
             slots: Vec::new(),
             people: model.owner_ids.iter().map(|_| People::default()).collect(),
-            done: Vec::new(),
+            events: Vec::new(),
+            limit,
+            overflow: false,
+            names: LogBuilder::new(),
+            activities,
+            owners,
+            origin: instant_of(settings.start_time()),
         }
     }
 
-    /// The event log: names from `map`, times from the start of `settings`.
-    pub(super) fn finish(self, map: &ProcessMap, model: &Model, settings: &Simulation) -> EventLog {
-        let origin = instant_of(settings.start_time());
-        let mut log = LogBuilder::new();
-        // Cases in arrival order, only those with events.
-        let cases = self
-            .done
+    /// The event log: cases named `1`, `2`, ... in arrival order (only those with events).
+    ///
+    /// # Errors
+    /// [`SimError::LogTooLarge`] when more events happened than the limit allows.
+    pub(super) fn finish(self) -> Result<EventLog, SimError> {
+        if self.overflow {
+            return Err(SimError::LogTooLarge { limit: self.limit });
+        }
+        let mut events = self.events;
+        let numbers = events
             .iter()
-            .map(|d| d.number as usize + 1)
+            .map(|e| e.case as usize + 1)
             .max()
             .unwrap_or(0);
-        let mut seen = vec![false; cases];
-        for d in &self.done {
-            if let Some(s) = seen.get_mut(d.number as usize) {
-                *s = true;
+        let mut index = vec![NO_NAME; numbers];
+        for e in &events {
+            if let Some(i) = index.get_mut(e.case as usize) {
+                *i = 0;
             }
         }
-        let case_index: Vec<u32> = seen
-            .iter()
-            .enumerate()
-            .map(|(number, &seen)| {
-                if seen {
-                    log.case(&(number + 1).to_string())
-                } else {
-                    NO_NAME
-                }
-            })
-            .collect();
-        let mut activities = vec![NO_NAME; model.step_ids.len()];
-        let mut groups = vec![NO_NAME; model.owner_ids.len()];
-        let mut resources: Vec<Vec<u32>> = vec![Vec::new(); model.owner_ids.len()];
-        let owner_names: Vec<&str> = model
-            .owner_ids
-            .iter()
-            .map(|id| map.owners.get(id).map_or(id.as_str(), |o| o.name.as_str()))
-            .collect();
-        for d in &self.done {
-            let activity = match activities.get_mut(d.stat as usize) {
-                Some(a) if *a != NO_NAME => *a,
-                Some(a) => {
-                    let id = model
-                        .step_ids
-                        .get(d.stat as usize)
-                        .map_or("", String::as_str);
-                    let name = map.nodes.get(id).map_or("", |n| n.name());
-                    *a = log.activity(if name.trim().is_empty() { id } else { name });
-                    *a
-                }
-                None => continue,
-            };
-            let (mut resource, mut group) = (NO_NAME, NO_NAME);
-            if let (Some(g), Some(people), Some(&owner)) = (
-                groups.get_mut(d.owner as usize),
-                resources.get_mut(d.owner as usize),
-                owner_names.get(d.owner as usize),
-            ) {
-                if *g == NO_NAME {
-                    *g = log.group(owner);
-                }
-                group = *g;
-                let person = d.person as usize;
-                while people.len() <= person {
-                    people.push(NO_NAME);
-                }
-                if people[person] == NO_NAME {
-                    people[person] = log.resource(&format!("{owner} {}", person + 1));
-                }
-                resource = people[person];
+        let mut cases = Vec::new();
+        for (number, i) in index.iter_mut().enumerate() {
+            if *i == 0 {
+                *i = u32::try_from(cases.len()).unwrap_or(NO_NAME);
+                cases.push((number + 1).to_string());
             }
-            log.push(LogEvent {
-                case: case_index
-                    .get(d.number as usize)
-                    .copied()
-                    .unwrap_or(NO_NAME),
-                activity,
-                start: origin.saturating_add(micros(d.start)),
-                complete: origin.saturating_add(micros(d.complete)),
-                resource,
-                group,
-                offset_minutes: 0,
-            });
         }
-        log.finish()
+        for e in &mut events {
+            e.case = index.get(e.case as usize).copied().unwrap_or(NO_NAME);
+        }
+        let mut log = self.names.finish();
+        log.cases = cases;
+        log.events = events;
+        Ok(log)
+    }
+
+    fn activity(&mut self, stat: u32) -> u32 {
+        match self.activities.get_mut(stat as usize) {
+            Some((_, index)) if *index != NO_NAME => *index,
+            Some((name, index)) => {
+                *index = self.names.activity(name);
+                *index
+            }
+            None => NO_NAME,
+        }
+    }
+
+    /// The group and resource of `person` of owner `owner` (`NO_NAME` for no owner).
+    fn who(&mut self, owner: u32, person: u32) -> (u32, u32) {
+        let Some((name, group, people)) = self.owners.get_mut(owner as usize) else {
+            return (NO_NAME, NO_NAME);
+        };
+        if *group == NO_NAME {
+            *group = self.names.group(name);
+        }
+        let person = person as usize;
+        if people.len() <= person {
+            people.resize(person + 1, NO_NAME);
+        }
+        let resource = &mut people[person];
+        if *resource == NO_NAME {
+            *resource = self.names.resource(&format!("{name} {}", person + 1));
+        }
+        (*group, *resource)
     }
 }
 
@@ -238,7 +255,7 @@ impl Recorder for Tracer {
         }
         if let Some(s) = self.slots.get_mut(slot) {
             // Arrival numbers stay below the case bound (`model::limits`), far below u32::MAX.
-            s.number = u32::try_from(number).unwrap_or(u32::MAX);
+            s.number = u32::try_from(number).unwrap_or(u32::MAX - 1);
             s.working.clear();
         }
     }
@@ -264,16 +281,24 @@ impl Recorder for Tracer {
             return;
         };
         let w = s.working.swap_remove(i);
+        let number = s.number;
         if let Some(people) = self.people.get_mut(w.owner as usize) {
             people.give_back(w.person);
         }
-        self.done.push(Done {
-            number: s.number,
-            stat: w.stat,
-            owner: w.owner,
-            person: w.person,
-            start: w.start,
-            complete: now,
+        if self.events.len() >= self.limit {
+            self.overflow = true;
+            return;
+        }
+        let activity = self.activity(w.stat);
+        let (group, resource) = self.who(w.owner, w.person);
+        self.events.push(LogEvent {
+            case: number,
+            activity,
+            start: self.origin.saturating_add(micros(w.start)),
+            complete: self.origin.saturating_add(micros(now)),
+            resource,
+            group,
+            offset_minutes: 0,
         });
     }
 }
@@ -294,5 +319,47 @@ mod tests {
         assert_eq!(people.take(), 1);
         assert_eq!(people.take(), 3);
         assert_eq!(people.hired, 4);
+    }
+
+    #[test]
+    fn a_log_past_its_limit_is_refused() {
+        let map = crate::model::io::from_str(
+            r#"ProcessMap(format: 1, title: "T",
+                owners: {"o": Owner(name: "O", capacity: 1)},
+                nodes: {"s": Start(name: "S", arrivals: Fixed("1h")),
+                    "w": Step(name: "W", owner: "o", work: Fixed("1m")), "e": End(name: "E")},
+                flows: [Flow(from: "s", to: "w"), Flow(from: "w", to: "e")])"#,
+            std::path::Path::new("t.ron"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let settings = Simulation {
+            cases: 10,
+            warmup: 0,
+            replications: 1,
+            seed: 1,
+            outages: false,
+            start: None,
+        };
+        let Ok(model) = crate::sim::compiled(&map, &settings) else {
+            panic!("compiles");
+        };
+        let run = |limit| {
+            let tracer = Tracer::new(&map, &model, &settings, limit);
+            let stream = Xoshiro256PlusPlus::seed_from_u64(1);
+            let control = Control::default();
+            engine::replicate_with(&model, stream, 10, 0, &control, tracer)
+                .1
+                .finish()
+        };
+        assert!(matches!(run(9), Err(SimError::LogTooLarge { limit: 9 })));
+        let Ok(log) = run(10) else {
+            panic!("ten events fit");
+        };
+        assert_eq!(log.events.len(), 10);
+        assert!(
+            SimError::LogTooLarge { limit: 9 }
+                .to_string()
+                .contains("9 events")
+        );
     }
 }

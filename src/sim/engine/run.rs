@@ -66,7 +66,7 @@ pub(super) struct Run<'m, R: Recorder> {
     recorder: R,
     pub(super) rng: Xoshiro256PlusPlus,
     pub(super) now: u64,
-    pub(super) queue: EventQueue,
+    pub(super) queue: EventQueue<R>,
     pub(super) cases: Vec<Case>,
     free: Vec<u32>,
     pub(super) owners: Vec<OwnerState>,
@@ -547,7 +547,7 @@ impl<R: Recorder> Run<'_, R> {
         self.recorder.started(work, case, *stat, *owner, self.now);
     }
 
-    fn done(&mut self, event: Event) {
+    fn done(&mut self, event: Event<R>) {
         self.in_work = self.in_work.saturating_sub(1);
         // Before the owner's unit is released, so the next work there can take the same person.
         self.recorder.finished(event.seq(), event.case, self.now);
