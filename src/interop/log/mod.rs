@@ -245,9 +245,10 @@ fn plan(path: &Path, head: &Head, overrides: &Columns) -> Result<Plan, LogError>
         ColumnProblem::Missing(roles) => LogError::NotALog {
             path: path.to_owned(),
             reason: format!(
-                "no {} column among {} (name one with {})",
-                roles.iter().map(|r| r.what()).collect::<Vec<_>>().join(", no "),
+                "no column for the {} among the columns {} (name {} with {})",
+                or_list(&roles.iter().map(|r| r.what()).collect::<Vec<_>>()),
                 columns::listed(&head.headers),
+                if roles.len() == 1 { "it" } else { "them" },
                 roles.iter().map(|r| format!("{} COLUMN", r.flag())).collect::<Vec<_>>().join(", ")
             ),
         },
@@ -313,6 +314,15 @@ fn plan(path: &Path, head: &Head, overrides: &Columns) -> Result<Plan, LogError>
         warnings,
         reserve,
     })
+}
+
+/// "a", "a or b", "a, b or c".
+fn or_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
 }
 
 /// What one pass over the rows ended with.
