@@ -3,11 +3,15 @@
 //! ten activities, 50 resources in 5 teams) written to a temporary folder as CSV (about 80 MB)
 //! and as XES (each event a start and a complete element, 2,000,000 elements), then read with
 //! `interop::log::read_log`. Prints seconds, events per second and the peak resident memory
-//! (VmHWM, reset before each read where the kernel allows). Target: CSV well under 2 s.
+//! (`VmHWM`, reset before each read where the kernel allows). Target: CSV well under 2 s.
 //!
 //! `cargo bench --bench logread` (or `-- --events N`).
 
 #![allow(clippy::print_stdout, reason = "a benchmark reports on stdout")]
+#![allow(
+    clippy::cast_precision_loss,
+    reason = "sizes and rates shown to three digits"
+)]
 
 use std::fs::File;
 use std::io::{BufWriter, Write as _};
@@ -25,15 +29,29 @@ fn events(count: usize) -> impl Iterator<Item = (usize, usize, i64, i64, usize, 
     (0..count).map(|i| {
         let (case, step) = (i / 10, i % 10);
         let arrival = ORIGIN + i64::try_from(case).unwrap_or(0) * 90 * US_PER_SECOND;
-        let at = |n: usize| arrival + i64::try_from(n * 1_300 + case % 7 * 11).unwrap_or(0) * US_PER_SECOND + 123_000;
+        let at = |n: usize| {
+            arrival
+                + i64::try_from(n * 1_300 + case % 7 * 11).unwrap_or(0) * US_PER_SECOND
+                + 123_000
+        };
         let resource = (case * 7 + step * 3) % 50;
-        (case, step, at(step), at(step) + 900 * US_PER_SECOND, resource, resource / 10)
+        (
+            case,
+            step,
+            at(step),
+            at(step) + 900 * US_PER_SECOND,
+            resource,
+            resource / 10,
+        )
     })
 }
 
 fn write_csv(path: &Path, count: usize) -> std::io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
-    writeln!(out, "case_id,activity,start_timestamp,complete_timestamp,resource,owner")?;
+    writeln!(
+        out,
+        "case_id,activity,start_timestamp,complete_timestamp,resource,owner"
+    )?;
     for (case, step, start, complete, resource, team) in events(count) {
         writeln!(
             out,
@@ -47,14 +65,20 @@ fn write_csv(path: &Path, count: usize) -> std::io::Result<()> {
 
 fn write_xes(path: &Path, count: usize) -> std::io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
-    writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<log xes.version=\"1.0\">")?;
+    writeln!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<log xes.version=\"1.0\">"
+    )?;
     let mut open = None;
     for (case, step, start, complete, resource, team) in events(count) {
         if open != Some(case) {
             if open.is_some() {
                 writeln!(out, "</trace>")?;
             }
-            writeln!(out, "<trace><string key=\"concept:name\" value=\"{case}\"/>")?;
+            writeln!(
+                out,
+                "<trace><string key=\"concept:name\" value=\"{case}\"/>"
+            )?;
             open = Some(case);
         }
         for (transition, at) in [("start", start), ("complete", complete)] {
@@ -72,7 +96,7 @@ fn write_xes(path: &Path, count: usize) -> std::io::Result<()> {
     out.flush()
 }
 
-/// Peak resident memory of this process in MB (VmHWM).
+/// Peak resident memory of this process in MB (`VmHWM`).
 fn peak_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kb = status
@@ -83,7 +107,7 @@ fn peak_mb() -> f64 {
     kb / 1024.0
 }
 
-/// Resets the peak (Linux: writing 5 to clear_refs); false when the kernel refuses.
+/// Resets the peak (Linux: writing 5 to `clear_refs`); false when the kernel refuses.
 fn reset_peak() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
@@ -105,12 +129,15 @@ fn measure(name: &str, path: &Path, expected: usize) {
     let events = read.log.events.len();
     assert_eq!(events, expected, "{name}: {:?}", read.report.warnings);
     assert_eq!(read.report.bad_rows, 0);
-    #[allow(clippy::cast_precision_loss, reason = "a rate")]
     let rate = events as f64 / seconds;
     println!(
         "{name:4} {size_mb:7.1} MB  {events} events  {seconds:.3} s  {:.2} M events/s  peak RSS {peak:.0} MB{}",
         rate / 1e6,
-        if reset { format!(" (was {before:.0} MB before the read)") } else { " (process peak, not reset)".to_owned() }
+        if reset {
+            format!(" (was {before:.0} MB before the read)")
+        } else {
+            " (process peak, not reset)".to_owned()
+        }
     );
 }
 
@@ -128,7 +155,10 @@ fn main() {
     let started = Instant::now();
     write_csv(&csv, count).unwrap_or_else(|e| panic!("{e}"));
     write_xes(&xes, count).unwrap_or_else(|e| panic!("{e}"));
-    println!("generated {count} events as CSV and XES in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "generated {count} events as CSV and XES in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     measure("CSV", &csv, count);
     measure("XES", &xes, count);
 }

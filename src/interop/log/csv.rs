@@ -1,5 +1,5 @@
 //! CSV logs: the delimiter sniffed from the first lines, records split by `csv-core`
-//! (BurntSushi's CSV parser: quoted fields with delimiters and newlines inside, CRLF or LF), one
+//! (the parser under `BurntSushi`'s `csv` crate: quoted fields with delimiters and newlines inside, CRLF or LF), one
 //! header row. The records are buffered here rather than by the `csv` crate, whose line numbers
 //! miss the newlines inside quoted fields and count skipped blank lines into the next record:
 //! here a record's line is exact, and a record past [`limits::MAX_LOG_RECORD_BYTES`] (an
@@ -64,11 +64,14 @@ impl Records {
             let taken = buf.get(..nin).unwrap_or_default();
             if leading {
                 // Blank lines before a record belong to no record.
-                let blank = taken.iter().take_while(|&&b| b == b'\n' || b == b'\r').count();
-                start += taken.get(..blank).unwrap_or_default().iter().filter(|&&b| b == b'\n').count() as u64;
+                let blank = taken
+                    .iter()
+                    .take_while(|&&b| b == b'\n' || b == b'\r')
+                    .count();
+                start += newlines(taken.get(..blank).unwrap_or_default());
                 leading = blank == taken.len();
             }
-            self.newlines += taken.iter().filter(|&&b| b == b'\n').count() as u64;
+            self.newlines += newlines(taken);
             self.bytes += nin as u64;
             input.consume(nin);
             out += nout;
@@ -120,11 +123,18 @@ impl Records {
     }
 }
 
+/// Line feeds in `bytes`.
+pub(super) fn newlines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
 /// The delimiter that splits the first lines into the most columns, the same number on every
 /// line (`,` when none splits them).
 fn sniff(head: &[u8]) -> u8 {
     let sample = if head.len() >= HEAD_BYTES {
-        head.iter().rposition(|&b| b == b'\n').map_or(head, |end| head.get(..end).unwrap_or(head))
+        head.iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(head, |end| head.get(..end).unwrap_or(head))
     } else {
         head
     };
@@ -152,8 +162,15 @@ fn sniff(head: &[u8]) -> u8 {
 }
 
 /// Reads the header row.
-fn header(path: &Path, records: &mut Records, input: &mut source::Stream) -> Result<Vec<String>, LogError> {
-    if !records.next(input).map_err(|e| source::io_failure(path, 1, e))? {
+fn header(
+    path: &Path,
+    records: &mut Records,
+    input: &mut source::Stream,
+) -> Result<Vec<String>, LogError> {
+    if !records
+        .next(input)
+        .map_err(|e| source::io_failure(path, 1, e))?
+    {
         return Err(LogError::NotALog {
             path: path.to_owned(),
             reason: "it is empty".to_owned(),
@@ -179,7 +196,8 @@ pub(super) fn head(path: &Path, mut source: Source, rows: usize) -> Result<Head,
         found.push(records.texts().map(Cow::into_owned).collect());
     }
     #[allow(clippy::cast_precision_loss, reason = "an estimate")]
-    let bytes_per_row = (!gzip && !found.is_empty()).then(|| (records.bytes - first) as f64 / found.len() as f64);
+    let bytes_per_row =
+        (!gzip && !found.is_empty()).then(|| (records.bytes - first) as f64 / found.len() as f64);
     Ok(Head {
         format: LogFormat::Csv { delimiter, gzip },
         headers,
@@ -190,7 +208,11 @@ pub(super) fn head(path: &Path, mut source: Source, rows: usize) -> Result<Head,
 
 /// A timestamp field: `Ok(None)` when empty, `Err(Ok(reason))` when unreadable, `Err(Err(()))`
 /// when it shows that the day-first/month-first guess was wrong.
-pub(super) fn stamp(detected: Detected, role: Role, value: &str) -> Result<Option<Stamp>, Result<String, ()>> {
+pub(super) fn stamp(
+    detected: Detected,
+    role: Role,
+    value: &str,
+) -> Result<Option<Stamp>, Result<String, ()>> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);
@@ -228,7 +250,9 @@ pub(super) fn read(
     let ix = plan.indices;
     let mut latin1 = 0u64;
     loop {
-        if assembler.rows % PROGRESS_EVERY == 0 && !progress(counters.file_bytes.get(), total) {
+        if assembler.rows.is_multiple_of(PROGRESS_EVERY)
+            && !progress(counters.file_bytes.get(), total)
+        {
             return Err(LogError::Cancelled);
         }
         if !records
@@ -247,16 +271,31 @@ pub(super) fn read(
         };
         if record.len() != width {
             assembler
-                .bad(line, format!("{} fields where the header has {width}", record.len()))
+                .bad(
+                    line,
+                    format!("{} fields where the header has {width}", record.len()),
+                )
                 .map_err(too_big)?;
             continue;
         }
         let field = |index: Option<usize>| -> (Cow<'_, str>, bool) {
-            index.and_then(|i| record.get(i)).map_or((Cow::Borrowed(""), true), source::text)
+            index
+                .and_then(|i| record.get(i))
+                .map_or((Cow::Borrowed(""), true), source::text)
         };
-        let fields = [ix.case, ix.activity, ix.resource, ix.group, ix.lifecycle, ix.timestamp, ix.start].map(field);
+        let fields = [
+            ix.case,
+            ix.activity,
+            ix.resource,
+            ix.group,
+            ix.lifecycle,
+            ix.timestamp,
+            ix.start,
+        ]
+        .map(field);
         latin1 += fields.iter().filter(|(_, utf8)| !utf8).count() as u64;
-        let [case, activity, resource, group, lifecycle, complete, start] = fields.map(|(text, _)| text);
+        let [case, activity, resource, group, lifecycle, complete, start] =
+            fields.map(|(text, _)| text);
         let mut problem = None;
         let mut times = [None, None];
         for (slot, role, value, detected) in [
@@ -306,7 +345,7 @@ pub(super) fn read(
             "{latin1} fields were not UTF-8 and were read as Latin-1 (save the file as UTF-8 to be sure)"
         ));
     }
-    Ok(Pass::Done(assembler, warnings))
+    Ok(Pass::Done(Box::new(assembler), warnings))
 }
 
 #[cfg(test)]

@@ -93,7 +93,8 @@ pub(super) struct Stream {
 impl Stream {
     fn check(&self) -> io::Result<()> {
         let consumed = self.counters.consumed.get();
-        if consumed.saturating_sub(self.counters.mark.get()) > limits::MAX_LOG_RECORD_BYTES + SLACK {
+        if consumed.saturating_sub(self.counters.mark.get()) > limits::MAX_LOG_RECORD_BYTES + SLACK
+        {
             return Err(io::Error::other(Bound(format!(
                 "one record or tag is longer than {} KB (an unclosed quote or tag?)",
                 limits::MAX_LOG_RECORD_BYTES >> 10
@@ -120,9 +121,9 @@ impl BufRead for Stream {
             let taken = buf.get(..amount).unwrap_or(buf);
             let c = &self.counters;
             let at = c.consumed.get();
-            let newlines = taken.iter().filter(|&&b| b == b'\n').count() as u64;
+            let newlines = super::csv::newlines(taken);
             c.newlines.set(c.newlines.get() + newlines);
-            if let Some(i) = taken.iter().rposition(|&b| b == b'\n') {
+            if let Some(i) = memchr::memrchr(b'\n', taken) {
                 c.line_start.set(at + i as u64 + 1);
             }
             c.consumed.set(at + amount as u64);
@@ -184,7 +185,10 @@ pub(super) fn open(path: &Path) -> Result<Source, LogError> {
     );
     let gzip = raw.fill_buf().map_err(io_error)?.starts_with(&[0x1f, 0x8b]);
     let mut decoded: Box<dyn BufRead> = if gzip {
-        Box::new(BufReader::with_capacity(256 << 10, MultiGzDecoder::new(raw)))
+        Box::new(BufReader::with_capacity(
+            256 << 10,
+            MultiGzDecoder::new(raw),
+        ))
     } else {
         Box::new(raw)
     };
@@ -193,7 +197,11 @@ pub(super) fn open(path: &Path) -> Result<Source, LogError> {
         .take(HEAD_BYTES as u64)
         .read_to_end(&mut head)
         .map_err(io_error)?;
-    let skipped = if head.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let skipped = if head.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
     head.drain(..skipped);
     let kind = kind_of(&head).map_err(not_a_log)?;
     let inner: Box<dyn BufRead> = Box::new(io::Cursor::new(head.clone()).chain(decoded));
@@ -253,6 +261,13 @@ pub(super) fn io_failure(path: &Path, line: u64, error: io::Error) -> LogError {
 pub(super) fn text(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, bool) {
     match std::str::from_utf8(bytes) {
         Ok(text) => (text.into(), true),
-        Err(_) => (bytes.iter().map(|&b| char::from(b)).collect::<String>().into(), false),
+        Err(_) => (
+            bytes
+                .iter()
+                .map(|&b| char::from(b))
+                .collect::<String>()
+                .into(),
+            false,
+        ),
     }
 }

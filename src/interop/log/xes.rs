@@ -22,7 +22,16 @@ use super::source::{self, Counters, Source};
 use super::{Head, LogError, LogFormat, PROGRESS_EVERY, Pass, Plan};
 
 /// The elements that hold one attribute.
-const ATTRIBUTES: [&[u8]; 8] = [b"string", b"date", b"int", b"float", b"boolean", b"id", b"list", b"container"];
+const ATTRIBUTES: [&[u8]; 8] = [
+    b"string",
+    b"date",
+    b"int",
+    b"float",
+    b"boolean",
+    b"id",
+    b"list",
+    b"container",
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tag {
@@ -52,7 +61,12 @@ trait Visit {
     fn trace_end(&mut self) -> Result<bool, LogError>;
 }
 
-fn parse_error(path: &Path, counters: &Counters, offset: u64, message: impl Into<String>) -> LogError {
+fn parse_error(
+    path: &Path,
+    counters: &Counters,
+    offset: u64,
+    message: impl Into<String>,
+) -> LogError {
     let (line, column) = counters.position(offset);
     LogError::Parse {
         path: path.to_owned(),
@@ -62,21 +76,28 @@ fn parse_error(path: &Path, counters: &Counters, offset: u64, message: impl Into
     }
 }
 
-/// The unescaped text of raw attribute bytes (Latin-1 when not UTF-8).
-fn unescaped(raw: &[u8]) -> Result<(String, bool), String> {
+/// The unescaped text of raw attribute bytes (Latin-1 when not UTF-8), borrowed when it has
+/// no escapes.
+fn unescaped(raw: &[u8]) -> Result<(Cow<'_, str>, bool), String> {
     let (text, utf8) = source::text(raw);
+    if !text.contains('&') {
+        return Ok((text, utf8));
+    }
     let value = quick_xml::escape::unescape(&text).map_err(|e| e.to_string())?;
-    Ok((value.into_owned(), utf8))
+    Ok((Cow::Owned(value.into_owned()), utf8))
 }
 
-/// The `key` and `value` of an attribute element.
-fn key_value(element: &BytesStart<'_>) -> Result<(Option<Vec<u8>>, Option<Cow<'static, [u8]>>), String> {
+/// Raw bytes of an attribute value, borrowed from the element.
+type Raw<'a> = Option<Cow<'a, [u8]>>;
+
+/// The raw `key` and `value` of an attribute element.
+fn key_value<'a>(element: &'a BytesStart<'_>) -> Result<(Raw<'a>, Raw<'a>), String> {
     let (mut key, mut value) = (None, None);
     for attribute in element.attributes() {
         let attribute = attribute.map_err(|e| e.to_string())?;
         match attribute.key.as_ref() {
-            b"key" => key = Some(attribute.value.into_owned()),
-            b"value" => value = Some(Cow::Owned(attribute.value.into_owned())),
+            b"key" => key = Some(attribute.value),
+            b"value" => value = Some(attribute.value),
             _ => {}
         }
     }
@@ -84,7 +105,12 @@ fn key_value(element: &BytesStart<'_>) -> Result<(Option<Vec<u8>>, Option<Cow<'s
 }
 
 /// Walks the XES in `source`, telling `visit`; returns the fields that were not UTF-8.
-fn walk(path: &Path, source: Source, visit: &mut dyn Visit, progress: &dyn Fn(u64, u64) -> bool) -> Result<u64, LogError> {
+fn walk(
+    path: &Path,
+    source: Source,
+    visit: &mut dyn Visit,
+    progress: &dyn Fn(u64, u64) -> bool,
+) -> Result<u64, LogError> {
     let counters = Rc::clone(&source.counters);
     let total = source.total;
     let mut reader = Reader::from_reader(source.stream);
@@ -98,36 +124,47 @@ fn walk(path: &Path, source: Source, visit: &mut dyn Visit, progress: &dyn Fn(u6
         let event = match reader.read_event_into(&mut buf) {
             Ok(event) => event,
             Err(quick_xml::Error::Io(io)) => {
-                let io = std::sync::Arc::try_unwrap(io).unwrap_or_else(|shared| match shared.get_ref().and_then(|e| e.downcast_ref::<source::Bound>()) {
-                    Some(bound) => std::io::Error::other(source::Bound(bound.0.clone())),
-                    None => std::io::Error::new(shared.kind(), shared.to_string()),
+                let io = std::sync::Arc::try_unwrap(io).unwrap_or_else(|shared| {
+                    match shared
+                        .get_ref()
+                        .and_then(|e| e.downcast_ref::<source::Bound>())
+                    {
+                        Some(bound) => std::io::Error::other(source::Bound(bound.0.clone())),
+                        None => std::io::Error::new(shared.kind(), shared.to_string()),
+                    }
                 });
                 return Err(source::io_failure(path, counters.line(), io));
             }
-            Err(e) => return Err(parse_error(path, &counters, reader.error_position(), e.to_string())),
+            Err(e) => {
+                return Err(parse_error(
+                    path,
+                    &counters,
+                    reader.error_position(),
+                    e.to_string(),
+                ));
+            }
         };
         counters.record_done();
         let (element, opens) = match &event {
             Event::Start(e) => (e, true),
             Event::Empty(e) => (e, false),
             Event::End(_) => {
-                match stack.pop() {
+                let go_on = match stack.pop() {
                     Some(Tag::Event) => {
                         events += 1;
-                        if events % PROGRESS_EVERY == 0 && !progress(counters.file_bytes.get(), total) {
+                        if events.is_multiple_of(PROGRESS_EVERY)
+                            && !progress(counters.file_bytes.get(), total)
+                        {
                             return Err(LogError::Cancelled);
                         }
-                        if !visit.event_end()? {
-                            return Ok(latin1);
-                        }
+                        visit.event_end()?
                     }
-                    Some(Tag::Trace) => {
-                        if !visit.trace_end()? {
-                            return Ok(latin1);
-                        }
-                    }
-                    Some(Tag::Log) => return Ok(latin1),
-                    _ => {}
+                    Some(Tag::Trace) => visit.trace_end()?,
+                    Some(Tag::Log) => false,
+                    _ => true,
+                };
+                if !go_on {
+                    return Ok(latin1);
                 }
                 continue;
             }
@@ -139,7 +176,12 @@ fn walk(path: &Path, source: Source, visit: &mut dyn Visit, progress: &dyn Fn(u6
                     });
                 }
                 if !stack.is_empty() {
-                    return Err(parse_error(path, &counters, reader.buffer_position(), "the file ends inside an element"));
+                    return Err(parse_error(
+                        path,
+                        &counters,
+                        reader.buffer_position(),
+                        "the file ends inside an element",
+                    ));
                 }
                 return Ok(latin1);
             }
@@ -149,7 +191,14 @@ fn walk(path: &Path, source: Source, visit: &mut dyn Visit, progress: &dyn Fn(u6
         let name = name.as_ref();
         let parent = stack.last().copied();
         let tag = match parent {
-            None if rooted => return Err(parse_error(path, &counters, reader.buffer_position(), "a second root element")),
+            None if rooted => {
+                return Err(parse_error(
+                    path,
+                    &counters,
+                    reader.buffer_position(),
+                    "a second root element",
+                ));
+            }
             None if name == b"log" => {
                 rooted = true;
                 Tag::Log
@@ -159,7 +208,12 @@ fn walk(path: &Path, source: Source, visit: &mut dyn Visit, progress: &dyn Fn(u6
                     path: path.to_owned(),
                     reason: format!(
                         "it is XML whose root is <{}>, not an XES <log>",
-                        limits::printable(&String::from_utf8_lossy(name).chars().take(40).collect::<String>())
+                        limits::printable(
+                            &String::from_utf8_lossy(name)
+                                .chars()
+                                .take(40)
+                                .collect::<String>()
+                        )
                     ),
                 });
             }
@@ -172,12 +226,20 @@ fn walk(path: &Path, source: Source, visit: &mut dyn Visit, progress: &dyn Fn(u6
                 Tag::Event
             }
             Some(scope @ (Tag::Trace | Tag::Event)) if ATTRIBUTES.contains(&name) => {
-                let scope = if scope == Tag::Trace { Scope::Trace } else { Scope::Event };
-                let (key, value) = key_value(element).map_err(|m| parse_error(path, &counters, reader.buffer_position(), m))?;
+                let scope = if scope == Tag::Trace {
+                    Scope::Trace
+                } else {
+                    Scope::Event
+                };
+                let (key, value) = key_value(element)
+                    .map_err(|m| parse_error(path, &counters, reader.buffer_position(), m))?;
                 if let (Some(key), Some(value)) = (key, value) {
-                    let (key, key_utf8) = unescaped(&key).map_err(|m| parse_error(path, &counters, reader.buffer_position(), m))?;
+                    let (key, key_utf8) = unescaped(&key)
+                        .map_err(|m| parse_error(path, &counters, reader.buffer_position(), m))?;
                     if visit.wants(scope, &key) {
-                        let (value, utf8) = unescaped(&value).map_err(|m| parse_error(path, &counters, reader.buffer_position(), m))?;
+                        let (value, utf8) = unescaped(&value).map_err(|m| {
+                            parse_error(path, &counters, reader.buffer_position(), m)
+                        })?;
                         latin1 += u64::from(!utf8) + u64::from(!key_utf8);
                         visit.attribute(scope, &key, &value);
                     }
@@ -360,7 +422,9 @@ struct Streamer<'p> {
 
 impl Streamer<'_> {
     fn role_of(&self, scope: Scope, key: &str) -> Option<usize> {
-        self.keys.iter().position(|k| k.as_ref().is_some_and(|(s, k)| *s == scope && k == key))
+        self.keys
+            .iter()
+            .position(|k| k.as_ref().is_some_and(|(s, k)| *s == scope && k == key))
     }
 }
 
@@ -383,7 +447,10 @@ impl Visit for Streamer<'_> {
             if k.as_ref().is_some_and(|(s, k)| *s == scope && k == key) {
                 let slot = match scope {
                     Scope::Trace => self.trace_values.get_mut(i),
-                    Scope::Event => self.pool.get_mut(self.used).and_then(|s| s.values.get_mut(i)),
+                    Scope::Event => self
+                        .pool
+                        .get_mut(self.used)
+                        .and_then(|s| s.values.get_mut(i)),
                 };
                 if let Some(slot) = slot {
                     value.clone_into(slot);
@@ -422,12 +489,18 @@ impl Visit for Streamer<'_> {
             path,
             ..
         } = self;
-        let case_in_trace = keys.first().and_then(Option::as_ref).is_some_and(|(s, _)| *s == Scope::Trace);
+        let case_in_trace = keys
+            .first()
+            .and_then(Option::as_ref)
+            .is_some_and(|(s, _)| *s == Scope::Trace);
         for slots in pool.get(..*used).unwrap_or_default() {
             let value = |role| role_value(keys, trace_values, slots, role);
             let mut times = [None, None];
             let mut problem = None;
-            for (slot, role, detected) in [(0, Role::Timestamp, Some(plan.timestamp)), (1, Role::Start, plan.start)] {
+            for (slot, role, detected) in [
+                (0, Role::Timestamp, Some(plan.timestamp)),
+                (1, Role::Start, plan.start),
+            ] {
                 let Some(detected) = detected else {
                     continue;
                 };
@@ -481,7 +554,12 @@ impl Visit for Streamer<'_> {
 }
 
 /// The value of `role` for one event: from the trace or the event, as its key says.
-fn role_value<'a>(keys: &[Option<(Scope, String)>; ROLES], trace: &'a [String; ROLES], slots: &'a Slots, role: Role) -> &'a str {
+fn role_value<'a>(
+    keys: &[Option<(Scope, String)>; ROLES],
+    trace: &'a [String; ROLES],
+    slots: &'a Slots,
+    role: Role,
+) -> &'a str {
     let i = Role::ALL.iter().position(|r| *r == role).unwrap_or(0);
     match keys.get(i).and_then(Option::as_ref) {
         Some((Scope::Trace, _)) => trace.get(i).map_or("", String::as_str),
@@ -490,13 +568,21 @@ fn role_value<'a>(keys: &[Option<(Scope, String)>; ROLES], trace: &'a [String; R
     }
 }
 
-pub(super) fn read(path: &Path, source: Source, plan: &Plan, progress: &dyn Fn(u64, u64) -> bool) -> Result<Pass, LogError> {
+pub(super) fn read(
+    path: &Path,
+    source: Source,
+    plan: &Plan,
+    progress: &dyn Fn(u64, u64) -> bool,
+) -> Result<Pass, LogError> {
     let total = source.total;
     let keys = Role::ALL.map(|role| {
-        plan.indices.get(role).and_then(|i| plan.headers.get(i)).map(|header| match header.strip_prefix("case:") {
-            Some(key) => (Scope::Trace, key.to_owned()),
-            None => (Scope::Event, header.clone()),
-        })
+        plan.indices
+            .get(role)
+            .and_then(|i| plan.headers.get(i))
+            .map(|header| match header.strip_prefix("case:") {
+                Some(key) => (Scope::Trace, key.to_owned()),
+                None => (Scope::Event, header.clone()),
+            })
     });
     let mut assembler = Assembler::new();
     assembler.reserve(plan.reserve);
@@ -518,7 +604,9 @@ pub(super) fn read(path: &Path, source: Source, plan: &Plan, progress: &dyn Fn(u
     progress(total, total);
     let mut warnings = Vec::new();
     if latin1 > 0 {
-        warnings.push(format!("{latin1} values were not UTF-8 and were read as Latin-1"));
+        warnings.push(format!(
+            "{latin1} values were not UTF-8 and were read as Latin-1"
+        ));
     }
-    Ok(Pass::Done(reader.assembler, warnings))
+    Ok(Pass::Done(Box::new(reader.assembler), warnings))
 }
