@@ -1,7 +1,7 @@
 //! The bytes of a log file: opened, gunzipped when they start with gzip's magic bytes (whatever
 //! the extension), a UTF-8 byte-order mark skipped, and told apart (XML, text, or not a log
-//! at all) from the first bytes. The stream counts the file bytes read (for progress), the
-//! lines consumed (for XML positions), and stops with an error when one record or tag grows past
+//! at all) from the first bytes. The stream counts the file bytes read (for progress) and the
+//! bytes consumed, and stops with an error when one record or tag grows past
 //! [`limits::MAX_LOG_RECORD_BYTES`] or the whole past [`limits::MAX_LOG_BYTES`].
 
 use std::cell::Cell;
@@ -37,10 +37,6 @@ pub(super) struct Counters {
     pub(super) file_bytes: Cell<u64>,
     /// Bytes handed to the parser.
     consumed: Cell<u64>,
-    /// Newlines among them.
-    newlines: Cell<u64>,
-    /// Offset just after the last newline handed out.
-    line_start: Cell<u64>,
     /// Where the current record began (set by the reader after each record).
     mark: Cell<u64>,
 }
@@ -51,16 +47,9 @@ impl Counters {
         self.mark.set(self.consumed.get());
     }
 
-    /// Line (1-based) and column (1-based, in bytes) of `offset`, which must be within the
-    /// line the parser is on or a later position of it.
-    pub(super) fn position(&self, offset: u64) -> (u64, u64) {
-        let start = self.line_start.get();
-        (self.newlines.get() + 1, offset.saturating_sub(start) + 1)
-    }
-
-    /// The line (1-based) the parser is on.
-    pub(super) fn line(&self) -> u64 {
-        self.newlines.get() + 1
+    /// Bytes handed to the parser so far.
+    pub(super) fn consumed(&self) -> u64 {
+        self.consumed.get()
     }
 }
 
@@ -117,17 +106,8 @@ impl BufRead for Stream {
     }
 
     fn consume(&mut self, amount: usize) {
-        if let Ok(buf) = self.inner.fill_buf() {
-            let taken = buf.get(..amount).unwrap_or(buf);
-            let c = &self.counters;
-            let at = c.consumed.get();
-            let newlines = super::csv::newlines(taken);
-            c.newlines.set(c.newlines.get() + newlines);
-            if let Some(i) = memchr::memrchr(b'\n', taken) {
-                c.line_start.set(at + i as u64 + 1);
-            }
-            c.consumed.set(at + amount as u64);
-        }
+        let c = &self.counters.consumed;
+        c.set(c.get() + amount as u64);
         self.inner.consume(amount);
     }
 }

@@ -18,7 +18,7 @@ use crate::model::limits;
 use super::assemble::{Assembler, Row, Transition};
 use super::columns::Role;
 use super::csv::stamp;
-use super::source::{self, Counters, Source};
+use super::source::{self, Source};
 use super::{Head, LogError, LogFormat, PROGRESS_EVERY, Pass, Plan};
 
 /// The elements that hold one attribute.
@@ -61,19 +61,26 @@ trait Visit {
     fn trace_end(&mut self) -> Result<bool, LogError>;
 }
 
-fn parse_error(
-    path: &Path,
-    counters: &Counters,
-    offset: u64,
-    message: impl Into<String>,
-) -> LogError {
-    let (line, column) = counters.position(offset);
+fn parse_error(path: &Path, line: u64, message: impl Into<String>) -> LogError {
     LogError::Parse {
         path: path.to_owned(),
         line,
-        column,
+        column: 0,
         message: message.into(),
     }
+}
+
+/// The bytes of an event as read (without its `<`, `>` and other delimiters).
+fn bytes_of<'a>(event: &'a Event<'_>) -> Option<&'a [u8]> {
+    Some(match event {
+        Event::Start(e) | Event::Empty(e) => e,
+        Event::End(e) => e,
+        Event::Text(e) | Event::Comment(e) | Event::DocType(e) => e,
+        Event::CData(e) => e,
+        Event::PI(e) => e,
+        Event::GeneralRef(e) => e,
+        Event::Decl(_) | Event::Eof => return None,
+    })
 }
 
 /// The unescaped text of raw attribute bytes (Latin-1 when not UTF-8), borrowed when it has
@@ -115,6 +122,9 @@ fn walk(
     let total = source.total;
     let mut reader = Reader::from_reader(source.stream);
     let mut buf = Vec::new();
+    // Line feeds are counted in the events' bytes (the markup around them has none), so a line
+    // is the one an element starts on.
+    let mut newlines = 0u64;
     let mut stack: Vec<Tag> = Vec::new();
     let mut rooted = false;
     let mut events = 0u64;
@@ -133,18 +143,15 @@ fn walk(
                         None => std::io::Error::new(shared.kind(), shared.to_string()),
                     }
                 });
-                return Err(source::io_failure(path, counters.line(), io));
+                return Err(source::io_failure(path, newlines + 1, io));
             }
             Err(e) => {
-                return Err(parse_error(
-                    path,
-                    &counters,
-                    reader.error_position(),
-                    e.to_string(),
-                ));
+                return Err(parse_error(path, newlines + 1, e.to_string()));
             }
         };
         counters.record_done();
+        let line = newlines + 1;
+        newlines += bytes_of(&event).map_or(0, super::csv::newlines);
         let (element, opens) = match &event {
             Event::Start(e) => (e, true),
             Event::Empty(e) => (e, false),
@@ -176,12 +183,7 @@ fn walk(
                     });
                 }
                 if !stack.is_empty() {
-                    return Err(parse_error(
-                        path,
-                        &counters,
-                        reader.buffer_position(),
-                        "the file ends inside an element",
-                    ));
+                    return Err(parse_error(path, line, "the file ends inside an element"));
                 }
                 return Ok(latin1);
             }
@@ -192,12 +194,7 @@ fn walk(
         let parent = stack.last().copied();
         let tag = match parent {
             None if rooted => {
-                return Err(parse_error(
-                    path,
-                    &counters,
-                    reader.buffer_position(),
-                    "a second root element",
-                ));
+                return Err(parse_error(path, line, "a second root element"));
             }
             None if name == b"log" => {
                 rooted = true;
@@ -222,7 +219,7 @@ fn walk(
                 Tag::Trace
             }
             Some(Tag::Trace) if name == b"event" => {
-                visit.event_start(counters.line());
+                visit.event_start(line);
                 Tag::Event
             }
             Some(scope @ (Tag::Trace | Tag::Event)) if ATTRIBUTES.contains(&name) => {
@@ -231,15 +228,13 @@ fn walk(
                 } else {
                     Scope::Event
                 };
-                let (key, value) = key_value(element)
-                    .map_err(|m| parse_error(path, &counters, reader.buffer_position(), m))?;
+                let (key, value) = key_value(element).map_err(|m| parse_error(path, line, m))?;
                 if let (Some(key), Some(value)) = (key, value) {
-                    let (key, key_utf8) = unescaped(&key)
-                        .map_err(|m| parse_error(path, &counters, reader.buffer_position(), m))?;
+                    let (key, key_utf8) =
+                        unescaped(&key).map_err(|m| parse_error(path, line, m))?;
                     if visit.wants(scope, &key) {
-                        let (value, utf8) = unescaped(&value).map_err(|m| {
-                            parse_error(path, &counters, reader.buffer_position(), m)
-                        })?;
+                        let (value, utf8) =
+                            unescaped(&value).map_err(|m| parse_error(path, line, m))?;
                         latin1 += u64::from(!utf8) + u64::from(!key_utf8);
                         visit.attribute(scope, &key, &value);
                     }
@@ -252,7 +247,7 @@ fn walk(
             if stack.len() >= limits::MAX_LOG_XML_DEPTH {
                 return Err(LogError::TooBig {
                     path: path.to_owned(),
-                    line: counters.line(),
+                    line,
                     message: format!("elements nested deeper than {}", limits::MAX_LOG_XML_DEPTH),
                 });
             }
@@ -387,8 +382,7 @@ pub(super) fn head(path: &Path, source: Source, rows: usize) -> Result<Head, Log
     }
     #[allow(clippy::cast_precision_loss, reason = "an estimate")]
     let bytes_per_row = (!gzip && sampler.rows.len() > 1)
-        .then(|| counters.file_bytes.get() as f64 / sampler.rows.len() as f64)
-        .filter(|_| counters.file_bytes.get() < source::HEAD_BYTES as u64 * 64);
+        .then(|| counters.consumed() as f64 / sampler.rows.len() as f64);
     Ok(Head {
         format: LogFormat::Xes { gzip },
         headers: sampler.headers,
