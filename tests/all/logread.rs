@@ -546,6 +546,7 @@ const XES: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
     </event>
     <event><string key="concept:name" value="No time"/></event>
   </trace>
+  <event><string key="concept:name" value="Orphan"/></event>
 </log>
 "#;
 
@@ -707,6 +708,14 @@ fn an_unclosed_quote_stops_at_the_record_bound() {
     let mut text = b"case,activity,timestamp\nc,\"A".to_vec();
     text.extend(std::iter::repeat_n(b'x', 3 << 20));
     let path = write(dir.path(), "quote.csv", &text);
+    let error = read_with(&path, &Columns::default()).err();
+    assert!(
+        matches!(error, Some(LogError::TooBig { line: 2, .. })),
+        "{error:?}"
+    );
+    let mut xml = b"<log>\n<trace>\n<string key=\"concept:name\" value=\"".to_vec();
+    xml.extend(std::iter::repeat_n(b'x', 3 << 20));
+    let path = write(dir.path(), "tag.xes", &xml);
     let error = read_with(&path, &Columns::default()).err();
     assert!(matches!(error, Some(LogError::TooBig { .. })), "{error:?}");
 }

@@ -54,7 +54,8 @@ trait Visit {
     fn wants(&self, scope: Scope, key: &str) -> bool;
     fn trace_start(&mut self);
     fn attribute(&mut self, scope: Scope, key: &str, value: &str);
-    fn event_start(&mut self, line: u64);
+    /// Fails past a bound.
+    fn event_start(&mut self, line: u64) -> Result<(), LogError>;
     /// False to stop the walk.
     fn event_end(&mut self) -> Result<bool, LogError>;
     /// False to stop the walk.
@@ -111,13 +112,21 @@ fn key_value<'a>(element: &'a BytesStart<'_>) -> Result<(Raw<'a>, Raw<'a>), Stri
     Ok((key, value))
 }
 
-/// Walks the XES in `source`, telling `visit`; returns the fields that were not UTF-8.
+/// What a walk counted.
+struct Walked {
+    /// Keys and values that were not UTF-8 (read as Latin-1).
+    latin1: u64,
+    /// Events outside any trace (skipped).
+    orphans: u64,
+}
+
+/// Walks the XES in `source`, telling `visit`.
 fn walk(
     path: &Path,
     source: Source,
     visit: &mut dyn Visit,
     progress: &dyn Fn(u64, u64) -> bool,
-) -> Result<u64, LogError> {
+) -> Result<Walked, LogError> {
     let counters = Rc::clone(&source.counters);
     let total = source.total;
     let mut reader = Reader::from_reader(source.stream);
@@ -129,6 +138,7 @@ fn walk(
     let mut rooted = false;
     let mut events = 0u64;
     let mut latin1 = 0u64;
+    let mut orphans = 0u64;
     loop {
         buf.clear();
         let event = match reader.read_event_into(&mut buf) {
@@ -171,7 +181,7 @@ fn walk(
                     _ => true,
                 };
                 if !go_on {
-                    return Ok(latin1);
+                    return Ok(Walked { latin1, orphans });
                 }
                 continue;
             }
@@ -185,7 +195,7 @@ fn walk(
                 if !stack.is_empty() {
                     return Err(parse_error(path, line, "the file ends inside an element"));
                 }
-                return Ok(latin1);
+                return Ok(Walked { latin1, orphans });
             }
             _ => continue,
         };
@@ -214,12 +224,16 @@ fn walk(
                     ),
                 });
             }
+            Some(Tag::Log) if name == b"event" => {
+                orphans += 1;
+                Tag::Skip
+            }
             Some(Tag::Log) if name == b"trace" => {
                 visit.trace_start();
                 Tag::Trace
             }
             Some(Tag::Trace) if name == b"event" => {
-                visit.event_start(line);
+                visit.event_start(line)?;
                 Tag::Event
             }
             Some(scope @ (Tag::Trace | Tag::Event)) if ATTRIBUTES.contains(&name) => {
@@ -257,15 +271,15 @@ fn walk(
                 Tag::Event => {
                     events += 1;
                     if !visit.event_end()? {
-                        return Ok(latin1);
+                        return Ok(Walked { latin1, orphans });
                     }
                 }
                 Tag::Trace => {
                     if !visit.trace_end()? {
-                        return Ok(latin1);
+                        return Ok(Walked { latin1, orphans });
                     }
                 }
-                Tag::Log => return Ok(latin1),
+                Tag::Log => return Ok(Walked { latin1, orphans }),
                 Tag::Skip => {}
             }
         }
@@ -344,8 +358,9 @@ impl Visit for Sampler {
         }
     }
 
-    fn event_start(&mut self, _: u64) {
+    fn event_start(&mut self, _: u64) -> Result<(), LogError> {
         self.rows.push(Vec::new());
+        Ok(())
     }
 
     fn event_end(&mut self) -> Result<bool, LogError> {
@@ -453,7 +468,17 @@ impl Visit for Streamer<'_> {
         }
     }
 
-    fn event_start(&mut self, line: u64) {
+    fn event_start(&mut self, line: u64) -> Result<(), LogError> {
+        if self.used >= limits::MAX_LOG_TRACE_EVENTS {
+            return Err(LogError::TooBig {
+                path: self.path.to_owned(),
+                line,
+                message: format!(
+                    "a trace of more than {} events",
+                    limits::MAX_LOG_TRACE_EVENTS
+                ),
+            });
+        }
         if self.used == self.pool.len() {
             self.pool.push(Slots::default());
         }
@@ -463,6 +488,7 @@ impl Visit for Streamer<'_> {
                 value.clear();
             }
         }
+        Ok(())
     }
 
     fn event_end(&mut self) -> Result<bool, LogError> {
@@ -591,15 +617,22 @@ pub(super) fn read(
         swap: None,
         path,
     };
-    let latin1 = walk(path, source, &mut reader, progress)?;
+    let walked = walk(path, source, &mut reader, progress)?;
     if let Some((role, line)) = reader.swap {
         return Ok(Pass::Swap(role, line));
     }
     progress(total, total);
     let mut warnings = Vec::new();
-    if latin1 > 0 {
+    if walked.latin1 > 0 {
         warnings.push(format!(
-            "{latin1} values were not UTF-8 and were read as Latin-1"
+            "{} values were not UTF-8 and were read as Latin-1",
+            walked.latin1
+        ));
+    }
+    if walked.orphans > 0 {
+        warnings.push(format!(
+            "{} events outside any trace were left out (they have no case)",
+            walked.orphans
         ));
     }
     Ok(Pass::Done(Box::new(reader.assembler), warnings))
