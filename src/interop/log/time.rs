@@ -338,10 +338,8 @@ fn zone(c: &mut Cursor<'_>) -> Option<i16> {
     if c.eat(b'Z') || c.eat(b'z') {
         return Some(0);
     }
-    let rest = c.text.get(c.at..)?;
-    if rest.len() >= 3
-        && (rest[..3].eq_ignore_ascii_case(b"utc") || rest[..3].eq_ignore_ascii_case(b"gmt"))
-    {
+    let name = c.text.get(c.at..c.at + 3);
+    if name.is_some_and(|n| n.eq_ignore_ascii_case(b"utc") || n.eq_ignore_ascii_case(b"gmt")) {
         c.at += 3;
         if c.done() {
             return Some(0);
@@ -549,5 +547,33 @@ mod tests {
         );
         assert_eq!(detect(["yesterday", "", "soon"]), None);
         assert_eq!(TimeFormat::DayFirst.swapped(), TimeFormat::MonthFirst);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn written_instants_read_back(ms in -62_000_000_000_000i64..253_000_000_000_000i64) {
+            let instant = ms * 1000;
+            let text = crate::model::log::format_instant(instant);
+            let read = parse(TimeFormat::YearFirst, &text).map(|s| s.instant);
+            proptest::prop_assert_eq!(read, Some(instant));
+            let zoned = parse(TimeFormat::YearFirst, &format!("{text}-02:30")).map(|s| (s.instant, s.offset_minutes));
+            proptest::prop_assert_eq!(zoned, Some((instant + 150 * 60 * US_PER_SECOND, -150)));
+        }
+
+        #[test]
+        fn any_text_is_read_or_refused(text in "[0-9:./T +-Zapm]{0,40}|\\PC{0,40}") {
+            for format in [
+                TimeFormat::YearFirst,
+                TimeFormat::DayFirst,
+                TimeFormat::MonthFirst,
+                TimeFormat::Epoch(EpochUnit::Seconds),
+                TimeFormat::Epoch(EpochUnit::Nanos),
+            ] {
+                if let Some(stamp) = parse(format, &text) {
+                    proptest::prop_assert!(stamp.instant.abs() < LIMIT_US);
+                }
+            }
+            let _ = detect([text.as_str()]);
+        }
     }
 }
