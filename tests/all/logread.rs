@@ -456,7 +456,7 @@ fn overrides_name_the_columns() {
 fn files_that_are_no_log_say_why() {
     let dir = folder();
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/it-incident.ron");
-    let cases: Vec<(PathBuf, &str)> = vec![
+    let mut cases: Vec<(PathBuf, &str)> = vec![
         (samples, "no column for the case, activity or timestamp"),
         (write(dir.path(), "empty.csv", b""), "it is empty"),
         (write(dir.path(), "blank.csv", b" \n\n"), "it is empty"),
@@ -497,6 +497,13 @@ fn files_that_are_no_log_say_why() {
             "UTF-16",
         ),
     ];
+    let mut map = b"ProcessMap(\n  title: \"x\",\n  notes: \"".to_vec();
+    map.extend(std::iter::repeat_n(b'x', 2 << 20));
+    map.extend(b"\")\n");
+    cases.push((
+        write(dir.path(), "long.ron", &map),
+        "among the columns \"ProcessMap(\"",
+    ));
     for (path, expected) in cases {
         let error = read_with(&path, &Columns::default()).err();
         assert!(
@@ -707,6 +714,7 @@ fn an_unclosed_quote_stops_at_the_record_bound() {
     let dir = folder();
     let mut text = b"case,activity,timestamp\nc,\"A".to_vec();
     text.extend(std::iter::repeat_n(b'x', 3 << 20));
+    text.extend(b"\nmore\nlines\n");
     let path = write(dir.path(), "quote.csv", &text);
     let error = read_with(&path, &Columns::default()).err();
     assert!(

@@ -55,6 +55,8 @@ impl Records {
         let mut leading = true;
         let mut start = self.newlines;
         loop {
+            // On an error, `line` is the line of the record that failed.
+            self.line = start + 1;
             let buf = input.fill_buf()?;
             let (result, nin, nout, nend) = self.core.read_record(
                 buf,
@@ -187,11 +189,15 @@ pub(super) fn head(path: &Path, mut source: Source, rows: usize) -> Result<Head,
     source.counters.record_done();
     let first = records.bytes;
     let mut found = Vec::new();
-    while found.len() < rows
-        && records
-            .next(&mut source.stream)
-            .map_err(|e| source::io_failure(path, records.newlines + 1, e))?
-    {
+    while found.len() < rows {
+        match records.next(&mut source.stream) {
+            Ok(true) => {}
+            Ok(false) => break,
+            // A record past the bound ends the sample: the columns may still show that this is
+            // no log at all (a map with a long string); a log fails on that line when read.
+            Err(e) if source::is_bound(&e) => break,
+            Err(e) => return Err(source::io_failure(path, records.line, e)),
+        }
         source.counters.record_done();
         found.push(records.texts().map(Cow::into_owned).collect());
     }
@@ -257,7 +263,7 @@ pub(super) fn read(
         }
         if !records
             .next(&mut source.stream)
-            .map_err(|e| source::io_failure(path, records.newlines + 1, e))?
+            .map_err(|e| source::io_failure(path, records.line, e))?
         {
             break;
         }

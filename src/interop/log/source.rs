@@ -222,6 +222,11 @@ fn kind_of(head: &[u8]) -> Result<Kind, &'static str> {
     })
 }
 
+/// True when `error` is a passed bound.
+pub(super) fn is_bound(error: &io::Error) -> bool {
+    error.get_ref().is_some_and(|e| e.is::<Bound>())
+}
+
 /// An I/O error of a parser as a [`LogError`]: a passed bound as [`LogError::TooBig`].
 pub(super) fn io_failure(path: &Path, line: u64, error: io::Error) -> LogError {
     if let Some(bound) = error.get_ref().and_then(|e| e.downcast_ref::<Bound>()) {
