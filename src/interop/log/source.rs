@@ -224,7 +224,7 @@ fn kind_of(head: &[u8]) -> Result<Kind, &'static str> {
 
 /// True when `error` is a passed bound.
 pub(super) fn is_bound(error: &io::Error) -> bool {
-    error.get_ref().is_some_and(|e| e.is::<Bound>())
+    matches!(error.get_ref(), Some(inner) if inner.is::<Bound>())
 }
 
 /// An I/O error of a parser as a [`LogError`]: a passed bound as [`LogError::TooBig`].
