@@ -44,6 +44,8 @@ pub const MAX_LOG_COLUMNS: usize = 1_000;
 /// Bytes of one CSV record or one XML tag of an event log (an unclosed quote ends here, not at
 /// the end of memory).
 pub const MAX_LOG_RECORD_BYTES: u64 = 1 << 20;
+/// Events of one XES trace (they wait in memory until the trace ends).
+pub const MAX_LOG_TRACE_EVENTS: usize = 1_000_000;
 /// Nesting of XML elements in an XES log.
 pub const MAX_LOG_XML_DEPTH: usize = 256;
 /// Bytes of an event log after decompression.

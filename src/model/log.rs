@@ -128,22 +128,42 @@ impl LogBuilder {
 
     /// The index of case `name`, added when new.
     pub fn case(&mut self, name: &str) -> u32 {
-        intern(&mut self.cases, &mut self.log.cases, name, &mut self.name_bytes)
+        intern(
+            &mut self.cases,
+            &mut self.log.cases,
+            name,
+            &mut self.name_bytes,
+        )
     }
 
     /// The index of activity `name`, added when new.
     pub fn activity(&mut self, name: &str) -> u32 {
-        intern(&mut self.activities, &mut self.log.activities, name, &mut self.name_bytes)
+        intern(
+            &mut self.activities,
+            &mut self.log.activities,
+            name,
+            &mut self.name_bytes,
+        )
     }
 
     /// The index of resource `name`, added when new.
     pub fn resource(&mut self, name: &str) -> u32 {
-        intern(&mut self.resources, &mut self.log.resources, name, &mut self.name_bytes)
+        intern(
+            &mut self.resources,
+            &mut self.log.resources,
+            name,
+            &mut self.name_bytes,
+        )
     }
 
     /// The index of group `name`, added when new.
     pub fn group(&mut self, name: &str) -> u32 {
-        intern(&mut self.groups, &mut self.log.groups, name, &mut self.name_bytes)
+        intern(
+            &mut self.groups,
+            &mut self.log.groups,
+            name,
+            &mut self.name_bytes,
+        )
     }
 
     /// Room for `additional` more events (a reader's estimate from the file size).

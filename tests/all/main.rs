@@ -9,6 +9,7 @@ mod cli;
 mod export;
 mod format;
 mod hostile;
+mod logread;
 mod plan;
 mod simlog;
 mod theory;

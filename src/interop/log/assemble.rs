@@ -31,7 +31,18 @@ impl Transition {
     pub(super) fn of(value: &str) -> Self {
         let value = value.trim();
         let is = |names: &[&str]| names.iter().any(|n| value.eq_ignore_ascii_case(n));
-        if value.is_empty() || is(&["complete", "completed", "end", "ended", "finish", "finished", "done", "stop"]) {
+        if value.is_empty()
+            || is(&[
+                "complete",
+                "completed",
+                "end",
+                "ended",
+                "finish",
+                "finished",
+                "done",
+                "stop",
+            ])
+        {
             Self::Complete
         } else if is(&["start", "started", "begin", "begun"]) {
             Self::Start
@@ -91,7 +102,8 @@ impl Assembler {
 
     /// Room for about `events` events.
     pub(super) fn reserve(&mut self, events: usize) {
-        self.builder.reserve(events.min(usize::try_from(limits::MAX_LOG_ROWS).unwrap_or(usize::MAX)));
+        self.builder
+            .reserve(events.min(usize::try_from(limits::MAX_LOG_ROWS).unwrap_or(usize::MAX)));
     }
 
     /// Counts a row, failing past [`limits::MAX_LOG_ROWS`].
@@ -131,15 +143,21 @@ impl Assembler {
         } else if row.transition != Transition::Other && row.time.is_none() {
             Some("no timestamp".to_owned())
         } else {
-            [("case", case), ("activity", activity), ("resource", row.resource), ("group", row.group)]
-                .into_iter()
-                .find(|(_, name)| name.chars().nth(MAX_NAME_CHARS).is_some())
-                .map(|(what, _)| format!("the {what} is longer than {MAX_NAME_CHARS} characters"))
+            [
+                ("case", case),
+                ("activity", activity),
+                ("resource", row.resource),
+                ("group", row.group),
+            ]
+            .into_iter()
+            .find(|(_, name)| name.chars().nth(MAX_NAME_CHARS).is_some())
+            .map(|(what, _)| format!("the {what} is longer than {MAX_NAME_CHARS} characters"))
         };
         if let Some(problem) = problem {
             return self.bad(row.line, problem);
         }
-        let (Some(time), Transition::Complete | Transition::Start) = (row.time, row.transition) else {
+        let (Some(time), Transition::Complete | Transition::Start) = (row.time, row.transition)
+        else {
             self.count_row()?;
             self.other_transitions += 1;
             return Ok(());
@@ -160,11 +178,14 @@ impl Assembler {
         let resource = self.optional(row.resource, LogBuilder::resource)?;
         let group = self.optional(row.group, LogBuilder::group)?;
         if row.transition == Transition::Start {
-            self.pending.entry((case, activity)).or_default().push_back(Pending {
-                start: time.instant,
-                resource,
-                group,
-            });
+            self.pending
+                .entry((case, activity))
+                .or_default()
+                .push_back(Pending {
+                    start: time.instant,
+                    resource,
+                    group,
+                });
             self.pending_count += 1;
             return Ok(());
         }
@@ -201,7 +222,11 @@ impl Assembler {
         Ok(())
     }
 
-    fn name(&mut self, name: &str, intern: fn(&mut LogBuilder, &str) -> u32) -> Result<u32, TooBig> {
+    fn name(
+        &mut self,
+        name: &str,
+        intern: fn(&mut LogBuilder, &str) -> u32,
+    ) -> Result<u32, TooBig> {
         let before = self.builder.name_bytes();
         let index = intern(&mut self.builder, name);
         self.name_bytes = self.builder.name_bytes();
@@ -215,7 +240,11 @@ impl Assembler {
         Ok(index)
     }
 
-    fn optional(&mut self, name: &str, intern: fn(&mut LogBuilder, &str) -> u32) -> Result<u32, TooBig> {
+    fn optional(
+        &mut self,
+        name: &str,
+        intern: fn(&mut LogBuilder, &str) -> u32,
+    ) -> Result<u32, TooBig> {
         let name = name.trim();
         if name.is_empty() {
             Ok(NO_NAME)
@@ -262,7 +291,11 @@ mod tests {
         a.push(&row("c", Transition::Start, 7))?;
         assert_eq!((a.rows, a.other_transitions), (7, 1));
         let (log, unpaired) = a.finish();
-        let spans: Vec<_> = log.events.iter().map(|e| (e.start / 60_000_000, e.complete / 60_000_000)).collect();
+        let spans: Vec<_> = log
+            .events
+            .iter()
+            .map(|e| (e.start / 60_000_000, e.complete / 60_000_000))
+            .collect();
         assert_eq!(spans, [(1, 3), (NO_TIME / 60_000_000, 4), (2, 6)]);
         assert_eq!(unpaired, 1);
         Ok(())

@@ -265,7 +265,10 @@ pub(super) enum ColumnProblem {
 /// The column of each role: overrides first (exact name, else the same normalised name), then
 /// recognition among the columns no override took. A file with only a start column reads it as
 /// the timestamp (the returned flag is true).
-pub(super) fn resolve(headers: &[String], overrides: &Columns) -> Result<(Indices, bool), ColumnProblem> {
+pub(super) fn resolve(
+    headers: &[String],
+    overrides: &Columns,
+) -> Result<(Indices, bool), ColumnProblem> {
     let mut indices = assign(headers, overrides)?;
     let mut start_as_timestamp = false;
     if indices.timestamp.is_none() && overrides.timestamp.is_none() && indices.start.is_some() {
@@ -390,16 +393,30 @@ mod tests {
 
     #[test]
     fn pm4py_names_split_case_and_activity() {
-        let h = headers(&["concept:name", "case:concept:name", "time:timestamp", "Org:Resource"]);
+        let h = headers(&[
+            "concept:name",
+            "case:concept:name",
+            "time:timestamp",
+            "Org:Resource",
+        ]);
         let (i, _) = resolve(&h, &Columns::default()).unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!((i.case, i.activity, i.timestamp, i.resource), (Some(1), Some(0), Some(2), Some(3)));
+        assert_eq!(
+            (i.case, i.activity, i.timestamp, i.resource),
+            (Some(1), Some(0), Some(2), Some(3))
+        );
     }
 
     #[test]
     fn overrides_win_and_unknown_ones_are_named() {
         let h = headers(&["Ticket", "Step", "When", "Case ID"]);
         let missing = resolve(&h, &Columns::default());
-        assert_eq!(missing, Err(ColumnProblem::Missing(vec![Role::Activity, Role::Timestamp])));
+        assert_eq!(
+            missing,
+            Err(ColumnProblem::Missing(vec![
+                Role::Activity,
+                Role::Timestamp
+            ]))
+        );
         let overrides = Columns {
             case: Some("ticket".into()),
             activity: Some("Step".into()),
@@ -407,12 +424,21 @@ mod tests {
             ..Columns::default()
         };
         let (i, _) = resolve(&h, &overrides).unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!((i.case, i.activity, i.timestamp), (Some(0), Some(1), Some(2)));
+        assert_eq!(
+            (i.case, i.activity, i.timestamp),
+            (Some(0), Some(1), Some(2))
+        );
         let wrong = Columns {
             case: Some("nope".into()),
             ..Columns::default()
         };
-        assert!(matches!(resolve(&h, &wrong), Err(ColumnProblem::Unknown { role: Role::Case, .. })));
+        assert!(matches!(
+            resolve(&h, &wrong),
+            Err(ColumnProblem::Unknown {
+                role: Role::Case,
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -1,38 +1,153 @@
-//! CSV logs: the delimiter sniffed from the first lines, records streamed by the `csv` crate
-//! (quoted fields with delimiters and newlines inside, CRLF or LF), one header row.
+//! CSV logs: the delimiter sniffed from the first lines, records split by `csv-core`
+//! (the parser under `BurntSushi`'s `csv` crate: quoted fields with delimiters and newlines inside, CRLF or LF), one
+//! header row. The records are buffered here rather than by the `csv` crate, whose line numbers
+//! miss the newlines inside quoted fields and count skipped blank lines into the next record:
+//! here a record's line is exact, and a record past [`limits::MAX_LOG_RECORD_BYTES`] (an
+//! unclosed quote) stops the read instead of growing without bound.
 
 use std::borrow::Cow;
+use std::io::{self, BufRead};
 use std::path::Path;
 
-use csv::{ByteRecord, ReaderBuilder};
+use csv_core::{ReadRecordResult, ReaderBuilder};
 
 use crate::model::limits;
 
 use super::assemble::{Assembler, Row, Transition};
 use super::columns::Role;
-use super::source::{self, HEAD_BYTES, Source};
+use super::source::{self, Bound, HEAD_BYTES, Source};
 use super::time::{self, Detected, Stamp};
 use super::{Head, LogError, LogFormat, PROGRESS_EVERY, Pass, Plan};
 
 /// The delimiters tried, preferred in this order when they score the same.
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
+/// Records of delimited text, one at a time, with the line each starts on.
+struct Records {
+    core: csv_core::Reader,
+    fields: Vec<u8>,
+    ends: Vec<usize>,
+    len: usize,
+    /// Newlines consumed so far.
+    newlines: u64,
+    /// The line the last record starts on (1-based).
+    line: u64,
+    /// Bytes consumed so far.
+    bytes: u64,
+}
+
+impl Records {
+    fn new(delimiter: u8) -> Self {
+        Self {
+            core: ReaderBuilder::new().delimiter(delimiter).build(),
+            fields: vec![0; 4096],
+            ends: vec![0; 32],
+            len: 0,
+            newlines: 0,
+            line: 0,
+            bytes: 0,
+        }
+    }
+
+    /// Reads the next record; false at the end.
+    fn next(&mut self, input: &mut impl BufRead) -> io::Result<bool> {
+        let (mut out, mut end) = (0, 0);
+        let mut leading = true;
+        let mut start = self.newlines;
+        loop {
+            // On an error, `line` is the line of the record that failed.
+            self.line = start + 1;
+            let buf = input.fill_buf()?;
+            let (result, nin, nout, nend) = self.core.read_record(
+                buf,
+                self.fields.get_mut(out..).unwrap_or_default(),
+                self.ends.get_mut(end..).unwrap_or_default(),
+            );
+            let taken = buf.get(..nin).unwrap_or_default();
+            if leading {
+                // Blank lines before a record belong to no record.
+                let blank = taken
+                    .iter()
+                    .take_while(|&&b| b == b'\n' || b == b'\r')
+                    .count();
+                start += newlines(taken.get(..blank).unwrap_or_default());
+                leading = blank == taken.len();
+            }
+            self.newlines += newlines(taken);
+            self.bytes += nin as u64;
+            input.consume(nin);
+            out += nout;
+            end += nend;
+            match result {
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => {
+                    if self.fields.len() as u64 >= limits::MAX_LOG_RECORD_BYTES {
+                        return Err(io::Error::other(Bound(format!(
+                            "a record longer than {} KB (an unclosed quote?)",
+                            limits::MAX_LOG_RECORD_BYTES >> 10
+                        ))));
+                    }
+                    self.fields.resize(self.fields.len() * 2, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    if self.ends.len() > limits::MAX_LOG_COLUMNS {
+                        return Err(io::Error::other(Bound(format!(
+                            "a record with more than {} fields",
+                            limits::MAX_LOG_COLUMNS
+                        ))));
+                    }
+                    self.ends.resize(self.ends.len() * 2, 0);
+                }
+                ReadRecordResult::Record => {
+                    self.len = end;
+                    self.line = start + 1;
+                    return Ok(true);
+                }
+                ReadRecordResult::End => return Ok(false),
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn get(&self, i: usize) -> Option<&[u8]> {
+        if i >= self.len {
+            return None;
+        }
+        let from = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
+        self.fields.get(from..*self.ends.get(i)?)
+    }
+
+    fn texts(&self) -> impl Iterator<Item = Cow<'_, str>> {
+        (0..self.len).map(|i| source::text(self.get(i).unwrap_or_default()).0)
+    }
+}
+
+/// Line feeds in `bytes`.
+pub(super) fn newlines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
 /// The delimiter that splits the first lines into the most columns, the same number on every
 /// line (`,` when none splits them).
 fn sniff(head: &[u8]) -> u8 {
     let sample = if head.len() >= HEAD_BYTES {
-        head.iter().rposition(|&b| b == b'\n').map_or(head, |end| head.get(..end).unwrap_or(head))
+        head.iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(head, |end| head.get(..end).unwrap_or(head))
     } else {
         head
     };
     let mut best = (b',', (0, 0));
     for delimiter in DELIMITERS {
-        let mut reader = ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(sample);
-        let counts: Vec<usize> = reader.byte_records().take(50).map_while(Result::ok).map(|r| r.len()).collect();
+        let mut records = Records::new(delimiter);
+        let mut input = sample;
+        let mut counts = Vec::new();
+        while counts.len() < 50 && records.next(&mut input).unwrap_or(false) {
+            counts.push(records.len());
+        }
         let Some(&width) = counts.first() else {
             continue;
         };
@@ -48,69 +163,47 @@ fn sniff(head: &[u8]) -> u8 {
     best.0
 }
 
-fn reader(source: Source, delimiter: u8) -> csv::Reader<source::Stream> {
-    ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(64 << 10)
-        .from_reader(source.stream)
-}
-
-fn failure(path: &Path, line: u64, error: csv::Error) -> LogError {
-    let line = error.position().map_or(line, csv::Position::line);
-    match error.into_kind() {
-        csv::ErrorKind::Io(io) => source::io_failure(path, line, io),
-        other => LogError::Parse {
-            path: path.to_owned(),
-            line,
-            column: 0,
-            message: format!("{other:?}"),
-        },
-    }
-}
-
-/// Reads the header row; fails past [`limits::MAX_LOG_COLUMNS`].
-fn header(path: &Path, reader: &mut csv::Reader<source::Stream>, record: &mut ByteRecord) -> Result<Vec<String>, LogError> {
-    if !reader.read_byte_record(record).map_err(|e| failure(path, 1, e))? {
+/// Reads the header row.
+fn header(
+    path: &Path,
+    records: &mut Records,
+    input: &mut source::Stream,
+) -> Result<Vec<String>, LogError> {
+    if !records
+        .next(input)
+        .map_err(|e| source::io_failure(path, 1, e))?
+    {
         return Err(LogError::NotALog {
             path: path.to_owned(),
             reason: "it is empty".to_owned(),
         });
     }
-    if record.len() > limits::MAX_LOG_COLUMNS {
-        return Err(LogError::TooBig {
-            path: path.to_owned(),
-            line: 1,
-            message: format!("{} columns; at most {}", record.len(), limits::MAX_LOG_COLUMNS),
-        });
-    }
-    Ok(record.iter().map(|f| source::text(f).0.trim().to_owned()).collect())
+    Ok(records.texts().map(|f| f.trim().to_owned()).collect())
 }
 
-pub(super) fn head(path: &Path, source: Source, rows: usize) -> Result<Head, LogError> {
+pub(super) fn head(path: &Path, mut source: Source, rows: usize) -> Result<Head, LogError> {
     let delimiter = sniff(&source.head);
     let gzip = source.gzip;
-    let counters = std::rc::Rc::clone(&source.counters);
-    let mut reader = reader(source, delimiter);
-    let mut record = ByteRecord::new();
-    let headers = header(path, &mut reader, &mut record)?;
-    counters.record_done();
+    let mut records = Records::new(delimiter);
+    let headers = header(path, &mut records, &mut source.stream)?;
+    source.counters.record_done();
+    let first = records.bytes;
     let mut found = Vec::new();
-    let mut first_byte = None;
-    let mut last_byte = 0;
-    while found.len() < rows && reader.read_byte_record(&mut record).map_err(|e| failure(path, 0, e))? {
-        counters.record_done();
-        let byte = record.position().map_or(0, csv::Position::byte);
-        first_byte.get_or_insert(byte);
-        last_byte = byte;
-        found.push(record.iter().map(|f| source::text(f).0.into_owned()).collect());
+    while found.len() < rows {
+        match records.next(&mut source.stream) {
+            Ok(true) => {}
+            Ok(false) => break,
+            // A record past the bound ends the sample: the columns may still show that this is
+            // no log at all (a map with a long string); a log fails on that line when read.
+            Err(e) if source::is_bound(&e) => break,
+            Err(e) => return Err(source::io_failure(path, records.line, e)),
+        }
+        source.counters.record_done();
+        found.push(records.texts().map(Cow::into_owned).collect());
     }
     #[allow(clippy::cast_precision_loss, reason = "an estimate")]
-    let bytes_per_row = match (gzip, first_byte) {
-        (false, Some(first)) if found.len() > 1 => Some((last_byte - first) as f64 / (found.len() - 1) as f64),
-        _ => None,
-    };
+    let bytes_per_row =
+        (!gzip && !found.is_empty()).then(|| (records.bytes - first) as f64 / found.len() as f64);
     Ok(Head {
         format: LogFormat::Csv { delimiter, gzip },
         headers,
@@ -121,7 +214,11 @@ pub(super) fn head(path: &Path, source: Source, rows: usize) -> Result<Head, Log
 
 /// A timestamp field: `Ok(None)` when empty, `Err(Ok(reason))` when unreadable, `Err(Err(()))`
 /// when it shows that the day-first/month-first guess was wrong.
-pub(super) fn stamp(detected: Detected, role: Role, value: &str) -> Result<Option<Stamp>, Result<String, ()>> {
+pub(super) fn stamp(
+    detected: Detected,
+    role: Role,
+    value: &str,
+) -> Result<Option<Stamp>, Result<String, ()>> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);
@@ -143,32 +240,36 @@ pub(super) fn stamp(detected: Detected, role: Role, value: &str) -> Result<Optio
 
 pub(super) fn read(
     path: &Path,
-    source: Source,
+    mut source: Source,
     delimiter: u8,
     plan: &Plan,
     progress: &dyn Fn(u64, u64) -> bool,
 ) -> Result<Pass, LogError> {
     let total = source.total;
     let counters = std::rc::Rc::clone(&source.counters);
-    let mut reader = reader(source, delimiter);
-    let mut record = ByteRecord::new();
-    header(path, &mut reader, &mut record)?;
+    let mut records = Records::new(delimiter);
+    header(path, &mut records, &mut source.stream)?;
     counters.record_done();
     let mut assembler = Assembler::new();
     assembler.reserve(plan.reserve);
     let width = plan.headers.len();
     let ix = plan.indices;
     let mut latin1 = 0u64;
-    let mut line = 1;
     loop {
-        if assembler.rows % PROGRESS_EVERY == 0 && !progress(counters.file_bytes.get(), total) {
+        if assembler.rows.is_multiple_of(PROGRESS_EVERY)
+            && !progress(counters.file_bytes.get(), total)
+        {
             return Err(LogError::Cancelled);
         }
-        if !reader.read_byte_record(&mut record).map_err(|e| failure(path, line, e))? {
+        if !records
+            .next(&mut source.stream)
+            .map_err(|e| source::io_failure(path, records.line, e))?
+        {
             break;
         }
         counters.record_done();
-        line = record.position().map_or(line + 1, csv::Position::line);
+        let line = records.line;
+        let record = &records;
         let too_big = |e: super::assemble::TooBig| LogError::TooBig {
             path: path.to_owned(),
             line,
@@ -176,16 +277,31 @@ pub(super) fn read(
         };
         if record.len() != width {
             assembler
-                .bad(line, format!("{} fields where the header has {width}", record.len()))
+                .bad(
+                    line,
+                    format!("{} fields where the header has {width}", record.len()),
+                )
                 .map_err(too_big)?;
             continue;
         }
         let field = |index: Option<usize>| -> (Cow<'_, str>, bool) {
-            index.and_then(|i| record.get(i)).map_or((Cow::Borrowed(""), true), source::text)
+            index
+                .and_then(|i| record.get(i))
+                .map_or((Cow::Borrowed(""), true), source::text)
         };
-        let fields = [ix.case, ix.activity, ix.resource, ix.group, ix.lifecycle, ix.timestamp, ix.start].map(field);
+        let fields = [
+            ix.case,
+            ix.activity,
+            ix.resource,
+            ix.group,
+            ix.lifecycle,
+            ix.timestamp,
+            ix.start,
+        ]
+        .map(field);
         latin1 += fields.iter().filter(|(_, utf8)| !utf8).count() as u64;
-        let [case, activity, resource, group, lifecycle, complete, start] = fields.map(|(text, _)| text);
+        let [case, activity, resource, group, lifecycle, complete, start] =
+            fields.map(|(text, _)| text);
         let mut problem = None;
         let mut times = [None, None];
         for (slot, role, value, detected) in [
@@ -235,7 +351,7 @@ pub(super) fn read(
             "{latin1} fields were not UTF-8 and were read as Latin-1 (save the file as UTF-8 to be sure)"
         ));
     }
-    Ok(Pass::Done(assembler, warnings))
+    Ok(Pass::Done(Box::new(assembler), warnings))
 }
 
 #[cfg(test)]

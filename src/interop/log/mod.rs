@@ -210,7 +210,13 @@ pub fn preview(path: &Path, rows: usize) -> Result<Preview, LogError> {
     };
     let timestamp_format = recognised
         .timestamp
-        .and_then(|i| time::detect(head.rows.iter().filter_map(|r| r.get(i).map(String::as_str))))
+        .and_then(|i| {
+            time::detect(
+                head.rows
+                    .iter()
+                    .filter_map(|r| r.get(i).map(String::as_str)),
+            )
+        })
         .map(|d| d.format.to_string());
     head.rows.truncate(rows);
     Ok(Preview {
@@ -234,24 +240,30 @@ struct Plan {
 }
 
 fn plan(path: &Path, head: &Head, overrides: &Columns) -> Result<Plan, LogError> {
-    let (indices, start_only) = columns::resolve(&head.headers, overrides).map_err(|problem| match problem {
-        ColumnProblem::Unknown { role, name } => LogError::UnknownColumn {
-            path: path.to_owned(),
-            name,
-            what: role.what(),
-            flag: role.flag(),
-            found: columns::listed(&head.headers),
-        },
-        ColumnProblem::Missing(roles) => LogError::NotALog {
-            path: path.to_owned(),
-            reason: format!(
-                "no {} column among {} (name one with {})",
-                roles.iter().map(|r| r.what()).collect::<Vec<_>>().join(", no "),
-                columns::listed(&head.headers),
-                roles.iter().map(|r| format!("{} COLUMN", r.flag())).collect::<Vec<_>>().join(", ")
-            ),
-        },
-    })?;
+    let (indices, start_only) =
+        columns::resolve(&head.headers, overrides).map_err(|problem| match problem {
+            ColumnProblem::Unknown { role, name } => LogError::UnknownColumn {
+                path: path.to_owned(),
+                name,
+                what: role.what(),
+                flag: role.flag(),
+                found: columns::listed(&head.headers),
+            },
+            ColumnProblem::Missing(roles) => LogError::NotALog {
+                path: path.to_owned(),
+                reason: format!(
+                    "no column for the {} among the columns {} (name {} with {})",
+                    or_list(&roles.iter().map(|r| r.what()).collect::<Vec<_>>()),
+                    columns::listed(&head.headers),
+                    if roles.len() == 1 { "it" } else { "them" },
+                    roles
+                        .iter()
+                        .map(|r| format!("{} COLUMN", r.flag()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            },
+        })?;
     let mut warnings = Vec::new();
     if start_only {
         warnings.push(format!(
@@ -263,7 +275,11 @@ fn plan(path: &Path, head: &Head, overrides: &Columns) -> Result<Plan, LogError>
         let Some(i) = indices.get(role) else {
             return Ok(None);
         };
-        let values: Vec<&str> = head.rows.iter().filter_map(|r| r.get(i).map(String::as_str)).collect();
+        let values: Vec<&str> = head
+            .rows
+            .iter()
+            .filter_map(|r| r.get(i).map(String::as_str))
+            .collect();
         match time::detect(values.iter().copied()) {
             Some(found) => Ok(Some(found)),
             None if !required || values.iter().all(|v| v.trim().is_empty()) => Ok(Some(Detected {
@@ -278,7 +294,13 @@ fn plan(path: &Path, head: &Head, overrides: &Columns) -> Result<Plan, LogError>
                     "the {} column \"{}\" holds no timestamps Procmap reads (first values: {}); it reads ISO 8601, dd/mm/yyyy, mm/dd/yyyy, yyyy/mm/dd, dd.mm.yyyy and epoch numbers (name another column with {} COLUMN)",
                     role.what(),
                     head.headers.get(i).map_or("", String::as_str),
-                    columns::listed(&values.iter().take(3).map(|v| (*v).to_owned()).collect::<Vec<_>>()),
+                    columns::listed(
+                        &values
+                            .iter()
+                            .take(3)
+                            .map(|v| (*v).to_owned())
+                            .collect::<Vec<_>>()
+                    ),
                     role.flag()
                 ),
             }),
@@ -300,7 +322,12 @@ fn plan(path: &Path, head: &Head, overrides: &Columns) -> Result<Plan, LogError>
             ));
         }
     }
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss, reason = "an estimate")]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss,
+        reason = "an estimate"
+    )]
     let reserve = head.bytes_per_row.map_or(0, |per_row| {
         let total = std::fs::metadata(path).map_or(0, |m| m.len()) as f64;
         (total / per_row.max(1.0) * 1.02) as usize
@@ -315,10 +342,19 @@ fn plan(path: &Path, head: &Head, overrides: &Columns) -> Result<Plan, LogError>
     })
 }
 
+/// "a", "a or b", "a, b or c".
+fn or_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 /// What one pass over the rows ended with.
 enum Pass {
     /// Every row read.
-    Done(Assembler, Vec<String>),
+    Done(Box<Assembler>, Vec<String>),
     /// A value (on this line) contradicted the day-first/month-first guess of this column:
     /// read again.
     Swap(Role, u64),
@@ -335,18 +371,24 @@ enum Pass {
 /// (with the columns found), [`LogError::UnknownColumn`] when an override names no column,
 /// [`LogError::Parse`] for malformed XML or CSV, [`LogError::TooBig`] past a bound, and
 /// [`LogError::Cancelled`].
-pub fn read_log(path: &Path, columns: &Columns, progress: &dyn Fn(u64, u64) -> bool) -> Result<LogRead, LogError> {
+pub fn read_log(
+    path: &Path,
+    columns: &Columns,
+    progress: &dyn Fn(u64, u64) -> bool,
+) -> Result<LogRead, LogError> {
     let head = head(path, SAMPLE_ROWS)?;
     let mut plan = plan(path, &head, columns)?;
     for _ in 0..3 {
         let source = source::open(path)?;
         let pass = match head.format {
-            LogFormat::Csv { delimiter, .. } => csv::read(path, source, delimiter, &plan, progress)?,
+            LogFormat::Csv { delimiter, .. } => {
+                csv::read(path, source, delimiter, &plan, progress)?
+            }
             LogFormat::Xes { .. } => xes::read(path, source, &plan, progress)?,
         };
         match pass {
             Pass::Done(assembler, warnings) => {
-                return Ok(finish(&head, &plan, assembler, warnings));
+                return Ok(finish(&head, &plan, *assembler, warnings));
             }
             Pass::Swap(role, line) => {
                 let slot = if role == Role::Start {
@@ -385,7 +427,9 @@ fn finish(head: &Head, plan: &Plan, assembler: Assembler, extra: Vec<String>) ->
     let reversed = assembler.reversed_pairs;
     let (log, unpaired_starts) = assembler.finish();
     if unpaired_starts > 0 {
-        warnings.push(format!("{unpaired_starts} starts were never completed and were left out"));
+        warnings.push(format!(
+            "{unpaired_starts} starts were never completed and were left out"
+        ));
     }
     if other > 0 {
         warnings.push(format!(
@@ -398,7 +442,9 @@ fn finish(head: &Head, plan: &Plan, assembler: Assembler, extra: Vec<String>) ->
         ));
     }
     if bad_rows > 0 {
-        warnings.push(format!("{bad_rows} bad rows were left out (the first are listed with their lines)"));
+        warnings.push(format!(
+            "{bad_rows} bad rows were left out (the first are listed with their lines)"
+        ));
     }
     if log.events.is_empty() {
         warnings.push("the log has no events".to_owned());

@@ -1,7 +1,7 @@
 //! The bytes of a log file: opened, gunzipped when they start with gzip's magic bytes (whatever
 //! the extension), a UTF-8 byte-order mark skipped, and told apart (XML, text, or not a log
-//! at all) from the first bytes. The stream counts the file bytes read (for progress), the
-//! lines consumed (for XML positions), and stops with an error when one record or tag grows past
+//! at all) from the first bytes. The stream counts the file bytes read (for progress) and the
+//! bytes consumed, and stops with an error when one record or tag grows past
 //! [`limits::MAX_LOG_RECORD_BYTES`] or the whole past [`limits::MAX_LOG_BYTES`].
 
 use std::cell::Cell;
@@ -37,10 +37,6 @@ pub(super) struct Counters {
     pub(super) file_bytes: Cell<u64>,
     /// Bytes handed to the parser.
     consumed: Cell<u64>,
-    /// Newlines among them.
-    newlines: Cell<u64>,
-    /// Offset just after the last newline handed out.
-    line_start: Cell<u64>,
     /// Where the current record began (set by the reader after each record).
     mark: Cell<u64>,
 }
@@ -51,16 +47,9 @@ impl Counters {
         self.mark.set(self.consumed.get());
     }
 
-    /// Line (1-based) and column (1-based, in bytes) of `offset`, which must be within the
-    /// line the parser is on or a later position of it.
-    pub(super) fn position(&self, offset: u64) -> (u64, u64) {
-        let start = self.line_start.get();
-        (self.newlines.get() + 1, offset.saturating_sub(start) + 1)
-    }
-
-    /// The line (1-based) the parser is on.
-    pub(super) fn line(&self) -> u64 {
-        self.newlines.get() + 1
+    /// Bytes handed to the parser so far.
+    pub(super) fn consumed(&self) -> u64 {
+        self.consumed.get()
     }
 }
 
@@ -93,7 +82,8 @@ pub(super) struct Stream {
 impl Stream {
     fn check(&self) -> io::Result<()> {
         let consumed = self.counters.consumed.get();
-        if consumed.saturating_sub(self.counters.mark.get()) > limits::MAX_LOG_RECORD_BYTES + SLACK {
+        if consumed.saturating_sub(self.counters.mark.get()) > limits::MAX_LOG_RECORD_BYTES + SLACK
+        {
             return Err(io::Error::other(Bound(format!(
                 "one record or tag is longer than {} KB (an unclosed quote or tag?)",
                 limits::MAX_LOG_RECORD_BYTES >> 10
@@ -116,17 +106,8 @@ impl BufRead for Stream {
     }
 
     fn consume(&mut self, amount: usize) {
-        if let Ok(buf) = self.inner.fill_buf() {
-            let taken = buf.get(..amount).unwrap_or(buf);
-            let c = &self.counters;
-            let at = c.consumed.get();
-            let newlines = taken.iter().filter(|&&b| b == b'\n').count() as u64;
-            c.newlines.set(c.newlines.get() + newlines);
-            if let Some(i) = taken.iter().rposition(|&b| b == b'\n') {
-                c.line_start.set(at + i as u64 + 1);
-            }
-            c.consumed.set(at + amount as u64);
-        }
+        let c = &self.counters.consumed;
+        c.set(c.get() + amount as u64);
         self.inner.consume(amount);
     }
 }
@@ -184,7 +165,10 @@ pub(super) fn open(path: &Path) -> Result<Source, LogError> {
     );
     let gzip = raw.fill_buf().map_err(io_error)?.starts_with(&[0x1f, 0x8b]);
     let mut decoded: Box<dyn BufRead> = if gzip {
-        Box::new(BufReader::with_capacity(256 << 10, MultiGzDecoder::new(raw)))
+        Box::new(BufReader::with_capacity(
+            256 << 10,
+            MultiGzDecoder::new(raw),
+        ))
     } else {
         Box::new(raw)
     };
@@ -193,7 +177,11 @@ pub(super) fn open(path: &Path) -> Result<Source, LogError> {
         .take(HEAD_BYTES as u64)
         .read_to_end(&mut head)
         .map_err(io_error)?;
-    let skipped = if head.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let skipped = if head.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
     head.drain(..skipped);
     let kind = kind_of(&head).map_err(not_a_log)?;
     let inner: Box<dyn BufRead> = Box::new(io::Cursor::new(head.clone()).chain(decoded));
@@ -234,6 +222,11 @@ fn kind_of(head: &[u8]) -> Result<Kind, &'static str> {
     })
 }
 
+/// True when `error` is a passed bound.
+pub(super) fn is_bound(error: &io::Error) -> bool {
+    matches!(error.get_ref(), Some(inner) if inner.is::<Bound>())
+}
+
 /// An I/O error of a parser as a [`LogError`]: a passed bound as [`LogError::TooBig`].
 pub(super) fn io_failure(path: &Path, line: u64, error: io::Error) -> LogError {
     if let Some(bound) = error.get_ref().and_then(|e| e.downcast_ref::<Bound>()) {
@@ -253,6 +246,13 @@ pub(super) fn io_failure(path: &Path, line: u64, error: io::Error) -> LogError {
 pub(super) fn text(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, bool) {
     match std::str::from_utf8(bytes) {
         Ok(text) => (text.into(), true),
-        Err(_) => (bytes.iter().map(|&b| char::from(b)).collect::<String>().into(), false),
+        Err(_) => (
+            bytes
+                .iter()
+                .map(|&b| char::from(b))
+                .collect::<String>()
+                .into(),
+            false,
+        ),
     }
 }

@@ -338,8 +338,8 @@ fn zone(c: &mut Cursor<'_>) -> Option<i16> {
     if c.eat(b'Z') || c.eat(b'z') {
         return Some(0);
     }
-    let rest = c.text.get(c.at..)?;
-    if rest.len() >= 3 && (rest[..3].eq_ignore_ascii_case(b"utc") || rest[..3].eq_ignore_ascii_case(b"gmt")) {
+    let name = c.text.get(c.at..c.at + 3);
+    if name.is_some_and(|n| n.eq_ignore_ascii_case(b"utc") || n.eq_ignore_ascii_case(b"gmt")) {
         c.at += 3;
         if c.done() {
             return Some(0);
@@ -376,7 +376,11 @@ fn epoch_magnitude(text: &[u8]) -> Option<u128> {
     if !fraction.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    Some(whole.iter().fold(0u128, |v, d| v * 10 + u128::from(d - b'0')))
+    Some(
+        whole
+            .iter()
+            .fold(0u128, |v, d| v * 10 + u128::from(d - b'0')),
+    )
 }
 
 fn epoch(text: &[u8], unit: EpochUnit) -> Option<Stamp> {
@@ -419,21 +423,39 @@ mod tests {
     fn iso_with_t_or_space_fractions_and_zones() {
         let f = TimeFormat::YearFirst;
         assert_eq!(at(f, "2024-03-14"), (DAY, 0));
-        assert_eq!(at(f, "2024-03-14T10:30"), (DAY + 10 * H + 30 * 60_000_000, 0));
+        assert_eq!(
+            at(f, "2024-03-14T10:30"),
+            (DAY + 10 * H + 30 * 60_000_000, 0)
+        );
         assert_eq!(at(f, "2024-03-14 10:00:05"), (DAY + 10 * H + 5_000_000, 0));
         assert_eq!(at(f, "2024-03-14T10:00:00.5"), (DAY + 10 * H + 500_000, 0));
-        assert_eq!(at(f, "2024-03-14T10:00:00.123456789"), (DAY + 10 * H + 123_456, 0));
+        assert_eq!(
+            at(f, "2024-03-14T10:00:00.123456789"),
+            (DAY + 10 * H + 123_456, 0)
+        );
         assert_eq!(at(f, "2024-03-14T10:00:00Z"), (DAY + 10 * H, 0));
         assert_eq!(at(f, "2024-03-14T10:00:00+01:00"), (DAY + 9 * H, 60));
         assert_eq!(at(f, "2024-03-14T10:00:00+0100"), (DAY + 9 * H, 60));
         assert_eq!(at(f, "2024-03-14T10:00:00-05"), (DAY + 15 * H, -300));
-        assert_eq!(at(f, "2024-03-14 10:00:00.250 +05:30"), (DAY + 10 * H + 250_000 - 330 * 60_000_000, 330));
+        assert_eq!(
+            at(f, "2024-03-14 10:00:00.250 +05:30"),
+            (DAY + 10 * H + 250_000 - 330 * 60_000_000, 330)
+        );
         assert_eq!(at(f, "2024/03/14 10:00"), (DAY + 10 * H, 0));
         assert_eq!(at(f, "2024.3.14 10:00 UTC"), (DAY + 10 * H, 0));
         assert_eq!(at(f, " 2024-03-14T24:00:00 "), (DAY + 24 * H, 0));
         for bad in [
-            "2024-13-01", "2024-02-30", "2024-03-14T25:00", "2024-03-14T10:60", "2024-03-14x",
-            "2024-03-14T10", "24-03-14", "2024-03/14", "2024-03-14T10:00+25:00", "", "T",
+            "2024-13-01",
+            "2024-02-30",
+            "2024-03-14T25:00",
+            "2024-03-14T10:60",
+            "2024-03-14x",
+            "2024-03-14T10",
+            "24-03-14",
+            "2024-03/14",
+            "2024-03-14T10:00+25:00",
+            "",
+            "T",
         ] {
             assert_eq!(parse(f, bad), None, "{bad}");
         }
@@ -443,11 +465,23 @@ mod tests {
 
     #[test]
     fn excel_day_first_and_month_first() {
-        assert_eq!(at(TimeFormat::DayFirst, "14/03/2024 10:30"), (DAY + 10 * H + 1_800_000_000, 0));
-        assert_eq!(at(TimeFormat::MonthFirst, "03/14/2024 10:30:00"), (DAY + 10 * H + 1_800_000_000, 0));
-        assert_eq!(at(TimeFormat::MonthFirst, "3/14/2024 2:05:00 PM"), (DAY + 14 * H + 300_000_000, 0));
+        assert_eq!(
+            at(TimeFormat::DayFirst, "14/03/2024 10:30"),
+            (DAY + 10 * H + 1_800_000_000, 0)
+        );
+        assert_eq!(
+            at(TimeFormat::MonthFirst, "03/14/2024 10:30:00"),
+            (DAY + 10 * H + 1_800_000_000, 0)
+        );
+        assert_eq!(
+            at(TimeFormat::MonthFirst, "3/14/2024 2:05:00 PM"),
+            (DAY + 14 * H + 300_000_000, 0)
+        );
         assert_eq!(at(TimeFormat::MonthFirst, "3/14/2024 12:00 AM"), (DAY, 0));
-        assert_eq!(at(TimeFormat::DayFirst, "14.03.2024 10:00"), (DAY + 10 * H, 0));
+        assert_eq!(
+            at(TimeFormat::DayFirst, "14.03.2024 10:00"),
+            (DAY + 10 * H, 0)
+        );
         assert_eq!(at(TimeFormat::DayFirst, "14-03-24"), (DAY, 0));
         assert_eq!(at(TimeFormat::DayFirst, "14/03/2024"), (DAY, 0));
         assert_eq!(parse(TimeFormat::DayFirst, "03/14/2024"), None);
@@ -457,12 +491,30 @@ mod tests {
 
     #[test]
     fn epochs_by_magnitude() {
-        assert_eq!(at(TimeFormat::Epoch(EpochUnit::Seconds), "1710374400"), (DAY, 0));
-        assert_eq!(at(TimeFormat::Epoch(EpochUnit::Seconds), "1710374400.25"), (DAY + 250_000, 0));
-        assert_eq!(at(TimeFormat::Epoch(EpochUnit::Millis), "1710374400123"), (DAY + 123_000, 0));
-        assert_eq!(at(TimeFormat::Epoch(EpochUnit::Seconds), "-1"), (-US_PER_SECOND, 0));
+        assert_eq!(
+            at(TimeFormat::Epoch(EpochUnit::Seconds), "1710374400"),
+            (DAY, 0)
+        );
+        assert_eq!(
+            at(TimeFormat::Epoch(EpochUnit::Seconds), "1710374400.25"),
+            (DAY + 250_000, 0)
+        );
+        assert_eq!(
+            at(TimeFormat::Epoch(EpochUnit::Millis), "1710374400123"),
+            (DAY + 123_000, 0)
+        );
+        assert_eq!(
+            at(TimeFormat::Epoch(EpochUnit::Seconds), "-1"),
+            (-US_PER_SECOND, 0)
+        );
         assert_eq!(parse(TimeFormat::Epoch(EpochUnit::Seconds), "1e9"), None);
-        assert_eq!(parse(TimeFormat::Epoch(EpochUnit::Seconds), "99999999999999999999"), None);
+        assert_eq!(
+            parse(
+                TimeFormat::Epoch(EpochUnit::Seconds),
+                "99999999999999999999"
+            ),
+            None
+        );
         let seconds = detect(["1710374400", "1710378000"]).map(|d| d.format);
         assert_eq!(seconds, Some(TimeFormat::Epoch(EpochUnit::Seconds)));
         let millis = detect(["1710374400000", ""]).map(|d| d.format);
@@ -474,14 +526,54 @@ mod tests {
     #[test]
     fn detection_decides_day_or_month_first_from_the_values() {
         let day = detect(["01/02/2024 10:00", "13/02/2024 10:00"]);
-        assert_eq!(day.map(|d| (d.format, d.ambiguous)), Some((TimeFormat::DayFirst, false)));
+        assert_eq!(
+            day.map(|d| (d.format, d.ambiguous)),
+            Some((TimeFormat::DayFirst, false))
+        );
         let month = detect(["01/02/2024 10:00", "02/13/2024 10:00"]);
-        assert_eq!(month.map(|d| (d.format, d.ambiguous)), Some((TimeFormat::MonthFirst, false)));
+        assert_eq!(
+            month.map(|d| (d.format, d.ambiguous)),
+            Some((TimeFormat::MonthFirst, false))
+        );
         let neither = detect(["01/02/2024", "03/04/2024"]);
-        assert_eq!(neither.map(|d| (d.format, d.ambiguous)), Some((TimeFormat::DayFirst, true)));
+        assert_eq!(
+            neither.map(|d| (d.format, d.ambiguous)),
+            Some((TimeFormat::DayFirst, true))
+        );
         let iso = detect(["2024-03-14T10:00:00", "garbage"]);
-        assert_eq!(iso.map(|d| (d.format, d.parsed, d.sampled)), Some((TimeFormat::YearFirst, 1, 2)));
+        assert_eq!(
+            iso.map(|d| (d.format, d.parsed, d.sampled)),
+            Some((TimeFormat::YearFirst, 1, 2))
+        );
         assert_eq!(detect(["yesterday", "", "soon"]), None);
         assert_eq!(TimeFormat::DayFirst.swapped(), TimeFormat::MonthFirst);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn written_instants_read_back(ms in -62_000_000_000_000i64..253_000_000_000_000i64) {
+            let instant = ms * 1000;
+            let text = crate::model::log::format_instant(instant);
+            let read = parse(TimeFormat::YearFirst, &text).map(|s| s.instant);
+            proptest::prop_assert_eq!(read, Some(instant));
+            let zoned = parse(TimeFormat::YearFirst, &format!("{text}-02:30")).map(|s| (s.instant, s.offset_minutes));
+            proptest::prop_assert_eq!(zoned, Some((instant + 150 * 60 * US_PER_SECOND, -150)));
+        }
+
+        #[test]
+        fn any_text_is_read_or_refused(text in "[0-9:./T +-Zapm]{0,40}|\\PC{0,40}") {
+            for format in [
+                TimeFormat::YearFirst,
+                TimeFormat::DayFirst,
+                TimeFormat::MonthFirst,
+                TimeFormat::Epoch(EpochUnit::Seconds),
+                TimeFormat::Epoch(EpochUnit::Nanos),
+            ] {
+                if let Some(stamp) = parse(format, &text) {
+                    proptest::prop_assert!(stamp.instant.abs() < LIMIT_US);
+                }
+            }
+            let _ = detect([text.as_str()]);
+        }
     }
 }

@@ -18,11 +18,20 @@ use crate::model::limits;
 use super::assemble::{Assembler, Row, Transition};
 use super::columns::Role;
 use super::csv::stamp;
-use super::source::{self, Counters, Source};
+use super::source::{self, Source};
 use super::{Head, LogError, LogFormat, PROGRESS_EVERY, Pass, Plan};
 
 /// The elements that hold one attribute.
-const ATTRIBUTES: [&[u8]; 8] = [b"string", b"date", b"int", b"float", b"boolean", b"id", b"list", b"container"];
+const ATTRIBUTES: [&[u8]; 8] = [
+    b"string",
+    b"date",
+    b"int",
+    b"float",
+    b"boolean",
+    b"id",
+    b"list",
+    b"container",
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tag {
@@ -45,89 +54,134 @@ trait Visit {
     fn wants(&self, scope: Scope, key: &str) -> bool;
     fn trace_start(&mut self);
     fn attribute(&mut self, scope: Scope, key: &str, value: &str);
-    fn event_start(&mut self, line: u64);
+    /// Fails past a bound.
+    fn event_start(&mut self, line: u64) -> Result<(), LogError>;
     /// False to stop the walk.
     fn event_end(&mut self) -> Result<bool, LogError>;
     /// False to stop the walk.
     fn trace_end(&mut self) -> Result<bool, LogError>;
 }
 
-fn parse_error(path: &Path, counters: &Counters, offset: u64, message: impl Into<String>) -> LogError {
-    let (line, column) = counters.position(offset);
+fn parse_error(path: &Path, line: u64, message: impl Into<String>) -> LogError {
     LogError::Parse {
         path: path.to_owned(),
         line,
-        column,
+        column: 0,
         message: message.into(),
     }
 }
 
-/// The unescaped text of raw attribute bytes (Latin-1 when not UTF-8).
-fn unescaped(raw: &[u8]) -> Result<(String, bool), String> {
-    let (text, utf8) = source::text(raw);
-    let value = quick_xml::escape::unescape(&text).map_err(|e| e.to_string())?;
-    Ok((value.into_owned(), utf8))
+/// The bytes of an event as read (without its `<`, `>` and other delimiters).
+fn bytes_of<'a>(event: &'a Event<'_>) -> Option<&'a [u8]> {
+    Some(match event {
+        Event::Start(e) | Event::Empty(e) => e,
+        Event::End(e) => e,
+        Event::Text(e) | Event::Comment(e) | Event::DocType(e) => e,
+        Event::CData(e) => e,
+        Event::PI(e) => e,
+        Event::GeneralRef(e) => e,
+        Event::Decl(_) | Event::Eof => return None,
+    })
 }
 
-/// The `key` and `value` of an attribute element.
-fn key_value(element: &BytesStart<'_>) -> Result<(Option<Vec<u8>>, Option<Cow<'static, [u8]>>), String> {
+/// The unescaped text of raw attribute bytes (Latin-1 when not UTF-8), borrowed when it has
+/// no escapes.
+fn unescaped(raw: &[u8]) -> Result<(Cow<'_, str>, bool), String> {
+    let (text, utf8) = source::text(raw);
+    if !text.contains('&') {
+        return Ok((text, utf8));
+    }
+    let value = quick_xml::escape::unescape(&text).map_err(|e| e.to_string())?;
+    Ok((Cow::Owned(value.into_owned()), utf8))
+}
+
+/// Raw bytes of an attribute value, borrowed from the element.
+type Raw<'a> = Option<Cow<'a, [u8]>>;
+
+/// The raw `key` and `value` of an attribute element.
+fn key_value<'a>(element: &'a BytesStart<'_>) -> Result<(Raw<'a>, Raw<'a>), String> {
     let (mut key, mut value) = (None, None);
     for attribute in element.attributes() {
         let attribute = attribute.map_err(|e| e.to_string())?;
         match attribute.key.as_ref() {
-            b"key" => key = Some(attribute.value.into_owned()),
-            b"value" => value = Some(Cow::Owned(attribute.value.into_owned())),
+            b"key" => key = Some(attribute.value),
+            b"value" => value = Some(attribute.value),
             _ => {}
         }
     }
     Ok((key, value))
 }
 
-/// Walks the XES in `source`, telling `visit`; returns the fields that were not UTF-8.
-fn walk(path: &Path, source: Source, visit: &mut dyn Visit, progress: &dyn Fn(u64, u64) -> bool) -> Result<u64, LogError> {
+/// What a walk counted.
+struct Walked {
+    /// Keys and values that were not UTF-8 (read as Latin-1).
+    latin1: u64,
+    /// Events outside any trace (skipped).
+    orphans: u64,
+}
+
+/// Walks the XES in `source`, telling `visit`.
+fn walk(
+    path: &Path,
+    source: Source,
+    visit: &mut dyn Visit,
+    progress: &dyn Fn(u64, u64) -> bool,
+) -> Result<Walked, LogError> {
     let counters = Rc::clone(&source.counters);
     let total = source.total;
     let mut reader = Reader::from_reader(source.stream);
     let mut buf = Vec::new();
+    // Line feeds are counted in the events' bytes (the markup around them has none), so a line
+    // is the one an element starts on.
+    let mut newlines = 0u64;
     let mut stack: Vec<Tag> = Vec::new();
     let mut rooted = false;
     let mut events = 0u64;
     let mut latin1 = 0u64;
+    let mut orphans = 0u64;
     loop {
         buf.clear();
         let event = match reader.read_event_into(&mut buf) {
             Ok(event) => event,
             Err(quick_xml::Error::Io(io)) => {
-                let io = std::sync::Arc::try_unwrap(io).unwrap_or_else(|shared| match shared.get_ref().and_then(|e| e.downcast_ref::<source::Bound>()) {
-                    Some(bound) => std::io::Error::other(source::Bound(bound.0.clone())),
-                    None => std::io::Error::new(shared.kind(), shared.to_string()),
+                let io = std::sync::Arc::try_unwrap(io).unwrap_or_else(|shared| {
+                    match shared
+                        .get_ref()
+                        .and_then(|e| e.downcast_ref::<source::Bound>())
+                    {
+                        Some(bound) => std::io::Error::other(source::Bound(bound.0.clone())),
+                        None => std::io::Error::new(shared.kind(), shared.to_string()),
+                    }
                 });
-                return Err(source::io_failure(path, counters.line(), io));
+                return Err(source::io_failure(path, newlines + 1, io));
             }
-            Err(e) => return Err(parse_error(path, &counters, reader.error_position(), e.to_string())),
+            Err(e) => {
+                return Err(parse_error(path, newlines + 1, e.to_string()));
+            }
         };
         counters.record_done();
+        let line = newlines + 1;
+        newlines += bytes_of(&event).map_or(0, super::csv::newlines);
         let (element, opens) = match &event {
             Event::Start(e) => (e, true),
             Event::Empty(e) => (e, false),
             Event::End(_) => {
-                match stack.pop() {
+                let go_on = match stack.pop() {
                     Some(Tag::Event) => {
                         events += 1;
-                        if events % PROGRESS_EVERY == 0 && !progress(counters.file_bytes.get(), total) {
+                        if events.is_multiple_of(PROGRESS_EVERY)
+                            && !progress(counters.file_bytes.get(), total)
+                        {
                             return Err(LogError::Cancelled);
                         }
-                        if !visit.event_end()? {
-                            return Ok(latin1);
-                        }
+                        visit.event_end()?
                     }
-                    Some(Tag::Trace) => {
-                        if !visit.trace_end()? {
-                            return Ok(latin1);
-                        }
-                    }
-                    Some(Tag::Log) => return Ok(latin1),
-                    _ => {}
+                    Some(Tag::Trace) => visit.trace_end()?,
+                    Some(Tag::Log) => false,
+                    _ => true,
+                };
+                if !go_on {
+                    return Ok(Walked { latin1, orphans });
                 }
                 continue;
             }
@@ -139,9 +193,9 @@ fn walk(path: &Path, source: Source, visit: &mut dyn Visit, progress: &dyn Fn(u6
                     });
                 }
                 if !stack.is_empty() {
-                    return Err(parse_error(path, &counters, reader.buffer_position(), "the file ends inside an element"));
+                    return Err(parse_error(path, line, "the file ends inside an element"));
                 }
-                return Ok(latin1);
+                return Ok(Walked { latin1, orphans });
             }
             _ => continue,
         };
@@ -149,7 +203,9 @@ fn walk(path: &Path, source: Source, visit: &mut dyn Visit, progress: &dyn Fn(u6
         let name = name.as_ref();
         let parent = stack.last().copied();
         let tag = match parent {
-            None if rooted => return Err(parse_error(path, &counters, reader.buffer_position(), "a second root element")),
+            None if rooted => {
+                return Err(parse_error(path, line, "a second root element"));
+            }
             None if name == b"log" => {
                 rooted = true;
                 Tag::Log
@@ -159,25 +215,40 @@ fn walk(path: &Path, source: Source, visit: &mut dyn Visit, progress: &dyn Fn(u6
                     path: path.to_owned(),
                     reason: format!(
                         "it is XML whose root is <{}>, not an XES <log>",
-                        limits::printable(&String::from_utf8_lossy(name).chars().take(40).collect::<String>())
+                        limits::printable(
+                            &String::from_utf8_lossy(name)
+                                .chars()
+                                .take(40)
+                                .collect::<String>()
+                        )
                     ),
                 });
+            }
+            Some(Tag::Log) if name == b"event" => {
+                orphans += 1;
+                Tag::Skip
             }
             Some(Tag::Log) if name == b"trace" => {
                 visit.trace_start();
                 Tag::Trace
             }
             Some(Tag::Trace) if name == b"event" => {
-                visit.event_start(counters.line());
+                visit.event_start(line)?;
                 Tag::Event
             }
             Some(scope @ (Tag::Trace | Tag::Event)) if ATTRIBUTES.contains(&name) => {
-                let scope = if scope == Tag::Trace { Scope::Trace } else { Scope::Event };
-                let (key, value) = key_value(element).map_err(|m| parse_error(path, &counters, reader.buffer_position(), m))?;
+                let scope = if scope == Tag::Trace {
+                    Scope::Trace
+                } else {
+                    Scope::Event
+                };
+                let (key, value) = key_value(element).map_err(|m| parse_error(path, line, m))?;
                 if let (Some(key), Some(value)) = (key, value) {
-                    let (key, key_utf8) = unescaped(&key).map_err(|m| parse_error(path, &counters, reader.buffer_position(), m))?;
+                    let (key, key_utf8) =
+                        unescaped(&key).map_err(|m| parse_error(path, line, m))?;
                     if visit.wants(scope, &key) {
-                        let (value, utf8) = unescaped(&value).map_err(|m| parse_error(path, &counters, reader.buffer_position(), m))?;
+                        let (value, utf8) =
+                            unescaped(&value).map_err(|m| parse_error(path, line, m))?;
                         latin1 += u64::from(!utf8) + u64::from(!key_utf8);
                         visit.attribute(scope, &key, &value);
                     }
@@ -190,7 +261,7 @@ fn walk(path: &Path, source: Source, visit: &mut dyn Visit, progress: &dyn Fn(u6
             if stack.len() >= limits::MAX_LOG_XML_DEPTH {
                 return Err(LogError::TooBig {
                     path: path.to_owned(),
-                    line: counters.line(),
+                    line,
                     message: format!("elements nested deeper than {}", limits::MAX_LOG_XML_DEPTH),
                 });
             }
@@ -200,15 +271,15 @@ fn walk(path: &Path, source: Source, visit: &mut dyn Visit, progress: &dyn Fn(u6
                 Tag::Event => {
                     events += 1;
                     if !visit.event_end()? {
-                        return Ok(latin1);
+                        return Ok(Walked { latin1, orphans });
                     }
                 }
                 Tag::Trace => {
                     if !visit.trace_end()? {
-                        return Ok(latin1);
+                        return Ok(Walked { latin1, orphans });
                     }
                 }
-                Tag::Log => return Ok(latin1),
+                Tag::Log => return Ok(Walked { latin1, orphans }),
                 Tag::Skip => {}
             }
         }
@@ -287,8 +358,9 @@ impl Visit for Sampler {
         }
     }
 
-    fn event_start(&mut self, _: u64) {
+    fn event_start(&mut self, _: u64) -> Result<(), LogError> {
         self.rows.push(Vec::new());
+        Ok(())
     }
 
     fn event_end(&mut self) -> Result<bool, LogError> {
@@ -325,8 +397,7 @@ pub(super) fn head(path: &Path, source: Source, rows: usize) -> Result<Head, Log
     }
     #[allow(clippy::cast_precision_loss, reason = "an estimate")]
     let bytes_per_row = (!gzip && sampler.rows.len() > 1)
-        .then(|| counters.file_bytes.get() as f64 / sampler.rows.len() as f64)
-        .filter(|_| counters.file_bytes.get() < source::HEAD_BYTES as u64 * 64);
+        .then(|| counters.consumed() as f64 / sampler.rows.len() as f64);
     Ok(Head {
         format: LogFormat::Xes { gzip },
         headers: sampler.headers,
@@ -360,7 +431,9 @@ struct Streamer<'p> {
 
 impl Streamer<'_> {
     fn role_of(&self, scope: Scope, key: &str) -> Option<usize> {
-        self.keys.iter().position(|k| k.as_ref().is_some_and(|(s, k)| *s == scope && k == key))
+        self.keys
+            .iter()
+            .position(|k| k.as_ref().is_some_and(|(s, k)| *s == scope && k == key))
     }
 }
 
@@ -383,7 +456,10 @@ impl Visit for Streamer<'_> {
             if k.as_ref().is_some_and(|(s, k)| *s == scope && k == key) {
                 let slot = match scope {
                     Scope::Trace => self.trace_values.get_mut(i),
-                    Scope::Event => self.pool.get_mut(self.used).and_then(|s| s.values.get_mut(i)),
+                    Scope::Event => self
+                        .pool
+                        .get_mut(self.used)
+                        .and_then(|s| s.values.get_mut(i)),
                 };
                 if let Some(slot) = slot {
                     value.clone_into(slot);
@@ -392,7 +468,17 @@ impl Visit for Streamer<'_> {
         }
     }
 
-    fn event_start(&mut self, line: u64) {
+    fn event_start(&mut self, line: u64) -> Result<(), LogError> {
+        if self.used >= limits::MAX_LOG_TRACE_EVENTS {
+            return Err(LogError::TooBig {
+                path: self.path.to_owned(),
+                line,
+                message: format!(
+                    "a trace of more than {} events",
+                    limits::MAX_LOG_TRACE_EVENTS
+                ),
+            });
+        }
         if self.used == self.pool.len() {
             self.pool.push(Slots::default());
         }
@@ -402,6 +488,7 @@ impl Visit for Streamer<'_> {
                 value.clear();
             }
         }
+        Ok(())
     }
 
     fn event_end(&mut self) -> Result<bool, LogError> {
@@ -422,12 +509,18 @@ impl Visit for Streamer<'_> {
             path,
             ..
         } = self;
-        let case_in_trace = keys.first().and_then(Option::as_ref).is_some_and(|(s, _)| *s == Scope::Trace);
+        let case_in_trace = keys
+            .first()
+            .and_then(Option::as_ref)
+            .is_some_and(|(s, _)| *s == Scope::Trace);
         for slots in pool.get(..*used).unwrap_or_default() {
             let value = |role| role_value(keys, trace_values, slots, role);
             let mut times = [None, None];
             let mut problem = None;
-            for (slot, role, detected) in [(0, Role::Timestamp, Some(plan.timestamp)), (1, Role::Start, plan.start)] {
+            for (slot, role, detected) in [
+                (0, Role::Timestamp, Some(plan.timestamp)),
+                (1, Role::Start, plan.start),
+            ] {
                 let Some(detected) = detected else {
                     continue;
                 };
@@ -481,7 +574,12 @@ impl Visit for Streamer<'_> {
 }
 
 /// The value of `role` for one event: from the trace or the event, as its key says.
-fn role_value<'a>(keys: &[Option<(Scope, String)>; ROLES], trace: &'a [String; ROLES], slots: &'a Slots, role: Role) -> &'a str {
+fn role_value<'a>(
+    keys: &[Option<(Scope, String)>; ROLES],
+    trace: &'a [String; ROLES],
+    slots: &'a Slots,
+    role: Role,
+) -> &'a str {
     let i = Role::ALL.iter().position(|r| *r == role).unwrap_or(0);
     match keys.get(i).and_then(Option::as_ref) {
         Some((Scope::Trace, _)) => trace.get(i).map_or("", String::as_str),
@@ -490,13 +588,21 @@ fn role_value<'a>(keys: &[Option<(Scope, String)>; ROLES], trace: &'a [String; R
     }
 }
 
-pub(super) fn read(path: &Path, source: Source, plan: &Plan, progress: &dyn Fn(u64, u64) -> bool) -> Result<Pass, LogError> {
+pub(super) fn read(
+    path: &Path,
+    source: Source,
+    plan: &Plan,
+    progress: &dyn Fn(u64, u64) -> bool,
+) -> Result<Pass, LogError> {
     let total = source.total;
     let keys = Role::ALL.map(|role| {
-        plan.indices.get(role).and_then(|i| plan.headers.get(i)).map(|header| match header.strip_prefix("case:") {
-            Some(key) => (Scope::Trace, key.to_owned()),
-            None => (Scope::Event, header.clone()),
-        })
+        plan.indices
+            .get(role)
+            .and_then(|i| plan.headers.get(i))
+            .map(|header| match header.strip_prefix("case:") {
+                Some(key) => (Scope::Trace, key.to_owned()),
+                None => (Scope::Event, header.clone()),
+            })
     });
     let mut assembler = Assembler::new();
     assembler.reserve(plan.reserve);
@@ -511,14 +617,23 @@ pub(super) fn read(path: &Path, source: Source, plan: &Plan, progress: &dyn Fn(u
         swap: None,
         path,
     };
-    let latin1 = walk(path, source, &mut reader, progress)?;
+    let walked = walk(path, source, &mut reader, progress)?;
     if let Some((role, line)) = reader.swap {
         return Ok(Pass::Swap(role, line));
     }
     progress(total, total);
     let mut warnings = Vec::new();
-    if latin1 > 0 {
-        warnings.push(format!("{latin1} values were not UTF-8 and were read as Latin-1"));
+    if walked.latin1 > 0 {
+        warnings.push(format!(
+            "{} values were not UTF-8 and were read as Latin-1",
+            walked.latin1
+        ));
     }
-    Ok(Pass::Done(reader.assembler, warnings))
+    if walked.orphans > 0 {
+        warnings.push(format!(
+            "{} events outside any trace were left out (they have no case)",
+            walked.orphans
+        ));
+    }
+    Ok(Pass::Done(Box::new(reader.assembler), warnings))
 }
