@@ -2,7 +2,7 @@
 //! with `--validate`, how a simulation of the map compares with the log.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use super::{EXIT_INVALID, EXIT_IO, EXIT_OK};
@@ -73,20 +73,6 @@ impl DiscoverArgs {
     }
 }
 
-/// The title of a map discovered from `path`: its file name without the extensions.
-pub fn title_of(path: &Path) -> String {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = name.split('.').next().unwrap_or("").replace(['_', '-'], " ");
-    if stem.trim().is_empty() {
-        "Discovered process".to_owned()
-    } else {
-        format!("{} (discovered)", stem.trim())
-    }
-}
-
 /// Runs `procmap discover`.
 pub fn discover(args: &DiscoverArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let began = Instant::now();
@@ -122,7 +108,7 @@ pub fn discover(args: &DiscoverArgs, out: &mut dyn Write, err: &mut dyn Write) -
     }
     let options = Options {
         coverage: args.coverage,
-        title: args.title.clone().unwrap_or_else(|| title_of(&args.log)),
+        title: args.title.clone().unwrap_or_else(|| report::discover::title_of(&args.log)),
     };
     let found = match discover::discover(&read.log, &options) {
         Ok(found) => found,
