@@ -79,20 +79,6 @@ impl DiscoverArgs {
     }
 }
 
-/// The title of a map discovered from `path`: its file name without the extensions.
-pub fn title_of(path: &Path) -> String {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = name.split('.').next().unwrap_or("").replace(['_', '-'], " ");
-    if stem.trim().is_empty() {
-        "Discovered process".to_owned()
-    } else {
-        format!("{} (discovered)", stem.trim())
-    }
-}
-
 /// Reads `log` and discovers its map, writing what was read and found to `err`; the exit code
 /// when either fails.
 fn read_and_discover(
@@ -158,7 +144,7 @@ pub(super) fn evidence(
     err: &mut dyn Write,
 ) -> io::Result<Result<(Discovery, Comparison), u8>> {
     let options = Options {
-        title: title_of(log),
+        title: report::discover::title_of(log),
         ..Options::default()
     };
     let (events, found) = match read_and_discover(log, &Columns::default(), &options, err)? {
@@ -181,7 +167,7 @@ pub(super) fn evidence(
 pub fn discover(args: &DiscoverArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let options = Options {
         coverage: args.coverage,
-        title: args.title.clone().unwrap_or_else(|| title_of(&args.log)),
+        title: args.title.clone().unwrap_or_else(|| report::discover::title_of(&args.log)),
     };
     let (events, found) = match read_and_discover(&args.log, &args.columns(), &options, err)? {
         Ok(pair) => pair,

@@ -3,6 +3,7 @@
 //! rename. Durations are in hours, timestamps ISO 8601 without a zone (the log's wall clock).
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use serde_json::{Value, json};
 
@@ -22,6 +23,22 @@ fn shape(d: &Discovery) -> (usize, usize, usize) {
         count(NodeKind::Decision),
         count(NodeKind::Parallel),
     )
+}
+
+/// The title of a map discovered from `path`: its file name without the extensions
+/// (`order_log.csv` gives "order log (discovered)").
+#[must_use]
+pub fn title_of(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or("").replace(['_', '-'], " ");
+    if stem.trim().is_empty() {
+        "Discovered process".to_owned()
+    } else {
+        format!("{} (discovered)", stem.trim())
+    }
 }
 
 /// The first paragraph: what was read and what the map covers.

@@ -9,6 +9,8 @@ pub enum UiCommand {
     New,
     /// Open a map file.
     Open,
+    /// Read an event log (CSV, XES) and discover its map.
+    ImportLog,
     /// Save to the current file.
     Save,
     /// Save to a new file.
@@ -57,6 +59,8 @@ pub enum UiCommand {
     ResetZoom,
     /// Switch between light and dark.
     ToggleTheme,
+    /// Show the as-is evidence of the imported event log.
+    ShowEvidence,
     /// Simulate the map.
     RunSimulation,
     /// Stop the running simulation.
@@ -77,9 +81,10 @@ pub enum UiCommand {
 
 impl UiCommand {
     /// Every command, in menu order.
-    pub const ALL: [Self; 34] = [
+    pub const ALL: [Self; 36] = [
         Self::New,
         Self::Open,
+        Self::ImportLog,
         Self::Save,
         Self::SaveAs,
         Self::ExportPdf,
@@ -104,6 +109,7 @@ impl UiCommand {
         Self::ZoomOut,
         Self::ResetZoom,
         Self::ToggleTheme,
+        Self::ShowEvidence,
         Self::RunSimulation,
         Self::CancelSimulation,
         Self::SimulationSettings,
@@ -120,6 +126,7 @@ impl UiCommand {
         match self {
             Self::New => "New",
             Self::Open => "Open…",
+            Self::ImportLog => "Import event log…",
             Self::Save => "Save",
             Self::SaveAs => "Save As…",
             Self::Quit => "Quit",
@@ -144,6 +151,7 @@ impl UiCommand {
             Self::ZoomOut => "Zoom out",
             Self::ResetZoom => "Reset zoom",
             Self::ToggleTheme => "Light/Dark",
+            Self::ShowEvidence => "As-is evidence",
             Self::RunSimulation => "Run",
             Self::CancelSimulation => "Cancel",
             Self::SimulationSettings => "Settings…",
@@ -189,6 +197,8 @@ impl UiCommand {
             Self::ResetZoom => cmd(Key::Num0),
             Self::RunSimulation => plain(Key::F5),
             Self::ToggleTheme
+            | Self::ImportLog
+            | Self::ShowEvidence
             | Self::Arrange
             | Self::ArrangeInLanes
             | Self::ExportBpmn

@@ -6,6 +6,7 @@ pub mod app;
 pub mod calendar;
 pub mod canvas;
 pub mod commands;
+pub mod discover;
 pub mod history;
 pub mod inspector;
 pub mod job;
@@ -72,7 +73,11 @@ pub fn run(file: Option<&Path>) -> anyhow::Result<()> {
             .with_icon(app_icon()),
         ..eframe::NativeOptions::default()
     };
-    let file = file.map(Path::to_owned);
+    // An event log opens the import dialog over the usual start-up map.
+    let (file, log) = match file {
+        Some(path) if crate::interop::log::is_log_path(path) => (None, Some(path.to_owned())),
+        other => (other.map(Path::to_owned), None),
+    };
     eframe::run_native(
         "procmap",
         options,
@@ -95,6 +100,9 @@ pub fn run(file: Option<&Path>) -> anyhow::Result<()> {
                 // import warnings in the problems panel).
                 (None, None, Some(imported)) => editor.open_path(imported),
                 _ => {}
+            }
+            if let Some(log) = &log {
+                editor.open_import(log);
             }
             Ok(Box::new(editor))
         }),

@@ -15,6 +15,7 @@ mod simlog;
 mod theory;
 mod ui;
 mod ui_calendars;
+mod ui_discover;
 mod ui_plan;
 mod working;
 

@@ -14,6 +14,7 @@ impl App {
         match command {
             UiCommand::New => self.guard(Pending::New, ctx),
             UiCommand::Open => self.guard(Pending::OpenDialog, ctx),
+            UiCommand::ImportLog => self.import_log_dialog(),
             UiCommand::Save => {
                 self.save();
             }
@@ -72,6 +73,9 @@ impl App {
             UiCommand::ZoomOut => self.canvas.zoom_by(0.8),
             UiCommand::ResetZoom => self.canvas.set_scaling(1.0),
             UiCommand::ToggleTheme => self.dark = !self.dark,
+            UiCommand::ShowEvidence => {
+                self.discover.show_evidence = self.discover.evidence.is_some();
+            }
             UiCommand::RunSimulation => self.run_simulation(),
             UiCommand::CancelSimulation => self.sim.cancel(),
             UiCommand::SimulationSettings => self.dialog = Some(Dialog::SimulationSettings),

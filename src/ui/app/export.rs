@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::App;
+use crate::analysis::discover::{Comparison, Discovery};
 use crate::model::ProcessMap;
 use crate::model::edit::fresh_id;
 use crate::report::export::{self, Format};
@@ -13,7 +14,8 @@ use crate::ui::job::{Job, Poll, poll_slot};
 impl App {
     /// Writes documentation off the UI thread: asks where (or, to print, uses a temporary file),
     /// renders, writes, and reports back in the status bar. Current simulation results are
-    /// included when they match the map.
+    /// included when they match the map; the as-is evidence of an imported log when asked for
+    /// (with the comparison with the log when it was made on this revision).
     pub fn export(&mut self, kind: Export) {
         let map = self.doc.map().clone();
         let results = self
@@ -28,6 +30,19 @@ impl App {
                 Export::Print | Export::File(Format::Pdf | Format::Markdown)
             );
         let capacity = wants_plan.then(|| self.current_capacity_study());
+        let handbook_kind = matches!(
+            kind,
+            Export::Print | Export::File(Format::Pdf | Format::Markdown)
+        );
+        let evidence = self
+            .discover
+            .evidence
+            .as_ref()
+            .filter(|_| self.export_evidence && handbook_kind)
+            .map(|e| {
+                let comparison = e.comparison_at(self.doc.revision()).cloned();
+                Box::new((e.discovery.clone(), comparison))
+            });
         let stem = fresh_id(&map.title, |_| false);
         let folder = self
             .doc
@@ -48,6 +63,7 @@ impl App {
                 &map,
                 results.as_ref(),
                 capacity.as_ref(),
+                evidence.as_deref(),
                 kind,
                 &stem,
                 folder,
@@ -108,6 +124,7 @@ fn export_job(
     map: &ProcessMap,
     results: Option<&crate::sim::SimResult>,
     capacity: Option<&CapacityStudy>,
+    evidence: Option<&(Discovery, Option<Comparison>)>,
     kind: Export,
     stem: &str,
     folder: Option<PathBuf>,
@@ -134,6 +151,9 @@ fn export_job(
     let mut book = handbook::build(map, results, handbook::today());
     if let Some(study) = capacity {
         book = book.with_capacity(study);
+    }
+    if let Some((discovery, comparison)) = evidence {
+        book = book.with_evidence(discovery, comparison.as_ref());
     }
     if let Err(error) = export::export(&book, map, format, &path, pdf::Paper::A4) {
         return format!("Export failed: {error}");

@@ -7,13 +7,15 @@ use std::time::Instant;
 use super::{App, Dialog, Pending, RECENT_LIMIT, RECOVERY_INTERVAL};
 use crate::interop;
 use crate::model::edit::fresh_id;
-use crate::model::{ProcessMap, io};
+use crate::model::{NodeKind, ProcessMap, io};
+use crate::ui::discover::Evidence;
 use crate::ui::history::Document;
 use crate::ui::job::{Job, Poll, poll_slot};
 
 /// What a file dialog answered (`None`: cancelled).
 pub(super) enum FileReply {
     Open(Option<PathBuf>),
+    ImportLog(Option<PathBuf>),
     SaveAs(Option<PathBuf>),
 }
 
@@ -27,7 +29,12 @@ impl App {
 
     /// Opens a file in any format [`interop`] reads; on failure shows the reader's error and
     /// keeps the current map. Imported (non-native) maps open as new, unsaved documents.
+    /// Event logs (see [`interop::log::is_log_path`]) open the import dialog instead.
     pub fn open_path(&mut self, path: &Path) {
+        if interop::log::is_log_path(path) {
+            self.open_import(path);
+            return;
+        }
         match interop::open(path) {
             Ok(opened) => {
                 let native = opened.format.native;
@@ -57,10 +64,66 @@ impl App {
         }
     }
 
+    /// Opens the import dialog on the event log in `path` (a preview of its first rows and
+    /// the recognised columns); the document changes only when the user imports.
+    pub fn open_import(&mut self, path: &Path) {
+        self.discover.open_import(path);
+        self.remember(path);
+    }
+
+    /// Opens a discovered map as a new, unsaved document (like an imported BPMN file: no path,
+    /// the reader's warnings and bad rows in the problems panel) and keeps its evidence.
+    pub fn open_discovered(&mut self, evidence: Evidence) {
+        self.doc = Document::new(evidence.discovery.map.clone(), None);
+        self.doc.mark_unsaved();
+        self.after_load();
+        let warnings = evidence.warnings();
+        let s = &evidence.discovery.summary;
+        let map = self.doc.map();
+        let steps = map
+            .nodes
+            .values()
+            .filter(|n| n.kind() == NodeKind::Step)
+            .count();
+        let notes = if warnings.is_empty() {
+            String::new()
+        } else {
+            self.show_problems = true;
+            self.show_results = false;
+            format!("; {} note(s) in Problems", warnings.len())
+        };
+        self.status = Some(format!(
+            "Imported {} events of {} cases from {}: {steps} steps, {} owners{notes}",
+            s.events,
+            s.cases,
+            evidence.source.display(),
+            map.owners.len()
+        ));
+        self.import_warnings = warnings;
+        self.discover.set_evidence(evidence);
+        self.export_evidence = true;
+    }
+
+    /// Asks for an event log to import (a native dialog off the UI thread).
+    pub(super) fn import_log_dialog(&mut self) {
+        let folder = self.folder();
+        self.file_job = Some(Job::spawn("import-dialog", move |_| {
+            let mut dialog = rfd::FileDialog::new()
+                .add_filter("Event logs", &["csv", "tsv", "xes", "gz", "xez"])
+                .add_filter("CSV", &["csv", "tsv"])
+                .add_filter("XES", &["xes", "gz", "xez"]);
+            if let Some(folder) = folder {
+                dialog = dialog.set_directory(folder);
+            }
+            FileReply::ImportLog(dialog.pick_file())
+        }));
+    }
+
     pub(super) fn after_load(&mut self) {
+        self.discover.clear_evidence();
         self.selection.clear();
         self.import_warnings.clear();
-        self.canvas.reset();
+        self.canvas.forget_document();
         self.canvas.request_first_view();
         self.checked_revision = 0;
         self.paste_count = 0;
@@ -140,6 +203,7 @@ impl App {
         match poll_slot(&mut self.file_job, ctx) {
             None => {}
             Some(Poll::Done(FileReply::Open(Some(path)))) => self.open_path(&path),
+            Some(Poll::Done(FileReply::ImportLog(Some(path)))) => self.open_import(&path),
             Some(Poll::Done(FileReply::SaveAs(Some(path)))) => {
                 let path = if path.extension().is_none() {
                     path.with_extension("ron")
@@ -179,6 +243,7 @@ impl App {
             }
             Pending::OpenDialog => self.open_dialog(),
             Pending::OpenPath(path) => self.open_path(&path),
+            Pending::ImportLog => self.discover.start_import(),
             Pending::Quit => {
                 self.quit_confirmed = true;
                 self.quit_requested = true;

@@ -40,6 +40,7 @@ impl App {
                         }
                     }
                 });
+                item(ui, self, UiCommand::ImportLog, true);
                 ui.separator();
                 item(ui, self, UiCommand::Save, true);
                 item(ui, self, UiCommand::SaveAs, true);
@@ -56,6 +57,14 @@ impl App {
                              (staffing, headroom, what to improve first); studies not run \
                              since the last change are simulated first",
                         );
+                    if self.discover.evidence.is_some() {
+                        ui.checkbox(&mut self.export_evidence, "Include as-is evidence")
+                            .on_hover_text(
+                                "Add an As-is evidence section to the PDF and Markdown handbook: \
+                                 the imported log's variants, activities, owners and handovers, \
+                                 and the comparison with the log when one was run on this map",
+                            );
+                    }
                 });
                 item(ui, self, UiCommand::Print, true);
                 ui.separator();
@@ -100,6 +109,8 @@ impl App {
                 ui.checkbox(&mut self.show_sidebar, "Palette and owners");
                 ui.checkbox(&mut self.show_inspector, "Inspector");
                 ui.checkbox(&mut self.show_problems, "Problems");
+                let evidence = self.discover.evidence.is_some();
+                item(ui, self, UiCommand::ShowEvidence, evidence);
             });
             ui.menu_button("Simulate", |ui| {
                 let running = self.sim.running.is_some();

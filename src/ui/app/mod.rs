@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::CalendarEditor;
 use super::canvas::{Canvas, element_pos};
+use super::discover::{DialogAction, DiscoverPanel};
 use super::history::Document;
 use super::inspector::{Change, Inspector};
 use super::job::Job;
@@ -70,6 +71,8 @@ pub enum Pending {
     OpenDialog,
     /// Open this file.
     OpenPath(PathBuf),
+    /// Import the event log of the open import dialog (its map replaces the document).
+    ImportLog,
     /// Leave the app.
     Quit,
 }
@@ -124,6 +127,10 @@ pub struct App {
     pub calendars: CalendarEditor,
     /// File > Export > Include capacity plan: the handbook gets a "Capacity plan" section.
     pub export_plan: bool,
+    /// Event-log import, the as-is evidence and the comparison with the log.
+    pub discover: DiscoverPanel,
+    /// File > Export > Include as-is evidence (offered while evidence exists).
+    pub export_evidence: bool,
     heat: Heat,
     heat_key: (usize, bool, u64),
     inspector: Inspector,
@@ -175,6 +182,8 @@ impl App {
             show_results: false,
             calendars: CalendarEditor::default(),
             export_plan: false,
+            discover: DiscoverPanel::default(),
+            export_evidence: false,
             heat: Heat::default(),
             heat_key: (0, false, 0),
             inspector: Inspector::default(),
@@ -298,6 +307,9 @@ impl App {
         if let Some(action) = self.plan.poll(&ctx) {
             self.plan_action(action);
         }
+        if let Some(evidence) = self.discover.poll(&ctx) {
+            self.open_discovered(evidence);
+        }
         self.refresh_heat();
         self.handle_keys(&ctx);
         self.refresh_checks();
@@ -311,7 +323,12 @@ impl App {
                 .collect()
         });
         if let Some(path) = dropped.into_iter().next() {
-            self.guard(Pending::OpenPath(path), &ctx);
+            // A log opens the import dialog; the unsaved-changes guard comes at Import.
+            if crate::interop::log::is_log_path(&path) {
+                self.open_import(&path);
+            } else {
+                self.guard(Pending::OpenPath(path), &ctx);
+            }
         }
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
@@ -404,6 +421,15 @@ impl App {
         let revision = self.doc.revision();
         for action in self.plan.window_ui(&ctx, self.doc.map(), revision) {
             self.plan_action(action);
+        }
+        if let Some(step) = self.discover.evidence_ui(&ctx, self.doc.map(), revision) {
+            let key = ElementRef::Node(step);
+            if element_pos(self.doc.map(), &key).is_some() {
+                self.select_and_centre(key);
+            }
+        }
+        if self.discover.import_ui(&ctx) == DialogAction::Import {
+            self.guard(Pending::ImportLog, &ctx);
         }
         self.dialog_ui(&ctx);
     }

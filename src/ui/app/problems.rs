@@ -59,7 +59,7 @@ impl App {
             .show(ui, |ui| {
                 if !self.import_warnings.is_empty() {
                     egui::CollapsingHeader::new(format!(
-                        "Import: {} element(s) approximated or left out",
+                        "Import: {} note(s): what was approximated or left out",
                         self.import_warnings.len()
                     ))
                     .id_salt("import_warnings")

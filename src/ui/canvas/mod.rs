@@ -189,6 +189,14 @@ impl Canvas {
         self.index.len()
     }
 
+    /// Forgets everything taken from the previous document: a new document starts at
+    /// revision 1 like the old one did, so what was derived from the old map (its rects decide
+    /// which cards are built and where the view fits) must go too.
+    pub fn forget_document(&mut self) {
+        self.derived = Derived::default();
+        self.reset();
+    }
+
     /// Forgets the snarl's own state (its selection) and rebuilds it from the document: used
     /// when the app selects elements itself, and when another document is opened.
     pub fn reset(&mut self) {
