@@ -113,7 +113,13 @@ fn read_and_discover(
         }
     )?;
     for bad in &r.bad {
-        writeln!(err, "{}:{}: bad row: {}", log.display(), bad.line, bad.reason)?;
+        writeln!(
+            err,
+            "{}:{}: bad row: {}",
+            log.display(),
+            bad.line,
+            bad.reason
+        )?;
     }
     for warning in &r.warnings {
         writeln!(err, "{}: warning: {warning}", log.display())?;
@@ -167,7 +173,10 @@ pub(super) fn evidence(
 pub fn discover(args: &DiscoverArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let options = Options {
         coverage: args.coverage,
-        title: args.title.clone().unwrap_or_else(|| report::discover::title_of(&args.log)),
+        title: args
+            .title
+            .clone()
+            .unwrap_or_else(|| report::discover::title_of(&args.log)),
     };
     let (events, found) = match read_and_discover(&args.log, &args.columns(), &options, err)? {
         Ok(pair) => pair,
@@ -209,9 +218,17 @@ pub fn discover(args: &DiscoverArgs, out: &mut dyn Write, err: &mut dyn Write) -
     }
     if args.json {
         let value = report::discover::json(&found, comparison.as_ref());
-        writeln!(out, "{}", serde_json::to_string_pretty(&value).unwrap_or_default())?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        )?;
     } else if args.report {
-        write!(out, "{}", report::discover::text(&found, comparison.as_ref()))?;
+        write!(
+            out,
+            "{}",
+            report::discover::text(&found, comparison.as_ref())
+        )?;
     } else if args.output.is_none() {
         write!(out, "{text}")?;
     }
@@ -238,7 +255,8 @@ fn write_handbook(
     } else {
         Format::Pdf
     };
-    let book = handbook::build(&found.map, None, handbook::today()).with_evidence(found, comparison);
+    let book =
+        handbook::build(&found.map, None, handbook::today()).with_evidence(found, comparison);
     match export::export(&book, &found.map, format, path, pdf::Paper::A4) {
         Ok(written) => {
             for file in written {

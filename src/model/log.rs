@@ -28,7 +28,11 @@ pub const WEEK: i64 = 7 * DAY;
 /// 0 to 10,079.
 #[must_use]
 pub fn week_minute(wall: i64) -> usize {
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "in 0..10080")]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "in 0..10080"
+    )]
     let minute = ((wall + 3 * DAY).rem_euclid(WEEK) / MINUTE) as usize;
     minute
 }

@@ -33,7 +33,11 @@ pub fn title_of(path: &Path) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let stem = name.split('.').next().unwrap_or("").replace(['_', '-'], " ");
+    let stem = name
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .replace(['_', '-'], " ");
     if stem.trim().is_empty() {
         "Discovered process".to_owned()
     } else {
@@ -57,8 +61,14 @@ pub fn headline(d: &Discovery) -> String {
         s.events,
         s.activities,
         s.resources,
-        format_instant(s.first).replace('T', " ").get(..16).unwrap_or(""),
-        format_instant(s.last).replace('T', " ").get(..16).unwrap_or(""),
+        format_instant(s.first)
+            .replace('T', " ")
+            .get(..16)
+            .unwrap_or(""),
+        format_instant(s.last)
+            .replace('T', " ")
+            .get(..16)
+            .unwrap_or(""),
         s.variants,
         s.kept_variants,
         percent(kept_share),
@@ -193,7 +203,11 @@ pub fn text(d: &Discovery, comparison: Option<&Comparison>) -> String {
             p90,
             fit_text(a.work.as_ref()),
             a.owner.as_deref().unwrap_or("-"),
-            if a.step.is_none() { "  (not in the map)" } else { "" }
+            if a.step.is_none() {
+                "  (not in the map)"
+            } else {
+                ""
+            }
         );
     }
     if !d.teams.is_empty() {
@@ -217,10 +231,7 @@ pub fn text(d: &Discovery, comparison: Option<&Comparison>) -> String {
         a.cases,
         a.per_hour,
         if a.rates.is_empty() {
-            format!(
-                "time between arrivals {}",
-                fit_text(a.gaps.as_ref())
-            )
+            format!("time between arrivals {}", fit_text(a.gaps.as_ref()))
         } else {
             format!("{} rate windows by time of week", a.rates.len())
         }

@@ -19,7 +19,11 @@ fn log(rows: &[Row<'_>]) -> EventLog {
         let event = LogEvent {
             case: b.case(case),
             activity: b.activity(activity),
-            start: if start < 0 { NO_TIME } else { MONDAY + start * MIN },
+            start: if start < 0 {
+                NO_TIME
+            } else {
+                MONDAY + start * MIN
+            },
             complete: MONDAY + end * MIN,
             resource: if resource.is_empty() {
                 NO_NAME
@@ -52,8 +56,7 @@ fn step_id(map: &ProcessMap, name: &str) -> String {
     map.nodes
         .iter()
         .find(|(_, n)| matches!(n, Node::Step { name: s, .. } if s == name))
-        .map(|(id, _)| id.clone())
-        .unwrap_or_else(|| panic!("no step {name}"))
+        .map_or_else(|| panic!("no step {name}"), |(id, _)| id.clone())
 }
 
 /// The steps reachable from `from` through Decisions and Parallels only (its next steps).
@@ -83,7 +86,12 @@ pub fn next_steps(map: &ProcessMap, from: &str) -> Vec<String> {
 fn share(map: &ProcessMap, from: &str, to: &str) -> f64 {
     let from = step_id(map, from);
     let to = step_id(map, to);
-    let decision = &map.flows.iter().find(|f| f.from == from).expect("way out").to;
+    let decision = &map
+        .flows
+        .iter()
+        .find(|f| f.from == from)
+        .expect("way out")
+        .to;
     map.flows
         .iter()
         .find(|f| &f.from == decision && f.to == to)
@@ -111,7 +119,10 @@ fn a_choice_and_a_loop_come_out_with_their_frequencies() {
     let d = discover_all(&log(&rows));
     let map = &d.map;
     assert_eq!(next_steps(map, &step_id(map, "Register")), ["Check"]);
-    assert_eq!(next_steps(map, &step_id(map, "Check")), ["Approve", "Fix", "Reject"]);
+    assert_eq!(
+        next_steps(map, &step_id(map, "Check")),
+        ["Approve", "Fix", "Reject"]
+    );
     assert_eq!(next_steps(map, &step_id(map, "Fix")), ["Check"]);
     assert_eq!(next_steps(map, &step_id(map, "Approve")), ["END"]);
     // Check is left 12 times: 2 to Fix, 7 to Approve, 3 to Reject.
@@ -120,13 +131,14 @@ fn a_choice_and_a_loop_come_out_with_their_frequencies() {
     // Variants: approved without a fix (k = 1, 2, 3, 4, 6), rejected (7, 8, 9), fixed (0, 5).
     assert_eq!(d.summary.variants, 3);
     assert_eq!(d.variants[0].cases, 5);
-    assert_eq!(
-        d.variants[0].activities,
-        ["Register", "Check", "Approve"]
-    );
+    assert_eq!(d.variants[0].activities, ["Register", "Check", "Approve"]);
     assert_eq!(d.summary.parallel_blocks, 0);
     // Work times are exact: Check takes 10 or 5 minutes.
-    let check = d.activities.iter().find(|a| a.name == "Check").expect("row");
+    let check = d
+        .activities
+        .iter()
+        .find(|a| a.name == "Check")
+        .expect("row");
     assert_eq!(check.events, 12);
     assert_eq!(check.cases, 10);
     let work = check.work.as_ref().expect("fit");
@@ -172,7 +184,8 @@ fn activities_in_both_orders_become_parallel_branches() {
         .nodes
         .iter()
         .filter(|(id, n)| {
-            matches!(n, Node::Parallel { .. }) && map.flows.iter().filter(|f| &&f.from == id).count() == 2
+            matches!(n, Node::Parallel { .. })
+                && map.flows.iter().filter(|f| &&f.from == id).count() == 2
         })
         .map(|(id, _)| id)
         .collect();
@@ -208,9 +221,15 @@ fn owners_are_teams_of_resources_with_their_peak_concurrency() {
     let Node::Step { owner: o, .. } = &d.map.nodes[&register] else {
         panic!()
     };
-    assert_eq!(d.map.owners[o.as_deref().expect("owned")].name, "Register team");
+    assert_eq!(
+        d.map.owners[o.as_deref().expect("owned")].name,
+        "Register team"
+    );
     let handover = &d.owner_handovers[0];
-    assert_eq!((handover.from.as_str(), handover.to.as_str()), ("Register team", "Approve team"));
+    assert_eq!(
+        (handover.from.as_str(), handover.to.as_str()),
+        ("Register team", "Approve team")
+    );
     assert_eq!(handover.count, 3);
 }
 
@@ -227,7 +246,7 @@ fn completion_only_logs_estimate_work_from_the_previous_completion() {
     // B: from A's completion (10 -> 25, and 30 -> 50: r2 was free since 25).
     let b = d.activities.iter().find(|a| a.name == "B").expect("row");
     let work = b.work.as_ref().expect("fit");
-    assert!((work.mean_hours - (15.0 + 20.0) / 2.0 / 60.0).abs() < 1e-9);
+    assert!((work.mean_hours - 17.5 / 60.0).abs() < 1e-9, "(15 + 20) / 2 minutes");
     // A of case 2: r1's previous completion at 10, so 20 minutes; case 1's A has no estimate.
     let a = d.activities.iter().find(|a| a.name == "A").expect("row");
     assert_eq!(a.work.as_ref().expect("fit").n, 1);
@@ -254,7 +273,16 @@ fn coverage_keeps_the_frequent_variants_and_lists_what_it_left_out() {
     assert!(!model::has_errors(&model::validate(&d.map)));
     // Ownerless: delays without an owner.
     assert!(d.map.owners.is_empty());
-    assert!(discover::discover(&log, &Options { coverage: 0.0, ..Options::default() }).is_err());
+    assert!(
+        discover::discover(
+            &log,
+            &Options {
+                coverage: 0.0,
+                ..Options::default()
+            }
+        )
+        .is_err()
+    );
     assert!(discover::discover(&EventLog::default(), &Options::default()).is_err());
 }
 
@@ -268,11 +296,18 @@ fn a_log_compared_with_itself_matches_and_with_a_slower_one_differs() {
     }
     let a = discover::profile(&log(&rows));
     assert_eq!(discover::compare(&a, &a).verdict, Verdict::Matches);
-    let slower: Vec<Row<'_>> = rows.iter().map(|&(c, n, s, e, r)| (c, n, s, e + 30, r)).collect();
+    let slower: Vec<Row<'_>> = rows
+        .iter()
+        .map(|&(c, n, s, e, r)| (c, n, s, e + 30, r))
+        .collect();
     let b = discover::profile(&log(&slower));
     let c = discover::compare(&a, &b);
     assert_eq!(c.verdict, Verdict::Differs);
-    assert!((c.emd_hours - 0.5).abs() < 1e-9, "every case 30 minutes longer: {}", c.emd_hours);
+    assert!(
+        (c.emd_hours - 0.5).abs() < 1e-9,
+        "every case 30 minutes longer: {}",
+        c.emd_hours
+    );
 }
 
 proptest::proptest! {

@@ -124,7 +124,10 @@ fn every_sample_comes_back_from_its_log() {
                 .sum::<f64>()
         };
         let (r1, r2) = (rate(&map), rate(d));
-        assert!((r1 - r2).abs() <= 0.05 * r1, "{file}: arrivals {r2}/h vs {r1}/h");
+        assert!(
+            (r1 - r2).abs() <= 0.05 * r1,
+            "{file}: arrivals {r2}/h vs {r1}/h"
+        );
         // Owners' capacities.
         for owner in map.owners.values() {
             let found_owner = d
@@ -164,8 +167,14 @@ fn every_sample_comes_back_from_its_log() {
             }
         }
         // The discovered map simulates like the log.
-        let check = sim::against_log(d, &discover::profile(&log), &Control::default())
-            .expect("simulates");
-        assert_eq!(check.verdict, Verdict::Matches, "{file}: {}\n{:#?}", check.line, check.measures);
+        let check =
+            sim::against_log(d, &discover::profile(&log), &Control::default()).expect("simulates");
+        assert_eq!(
+            check.verdict,
+            Verdict::Matches,
+            "{file}: {}\n{:#?}",
+            check.line,
+            check.measures
+        );
     }
 }

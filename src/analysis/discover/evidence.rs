@@ -106,7 +106,8 @@ pub(crate) fn handovers(
                 .entry((a.resource, b.resource))
                 .or_default()
                 .push(delay);
-            if let (Some(ta), Some(tb)) = (team_of[a.resource as usize], team_of[b.resource as usize])
+            if let (Some(ta), Some(tb)) =
+                (team_of[a.resource as usize], team_of[b.resource as usize])
             {
                 if ta != tb {
                     owners.entry((ta, tb)).or_default().push(delay);

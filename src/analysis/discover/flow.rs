@@ -243,7 +243,9 @@ fn parallel_groups(
             continue;
         }
         let inner: Vec<usize> = component;
-        let branches = components(inner.len(), &|i: usize, j: usize| causal(inner[i], inner[j]));
+        let branches = components(inner.len(), &|i: usize, j: usize| {
+            causal(inner[i], inner[j])
+        });
         if branches.len() < 2 {
             continue;
         }
@@ -336,7 +338,10 @@ mod tests {
     #[test]
     fn a_short_loop_is_not_concurrency() {
         // 0 -> 1 -> (2 -> 1)* -> 3
-        let r = region(&traces(&[&[0, 1, 3], &[0, 1, 2, 1, 3], &[0, 1, 2, 1, 2, 1, 3]]), 4);
+        let r = region(
+            &traces(&[&[0, 1, 3], &[0, 1, 2, 1, 3], &[0, 1, 2, 1, 2, 1, 3]]),
+            4,
+        );
         assert!(r.blocks.is_empty());
         assert_eq!(r.edges[&1][&2], 3);
         assert_eq!(r.edges[&2][&1], 3);
@@ -351,7 +356,10 @@ mod tests {
         });
         let r = region(&t, 2);
         assert_eq!(r.edges[&START][&0], 3);
-        assert!(!r.edges[&0].contains_key(&0), "a rare self-loop is not structure");
+        assert!(
+            !r.edges[&0].contains_key(&0),
+            "a rare self-loop is not structure"
+        );
         assert_eq!(r.edges[&0][&1], 3);
     }
 }

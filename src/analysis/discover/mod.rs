@@ -255,7 +255,9 @@ pub fn discover(log: &EventLog, options: &Options) -> Result<Discovery, Discover
             continue;
         }
         let clock = owner_of[a]
-            .map_or(calendar_of_activity[a].as_deref(), |t| calendar_of_team[t].as_deref())
+            .map_or(calendar_of_activity[a].as_deref(), |t| {
+                calendar_of_team[t].as_deref()
+            })
             .and_then(|id| timelines.get(id));
         #[allow(clippy::cast_precision_loss, reason = "time spans")]
         let hours = match clock {
@@ -304,7 +306,13 @@ pub fn discover(log: &EventLog, options: &Options) -> Result<Discovery, Discover
                 .as_ref()
                 .map_or(Dist::Fixed(Duration::ZERO), |f| f.dist.clone());
             let notes = fit.as_ref().map_or_else(
-                || format!("Seen {} times in {} cases.", events_of[a], cases_of[a].len()),
+                || {
+                    format!(
+                        "Seen {} times in {} cases.",
+                        events_of[a],
+                        cases_of[a].len()
+                    )
+                },
                 |f| {
                     format!(
                         "Seen {} times in {} cases; work time median {}, 90% within {}; fitted \

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::fit::quantile;
 use super::traces::Traces;
-use crate::model::log::{HOUR, WEEK, week_hour};
 use crate::model::log::EventLog;
+use crate::model::log::{HOUR, WEEK, week_hour};
 
 /// Relative difference allowed for "matches" (cycle-time mean and median, activity frequency,
 /// arrival rate).
@@ -53,7 +53,9 @@ pub fn profile(log: &EventLog) -> LogProfile {
     for (a, &c) in counts.iter().enumerate() {
         #[allow(clippy::cast_precision_loss, reason = "counts")]
         let f = c as f64 / traces.len().max(1) as f64;
-        *per_case.entry(log.activities[a].trim().to_owned()).or_default() += f;
+        *per_case
+            .entry(log.activities[a].trim().to_owned())
+            .or_default() += f;
     }
     let (lo, hi) = (
         firsts.iter().copied().min().unwrap_or(0),

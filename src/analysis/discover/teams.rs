@@ -202,9 +202,7 @@ fn measure(
     events: &[usize],
 ) -> Team {
     // Slot of the week per instant, on the event's wall clock, at 15-minute resolution.
-    let slot = |i: usize, t: i64| -> usize {
-        week_minute(log.events[i].wall(t)) / 15
-    };
+    let slot = |i: usize, t: i64| -> usize { week_minute(log.events[i].wall(t)) / 15 };
     // Concurrency at each start, by 15-minute slot.
     let mut marks: Vec<(i64, bool, usize)> = Vec::with_capacity(events.len() * 2);
     for &i in events {
@@ -325,9 +323,8 @@ fn infer_hours(counts: &[u64; 672], peaks: Option<&[u32; 672]>, times: &[i64]) -
     fill(&mut open);
     // Pool days with mostly the same open slots and read them again from their summed counts.
     let per_day = n / 7;
-    let day_set = |d: usize| -> BTreeSet<usize> {
-        (0..per_day).filter(|&k| open[d * per_day + k]).collect()
-    };
+    let day_set =
+        |d: usize| -> BTreeSet<usize> { (0..per_day).filter(|&k| open[d * per_day + k]).collect() };
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for d in 0..7 {
         let set = day_set(d);
@@ -337,8 +334,8 @@ fn infer_hours(counts: &[u64; 672], peaks: Option<&[u32; 672]>, times: &[i64]) -
         let similar = |g: &Vec<usize>| {
             let other = day_set(g[0]);
             #[allow(clippy::cast_precision_loss, reason = "slot counts")]
-            let jaccard = set.intersection(&other).count() as f64
-                / set.union(&other).count().max(1) as f64;
+            let jaccard =
+                set.intersection(&other).count() as f64 / set.union(&other).count().max(1) as f64;
             jaccard >= SAME_DAY
         };
         match groups.iter_mut().find(|g| similar(g)) {
@@ -549,7 +546,11 @@ fn closed_dates(times: &[i64], shifts: &[Shift]) -> Vec<Date> {
     // A normal day: at least half its weekday's average (so the thin start and end of a log,
     // where few cases are still in progress, close nothing).
     #[allow(clippy::cast_precision_loss, reason = "counts")]
-    let normal = |d: i64| per_date.get(&d).is_some_and(|&c| c as f64 >= 0.5 * expected(d));
+    let normal = |d: i64| {
+        per_date
+            .get(&d)
+            .is_some_and(|&c| c as f64 >= 0.5 * expected(d))
+    };
     // The nearest open weekday before and after `d` (at most two weeks away).
     let neighbour = |d: i64, step: i64| {
         (1..=14)

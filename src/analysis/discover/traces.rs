@@ -40,7 +40,13 @@ impl Traces {
         let start = if observed_starts {
             events
                 .iter()
-                .map(|e| if e.start == NO_TIME { e.complete } else { e.start })
+                .map(|e| {
+                    if e.start == NO_TIME {
+                        e.complete
+                    } else {
+                        e.start
+                    }
+                })
                 .collect()
         } else {
             estimated_starts(log, &order, &offsets)
