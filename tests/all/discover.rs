@@ -246,7 +246,10 @@ fn completion_only_logs_estimate_work_from_the_previous_completion() {
     // B: from A's completion (10 -> 25, and 30 -> 50: r2 was free since 25).
     let b = d.activities.iter().find(|a| a.name == "B").expect("row");
     let work = b.work.as_ref().expect("fit");
-    assert!((work.mean_hours - 17.5 / 60.0).abs() < 1e-9, "(15 + 20) / 2 minutes");
+    assert!(
+        (work.mean_hours - 17.5 / 60.0).abs() < 1e-9,
+        "(15 + 20) / 2 minutes"
+    );
     // A of case 2: r1's previous completion at 10, so 20 minutes; case 1's A has no estimate.
     let a = d.activities.iter().find(|a| a.name == "A").expect("row");
     assert_eq!(a.work.as_ref().expect("fit").n, 1);
