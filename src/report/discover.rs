@@ -45,6 +45,15 @@ pub fn title_of(path: &Path) -> String {
     }
 }
 
+/// "1 step", "3 steps".
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 /// The first paragraph: what was read and what the map covers.
 #[must_use]
 pub fn headline(d: &Discovery) -> String {
@@ -54,9 +63,8 @@ pub fn headline(d: &Discovery) -> String {
     let kept_share = s.kept_cases as f64 / s.cases.max(1) as f64;
     format!(
         "{} cases, {} events, {} activities, {} resources from {} to {}. {} variants; the {} most \
-         frequent ({} of the cases) shape the map: {} steps, {} decisions, {} parallel blocks, {} \
-         owners. {} cases follow the map's activities and give its counts and times. Work \
-         times are {}.",
+         frequent ({} of the cases) shape the map: {}, {}, {}, {}. {} cases follow the map's \
+         activities and give its counts and times. Work times are {}.",
         s.cases,
         s.events,
         s.activities,
@@ -72,10 +80,10 @@ pub fn headline(d: &Discovery) -> String {
         s.variants,
         s.kept_variants,
         percent(kept_share),
-        steps,
-        decisions,
-        s.parallel_blocks,
-        d.map.owners.len(),
+        count(steps, "step"),
+        count(decisions, "decision"),
+        count(s.parallel_blocks, "parallel block"),
+        count(d.map.owners.len(), "owner"),
         s.fitting_cases,
         if s.observed_starts {
             "observed (start and completion)"

@@ -348,3 +348,164 @@ proptest::proptest! {
         proptest::prop_assert_eq!(steps + d.summary.left_out.len(), d.summary.activities);
     }
 }
+
+/// `procmap` as a user runs it on a log.
+fn procmap(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_procmap"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("runs procmap")
+}
+
+#[test]
+fn the_cli_discovers_validates_and_prints_the_evidence() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/change-request.ron");
+    let log = dir.path().join("changes.csv");
+    let made = procmap(
+        dir.path(),
+        &[
+            "simulate",
+            sample,
+            "--cases",
+            "3000",
+            "--replications",
+            "1",
+            "--log",
+            "changes.csv",
+        ],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    // Map to a file, the evidence as JSON with the check against the log.
+    let out = procmap(
+        dir.path(),
+        &[
+            "discover",
+            "changes.csv",
+            "-o",
+            "found.ron",
+            "--json",
+            "--validate",
+            "--handbook",
+            "found.md",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("read ") && stderr.contains("The map matches the log"),
+        "{stderr}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    for key in [
+        "summary",
+        "variants",
+        "activities",
+        "owners",
+        "arrivals",
+        "handovers",
+        "validation",
+    ] {
+        assert!(json.get(key).is_some(), "no {key}");
+    }
+    assert_eq!(json["validation"]["verdict"], "matches");
+    assert_eq!(json["summary"]["cases"], 3000);
+    let found = dir.path().join("found.ron");
+    let check = procmap(dir.path(), &["check", &found.to_string_lossy()]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let handbook = std::fs::read_to_string(dir.path().join("found.md")).expect("handbook");
+    assert!(handbook.contains("As-is evidence") && handbook.contains("Handover of work"));
+    // The evidence of an edited map: export --evidence compares the map as it is.
+    let export = procmap(
+        dir.path(),
+        &[
+            "export",
+            sample,
+            "--markdown",
+            "book.md",
+            "--evidence",
+            &log.to_string_lossy(),
+        ],
+    );
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let book = std::fs::read_to_string(dir.path().join("book.md")).expect("book");
+    assert!(
+        book.contains("The map against the log"),
+        "the comparison is printed"
+    );
+    // Without -o the map goes to stdout; the readable report with --report.
+    let plain = procmap(dir.path(), &["discover", "changes.csv"]);
+    assert!(String::from_utf8_lossy(&plain.stdout).starts_with("ProcessMap("));
+    let report = procmap(dir.path(), &["discover", "changes.csv", "--report"]);
+    let text = String::from_utf8_lossy(&report.stdout);
+    assert!(
+        text.contains("Variants") && text.contains("Handovers between owners"),
+        "{text}"
+    );
+    // Errors: not a log, an unknown column, a bad coverage.
+    std::fs::write(
+        dir.path().join("page.csv"),
+        "<html><body>hello</body></html>",
+    )
+    .expect("writes");
+    let bad = procmap(dir.path(), &["discover", "page.csv"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not an event log"));
+    let unknown = procmap(dir.path(), &["discover", "changes.csv", "--case", "ticket"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("--case"));
+    let coverage = procmap(dir.path(), &["discover", "changes.csv", "--coverage", "0"]);
+    assert_eq!(coverage.status.code(), Some(1));
+    let missing = procmap(dir.path(), &["discover", "nothing.csv"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn xes_logs_discover_the_same_map_as_csv() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/samples/employee-onboarding.ron"
+    );
+    for file in ["log.csv", "log.xes.gz"] {
+        let made = procmap(
+            dir.path(),
+            &[
+                "simulate",
+                sample,
+                "--cases",
+                "1500",
+                "--replications",
+                "1",
+                "--log",
+                file,
+            ],
+        );
+        assert!(made.status.success());
+    }
+    let a = procmap(dir.path(), &["discover", "log.csv", "--title", "T"]);
+    let b = procmap(dir.path(), &["discover", "log.xes.gz", "--title", "T"]);
+    assert!(
+        a.status.success() && b.status.success(),
+        "{}",
+        String::from_utf8_lossy(&b.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&a.stdout),
+        String::from_utf8_lossy(&b.stdout),
+        "the same events give the same map"
+    );
+}

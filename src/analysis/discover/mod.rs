@@ -221,6 +221,20 @@ pub fn discover(log: &EventLog, options: &Options) -> Result<Discovery, Discover
         let name = format!("{} hours", display_name(&log.activities[a]));
         calendar_of_activity[a] = Some(calendar_for(&mut calendars, &mut taken, &hours, &name));
     }
+    // A calendar shared by several owners or steps is named after its hours, not its first user.
+    let mut users: BTreeMap<&str, usize> = BTreeMap::new();
+    for id in calendar_of_team
+        .iter()
+        .chain(&calendar_of_activity)
+        .flatten()
+    {
+        *users.entry(id.as_str()).or_default() += 1;
+    }
+    for (id, calendar) in &mut calendars {
+        if users.get(id.as_str()).copied().unwrap_or(0) > 1 {
+            calendar.name = hours_name(&calendar.week);
+        }
+    }
     let timelines: BTreeMap<&str, Timeline> = calendars
         .iter()
         .map(|(id, c)| (id.as_str(), c.timeline(1, origin)))
@@ -512,6 +526,27 @@ fn calendar_for(
         },
     );
     id
+}
+
+/// A name saying when a calendar is open: "Working hours Mon-Fri 08:00-17:00" (the first
+/// shift's days, the earliest start and latest end of those days), "Roster" for shifts with
+/// their own capacities.
+fn hours_name(shifts: &[crate::model::Shift]) -> String {
+    if shifts.iter().any(|s| s.capacity.is_some()) {
+        return "Roster".to_owned();
+    }
+    let Some(first) = shifts.first() else {
+        return "Working hours".to_owned();
+    };
+    let same: Vec<&crate::model::Shift> = shifts.iter().filter(|s| s.days == first.days).collect();
+    let from = same.iter().map(|s| s.from).min().unwrap_or(first.from);
+    let to = same.iter().map(|s| s.to).max().unwrap_or(first.to);
+    let more = if same.len() == shifts.len() {
+        ""
+    } else {
+        " and more"
+    };
+    format!("Working hours {} {from}-{to}{more}", first.days)
 }
 
 /// Monday 00:00 of the week of the log's first event (wall clock): the discovered map's
