@@ -285,7 +285,7 @@ fn truncated_normal_mean(mean: f64, sd: f64) -> f64 {
 }
 
 /// Standard normal CDF (Abramowitz and Stegun 7.1.26 via erf; error below 1.5e-7).
-fn normal_cdf(x: f64) -> f64 {
+pub(crate) fn normal_cdf(x: f64) -> f64 {
     let z = x / std::f64::consts::SQRT_2;
     let t = 1.0 / (1.0 + 0.327_591_1 * z.abs());
     let poly = t

@@ -20,6 +20,7 @@ mod validate;
 mod working;
 
 pub use calendar::{Calendar, Date, DateTime, Days, Rate, Shift, TimeOfDay};
+pub(crate) use dist::normal_cdf;
 pub use dist::{Dist, DistKind};
 pub use duration::{Duration, DurationError, MAX_MS};
 pub use edit::{Edit, Fragment};

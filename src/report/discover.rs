@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::format::{hours, percent};
-use crate::analysis::discover::{Comparison, Discovery, Fit, Handover, Team};
+use crate::analysis::discover::{Arrivals, Comparison, Discovery, Fit, Handover, Team};
 use crate::model::log::format_instant;
 use crate::model::{Node, NodeKind};
 
@@ -93,10 +93,27 @@ pub fn headline(d: &Discovery) -> String {
     )
 }
 
-fn fit_text(fit: Option<&Fit>) -> String {
+/// A fit as text: "Triangular (KS 0.012)", or "-".
+#[must_use]
+pub fn fit_text(fit: Option<&Fit>) -> String {
     fit.map_or_else(
         || "-".to_owned(),
         |f| format!("{} (KS {:.3})", f.dist.kind().label(), f.ks),
+    )
+}
+
+/// Arrivals as text: "1500 cases, 2.83 an hour on average; 4 rate windows by time of week".
+#[must_use]
+pub fn arrivals_text(a: &Arrivals) -> String {
+    format!(
+        "{} cases, {:.2} an hour on average; {}",
+        a.cases,
+        a.per_hour,
+        if a.rates.is_empty() {
+            format!("time between arrivals {}", fit_text(a.gaps.as_ref()))
+        } else {
+            format!("{} rate windows by time of week", a.rates.len())
+        }
     )
 }
 
@@ -232,18 +249,7 @@ pub fn text(d: &Discovery, comparison: Option<&Comparison>) -> String {
             );
         }
     }
-    let a = &d.arrivals;
-    let _ = writeln!(
-        out,
-        "\nArrivals: {} cases, {:.2} an hour on average; {}",
-        a.cases,
-        a.per_hour,
-        if a.rates.is_empty() {
-            format!("time between arrivals {}", fit_text(a.gaps.as_ref()))
-        } else {
-            format!("{} rate windows by time of week", a.rates.len())
-        }
-    );
+    let _ = writeln!(out, "\nArrivals: {}", arrivals_text(&d.arrivals));
     if !d.owner_handovers.is_empty() {
         let _ = writeln!(out, "\nHandovers between owners");
         handover_lines(&mut out, &d.owner_handovers, usize::MAX);

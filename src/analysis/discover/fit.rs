@@ -1,6 +1,7 @@
 //! Fitting Procmap's distributions to observed durations, chosen by the Kolmogorov-Smirnov
 //! distance (the largest gap between the observed and the fitted cumulative distribution).
 
+use crate::model::normal_cdf;
 use crate::model::{Dist, Duration};
 
 /// At most this many observations are used for the goodness-of-fit (an even sample of the
@@ -214,19 +215,6 @@ fn triangular_cdf(v: f64, a: f64, c: f64, b: f64) -> f64 {
     } else {
         1.0
     }
-}
-
-/// Standard normal CDF (Abramowitz and Stegun 7.1.26; error below 1.5e-7).
-fn normal_cdf(x: f64) -> f64 {
-    let z = x / std::f64::consts::SQRT_2;
-    let t = 1.0 / (1.0 + 0.327_591_1 * z.abs());
-    let poly = t
-        * (0.254_829_592
-            + t * (-0.284_496_736
-                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
-    let erf = 1.0 - poly * (-z * z).exp();
-    let erf = if z >= 0.0 { erf } else { -erf };
-    0.5 * (1.0 + erf)
 }
 
 #[cfg(test)]

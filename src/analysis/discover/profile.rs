@@ -12,8 +12,8 @@ use super::traces::Traces;
 use crate::model::log::EventLog;
 use crate::model::log::{HOUR, WEEK, week_hour};
 
-/// Relative difference allowed for "matches" (cycle-time mean and median, activity frequency,
-/// arrival rate).
+/// Relative difference allowed for "matches" (cycle-time mean, activity frequency, arrival
+/// rate), widened to three standard errors of the difference where the samples are small.
 pub const MATCH: f64 = 0.1;
 /// Activity frequencies below this many per case are compared in absolute terms.
 const RARE: f64 = 0.05;
@@ -155,6 +155,19 @@ pub fn compare(log: &LogProfile, model: &LogProfile) -> Comparison {
         x.iter().sum::<f64>() / n
     };
     let (lm, mm) = (mean(&log.cycle_hours), mean(&model.cycle_hours));
+    #[allow(clippy::cast_precision_loss, reason = "counts")]
+    let (nl, nm) = (log.cases.max(1) as f64, model.cases.max(1) as f64);
+    // Three standard errors of the difference of two independent estimates, relative to the
+    // log's value: a tolerance never tighter than sampling noise allows.
+    let noise = |relative_se_log: f64, relative_se_model: f64| {
+        3.0 * (relative_se_log.powi(2) + relative_se_model.powi(2)).sqrt()
+    };
+    let sd = |x: &[f64], m: f64| {
+        #[allow(clippy::cast_precision_loss, reason = "lengths")]
+        let n = x.len().max(2) as f64;
+        (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+    };
+    let cv = sd(&log.cycle_hours, lm) / lm.max(1e-12);
     let mut push = |name: &str, a: f64, b: f64, distance: f64, tolerance: f64| {
         measures.push(Measure {
             name: name.to_owned(),
@@ -164,7 +177,13 @@ pub fn compare(log: &LogProfile, model: &LogProfile) -> Comparison {
             tolerance,
         });
     };
-    push("cycle time mean, h", lm, mm, rel(lm, mm), MATCH);
+    push(
+        "cycle time mean, h",
+        lm,
+        mm,
+        rel(lm, mm),
+        MATCH.max(noise(cv / nl.sqrt(), cv / nm.sqrt())),
+    );
     for (name, p, tol) in [
         ("cycle time p50, h", 0.5, MATCH * 1.5),
         ("cycle time p90, h", 0.9, MATCH * 1.5),
@@ -192,14 +211,20 @@ pub fn compare(log: &LogProfile, model: &LogProfile) -> Comparison {
         } else {
             rel(a, b)
         };
-        push(&format!("{name}: per case"), a, b, distance, MATCH);
+        // Counts of an activity are about Poisson: relative error 1 / sqrt(count).
+        let tolerance = if a.max(b) < RARE {
+            MATCH
+        } else {
+            MATCH.max(noise(1.0 / (a * nl).sqrt(), 1.0 / (a * nm).sqrt()))
+        };
+        push(&format!("{name}: per case"), a, b, distance, tolerance);
     }
     push(
         "arrivals per hour",
         log.arrivals_per_hour,
         model.arrivals_per_hour,
         rel(log.arrivals_per_hour, model.arrivals_per_hour),
-        MATCH,
+        MATCH.max(noise(1.0 / nl.sqrt(), 1.0 / nm.sqrt())),
     );
     let total: f64 = log.arrivals_by_hour.iter().sum();
     let l1: f64 = log

@@ -9,7 +9,7 @@ use super::network::{self, Network};
 use super::{DiscoverPanel, Evidence};
 use crate::analysis::discover::{Fit, Verdict};
 use crate::model::ProcessMap;
-use crate::report::discover::{headline, hours_text};
+use crate::report::discover::{arrivals_text, fit_text, headline, hours_text};
 use crate::report::format::{hours, percent};
 use crate::ui::theme;
 
@@ -244,13 +244,6 @@ fn variants_ui(ui: &mut Ui, evidence: &Evidence) {
             .color(theme::WARNING),
         );
     }
-}
-
-fn fit_text(fit: Option<&Fit>) -> String {
-    fit.map_or_else(
-        || "-".to_owned(),
-        |f| format!("{} (KS {:.3})", f.dist.kind().label(), f.ks),
-    )
 }
 
 fn candidates_text(fit: &Fit) -> String {
@@ -607,19 +600,9 @@ fn notes_ui(ui: &mut Ui, evidence: &Evidence) {
     for line in evidence.warnings() {
         ui.label(RichText::new(line).color(theme::WARNING));
     }
-    let a = &evidence.discovery.arrivals;
     ui.add_space(6.0);
     ui.strong("Arrivals");
-    ui.label(format!(
-        "{} cases, {:.2} an hour on average; {}.",
-        a.cases,
-        a.per_hour,
-        if a.rates.is_empty() {
-            format!("time between arrivals {}", fit_text(a.gaps.as_ref()))
-        } else {
-            format!("{} rate windows by time of week", a.rates.len())
-        }
-    ));
+    ui.label(format!("{}.", arrivals_text(&evidence.discovery.arrivals)));
     if !evidence.discovery.notes.is_empty() {
         ui.add_space(6.0);
         ui.strong("How things were estimated");
