@@ -218,8 +218,11 @@ mod tests {
     fn shift_by_shift_capacities_change_in_one_step() {
         let mut map = roster_map(true);
         let before = map.clone();
-        let shifts: BTreeMap<String, Vec<Option<u32>>> =
-            [("desk".into(), vec![Some(5), None]), ("ghost".into(), vec![Some(1)])].into();
+        let shifts: BTreeMap<String, Vec<Option<u32>>> = [
+            ("desk".into(), vec![Some(5), None]),
+            ("ghost".into(), vec![Some(1)]),
+        ]
+        .into();
         let change = set_staffing(&map, &[("desk".into(), 5)].into(), &shifts);
         let inverse = map.apply(change.edit);
         // Shared with the team: the desk moves to a copy with its day shift at 5.
@@ -229,7 +232,11 @@ mod tests {
         assert_eq!(map.calendars[&id].week[1].capacity, None);
         assert_eq!(map.owners["desk"].capacity, 5);
         assert_eq!(map.calendars["roster"], before.calendars["roster"]);
-        assert!(change.notes[0].contains("shift by shift"), "{:?}", change.notes);
+        assert!(
+            change.notes[0].contains("shift by shift"),
+            "{:?}",
+            change.notes
+        );
         map.apply(inverse);
         assert_eq!(map, before);
         // The same shifts as today: nothing to do.

@@ -59,11 +59,11 @@ mod types;
 mod vars;
 
 pub use candidate::{default_range, staff_cost};
-pub use vars::map_staff_cost;
 pub(crate) use candidate::{lower, map_slas, sla_rows, with_capacity};
 pub use types::{
     FrontPoint, Objective, OwnerPlan, Plan, PlanError, PlanOptions, ShiftPlan, SlaPlan,
 };
+pub use vars::map_staff_cost;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -342,4 +342,3 @@ fn fastest(
         .map_or(current, |(_, _, caps)| caps);
     Ok((fastest, true, String::new()))
 }
-

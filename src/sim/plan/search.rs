@@ -210,10 +210,6 @@ impl Search<'_> {
 
     /// Staff cost per hour of one person more on variable `i` (never zero).
     pub fn weight(&self, i: usize) -> f64 {
-        self.vars
-            .vars
-            .get(i)
-            .map_or(1.0, |v| v.unit_cost)
-            .max(1e-9)
+        self.vars.vars.get(i).map_or(1.0, |v| v.unit_cost).max(1e-9)
     }
 }
