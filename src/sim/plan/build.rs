@@ -16,7 +16,7 @@ fn capacities(s: &Search<'_>, x: &[u32]) -> (BTreeMap<String, u32>, BTreeMap<Str
         .map(|(owner, id)| (id.clone(), s.vars.owner_capacity(owner, x)))
         .collect();
     let mut shifts: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for (v, &c) in s.vars.vars.iter().zip(x) {
+    for (v, &c) in s.vars.list.iter().zip(x) {
         if let (Some(_), Some(id)) = (v.shift, s.vars.ids.get(v.owner)) {
             shifts.entry(id.clone()).or_default().push(c);
         }
@@ -36,7 +36,7 @@ fn shift_plans(s: &Search<'_>, owner: usize, now: &[u32], best: &[u32]) -> Vec<S
         return Vec::new();
     };
     s.vars
-        .vars
+        .list
         .iter()
         .enumerate()
         .filter(|(_, v)| v.owner == owner)
@@ -83,7 +83,7 @@ pub(super) fn plan(
         .iter()
         .enumerate()
         .map(|(i, id)| {
-            let mine = s.vars.vars.iter().filter(|v| v.owner == i);
+            let mine = s.vars.list.iter().filter(|v| v.owner == i);
             let range = mine.fold((u32::MAX, 0), |(lo, hi), v| {
                 (lo.min(v.bounds.0), hi.max(v.bounds.1))
             });

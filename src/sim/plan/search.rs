@@ -175,7 +175,7 @@ impl Search<'_> {
     pub fn neighbours(&self, caps: &[u32], step: i64) -> Vec<(usize, Vec<u32>)> {
         (0..caps.len())
             .filter_map(|i| {
-                let (lo, hi) = self.vars.vars.get(i)?.bounds;
+                let (lo, hi) = self.vars.list.get(i)?.bounds;
                 let c = i64::from(*caps.get(i)?) + step;
                 let c = u32::try_from(c).ok().filter(|c| (lo..=hi).contains(c))?;
                 let mut next = caps.to_vec();
@@ -210,6 +210,6 @@ impl Search<'_> {
 
     /// Staff cost per hour of one person more on variable `i` (never zero).
     pub fn weight(&self, i: usize) -> f64 {
-        self.vars.vars.get(i).map_or(1.0, |v| v.unit_cost).max(1e-9)
+        self.vars.list.get(i).map_or(1.0, |v| v.unit_cost).max(1e-9)
     }
 }

@@ -44,10 +44,14 @@ pub(crate) struct Vars {
     /// Owner ids, in id order.
     pub ids: Vec<String>,
     /// The variables.
-    pub vars: Vec<Var>,
+    pub list: Vec<Var>,
     /// Per owner: true when it is planned shift by shift.
     pub rostered: Vec<bool>,
 }
+
+/// Owner capacities, and per-shift capacities of rostered owners indexed like their
+/// calendars' shifts (the arguments of `set_staffing`).
+pub(crate) type Staffing = (BTreeMap<String, u32>, BTreeMap<String, Vec<Option<u32>>>);
 
 /// The staff cost per hour of one person at `cost_per_hour`: 1 without a cost.
 fn weight(cost_per_hour: f64) -> f64 {
@@ -119,24 +123,24 @@ impl Vars {
         }
         Self {
             ids: map.owners.keys().cloned().collect(),
-            vars,
+            list: vars,
             rostered,
         }
     }
 
     /// Today's vector.
     pub fn now(&self) -> Vec<u32> {
-        self.vars.iter().map(|v| v.now).collect()
+        self.list.iter().map(|v| v.now).collect()
     }
 
     /// Every variable at its upper bound.
     pub fn top(&self) -> Vec<u32> {
-        self.vars.iter().map(|v| v.bounds.1).collect()
+        self.list.iter().map(|v| v.bounds.1).collect()
     }
 
     /// Staff cost per hour of `x`.
     pub fn cost(&self, x: &[u32]) -> f64 {
-        self.vars
+        self.list
             .iter()
             .zip(x)
             .map(|(v, &c)| v.unit_cost * f64::from(c))
@@ -145,7 +149,7 @@ impl Vars {
 
     /// Staff cost per hour of owner `owner`'s variables in `x`.
     pub fn owner_cost(&self, owner: usize, x: &[u32]) -> f64 {
-        self.vars
+        self.list
             .iter()
             .zip(x)
             .filter(|(v, _)| v.owner == owner)
@@ -155,7 +159,7 @@ impl Vars {
 
     /// Owner `owner`'s mean capacity over the week in `x`: capacity-hours per week / 168.
     pub fn mean_capacity(&self, owner: usize, x: &[u32]) -> f64 {
-        self.vars
+        self.list
             .iter()
             .zip(x)
             .filter(|(v, _)| v.owner == owner)
@@ -166,9 +170,9 @@ impl Vars {
 
     /// True when every value lies in its bounds (today's may not).
     pub fn in_bounds(&self, x: &[u32]) -> bool {
-        x.len() == self.vars.len()
+        x.len() == self.list.len()
             && self
-                .vars
+                .list
                 .iter()
                 .zip(x)
                 .all(|(v, c)| (v.bounds.0..=v.bounds.1).contains(c))
@@ -177,7 +181,7 @@ impl Vars {
     /// The owner capacity `x` gives owner `owner`: its own variable, else (every shift has
     /// its own capacity) the largest shift capacity, the peak number of people on shift.
     pub fn owner_capacity(&self, owner: usize, x: &[u32]) -> u32 {
-        let mine = || self.vars.iter().zip(x).filter(|(v, _)| v.owner == owner);
+        let mine = || self.list.iter().zip(x).filter(|(v, _)| v.owner == owner);
         mine()
             .find(|(v, _)| v.shift.is_none())
             .or_else(|| mine().max_by_key(|(_, c)| **c))
@@ -186,16 +190,13 @@ impl Vars {
 
     /// `x` as owner capacities and per-shift capacities (for
     /// [`set_staffing`](crate::model::edit::set_staffing)).
-    pub fn staffing(
-        &self,
-        x: &[u32],
-    ) -> (BTreeMap<String, u32>, BTreeMap<String, Vec<Option<u32>>>) {
+    pub fn staffing(&self, x: &[u32]) -> Staffing {
         let mut capacities = BTreeMap::new();
         let mut shifts: BTreeMap<String, Vec<Option<u32>>> = BTreeMap::new();
         for (owner, id) in self.ids.iter().enumerate() {
             capacities.insert(id.clone(), self.owner_capacity(owner, x));
         }
-        for (v, &c) in self.vars.iter().zip(x) {
+        for (v, &c) in self.list.iter().zip(x) {
             if let (Some(index), Some(id)) = (v.shift, self.ids.get(v.owner)) {
                 let levels = shifts.entry(id.clone()).or_default();
                 if levels.len() <= index {
@@ -222,7 +223,7 @@ impl Vars {
     /// up and clamped to the bounds; then, while the week as a whole is still at or above
     /// `limit`, every shift below its bound gets one person more.
     pub fn start(&self, map: &ProcessMap, offered: &[f64], limit: f64) -> Vec<u32> {
-        let mut x: Vec<u32> = self.vars.iter().map(|v| v.bounds.0).collect();
+        let mut x: Vec<u32> = self.list.iter().map(|v| v.bounds.0).collect();
         let utilization = |x: &[u32], owner: usize| {
             let load = offered.get(owner).copied().unwrap_or(0.0);
             let available = self.mean_capacity(owner, x);
@@ -235,18 +236,18 @@ impl Vars {
             }
         };
         for owner in 0..self.ids.len() {
-            let mine: Vec<usize> = (0..self.vars.len())
-                .filter(|&i| self.vars[i].owner == owner)
+            let mine: Vec<usize> = (0..self.list.len())
+                .filter(|&i| self.list[i].owner == owner)
                 .collect();
             let load = offered.get(owner).copied().unwrap_or(0.0);
             if self.rostered.get(owner).copied().unwrap_or(false) {
                 let windows: Vec<Option<Window>> = mine
                     .iter()
-                    .map(|&i| self.window(map, &self.vars[i]))
+                    .map(|&i| self.window(map, &self.list[i]))
                     .collect();
                 let shares = arrival_share(map, &windows);
                 for (&i, share) in mine.iter().zip(shares) {
-                    let v = &self.vars[i];
+                    let v = &self.list[i];
                     if v.hours > 0.0 {
                         let need = (load * WEEK_HOURS * share / v.hours / limit).ceil();
                         let most = f64::from(v.bounds.1);
@@ -267,7 +268,7 @@ impl Vars {
                 let below: Vec<usize> = mine
                     .iter()
                     .copied()
-                    .filter(|&i| x[i] < self.vars[i].bounds.1)
+                    .filter(|&i| x[i] < self.list[i].bounds.1)
                     .collect();
                 if below.is_empty() {
                     break;
