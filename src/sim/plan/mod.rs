@@ -24,9 +24,10 @@
 //! 3. Greedy: while some SLA fails, add one person to the variable (an owner, or one shift)
 //!    whose addition reduces the SLA shortfall (the sum over SLAs of how far the lower bound
 //!    falls below `within`) most per unit of cost; the candidates of one round are simulated
-//!    in parallel. When no single person reduces it (by at least [`MIN_GAIN`]) the search
-//!    stops: the failing SLAs do not depend on capacity (a calendar, a fixed delay), and the
-//!    plan is infeasible.
+//!    in parallel. When no single person reduces it (by at least [`MIN_GAIN`]) the greedy
+//!    stops; if some candidate simulated so far (the upper bound included) meets every SLA,
+//!    local improvement goes on from the cheapest of them, else the failing SLAs do not
+//!    depend on capacity (a calendar, a fixed delay) and the plan is infeasible.
 //! 4. Local improvement: from the cheapest candidate simulated so far that meets every SLA,
 //!    try one person fewer at each variable; keep the cheapest change that still meets every
 //!    SLA; repeat until none does.
@@ -216,6 +217,13 @@ fn cheapest(s: &mut Search<'_>, start: Vec<u32>) -> Result<(Vec<u32>, bool, Stri
             break;
         };
         current = chosen;
+    }
+    if !s.meets_slas(&current) {
+        // The greedy stalled (no single person helped enough), but a candidate it or the
+        // upper-bound check simulated may meet every SLA: improve down from the cheapest.
+        if let Some(meeting) = s.cheapest_meeting() {
+            current = meeting;
+        }
     }
     if !s.meets_slas(&current) {
         // The best candidate seen: the smallest shortfall, then the cheapest.
