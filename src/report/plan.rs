@@ -9,7 +9,26 @@ use serde_json::{Value, json};
 use super::format::{hours, money, percent};
 use crate::model::ProcessMap;
 use crate::sim::plan::headroom::{Change, Headroom, Sensitivity};
-use crate::sim::plan::{Objective, Plan};
+use crate::sim::plan::{Objective, Plan, ShiftPlan};
+
+fn shift_json(s: &ShiftPlan) -> Value {
+    json!({
+        "index": s.index,
+        "days": s.days.to_string(),
+        "from": s.from.to_string(),
+        "to": s.to.to_string(),
+        "hours_per_week": s.hours_per_week,
+        "now": s.now,
+        "recommended": s.recommended,
+        "range": [s.range.0, s.range.1],
+        "cost_change": s.cost_change,
+    })
+}
+
+/// "Mon-Fri 07:00-15:00".
+fn shift_name(s: &ShiftPlan) -> String {
+    format!("{} {}-{}", s.days, s.from, s.to)
+}
 
 fn scope_name(map: &ProcessMap, scope: &str) -> String {
     if scope == "case" {
@@ -43,6 +62,12 @@ pub fn plan_json(plan: &Plan) -> Value {
         "feasible": plan.feasible,
         "note": plan.note,
         "recommended": plan.recommended,
+        "recommended_shifts": plan
+            .owners
+            .iter()
+            .filter(|o| !o.shifts.is_empty())
+            .map(|o| (o.id.clone(), Value::Array(o.shifts.iter().map(shift_json).collect())))
+            .collect::<serde_json::Map<String, Value>>(),
         "cost_per_hour": {"now": plan.cost_now, "recommended": plan.cost_recommended},
         "p90": {"now": plan.p90_before, "recommended": plan.p90_after},
         "owners": plan.owners.iter().map(|o| json!({
@@ -53,6 +78,7 @@ pub fn plan_json(plan: &Plan) -> Value {
             "cost_change": o.cost_change,
             "utilization_before": o.utilization_before,
             "utilization_after": o.utilization_after,
+            "shifts": o.shifts.iter().map(shift_json).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "slas": plan.slas.iter().map(|s| json!({
             "scope": s.scope,
@@ -68,6 +94,7 @@ pub fn plan_json(plan: &Plan) -> Value {
             "cost_per_hour": p.cost_per_hour,
             "p90": p.p90,
             "capacities": p.capacities,
+            "shifts": p.shifts,
             "meets_slas": p.meets_slas,
         })).collect::<Vec<_>>(),
         "evaluated": plan.evaluated,
@@ -98,6 +125,12 @@ pub fn plan_text(map: &ProcessMap, plan: &Plan) -> String {
         .owners
         .iter()
         .map(|o| map.owner_name(&o.id).chars().count())
+        .chain(
+            plan.owners
+                .iter()
+                .flat_map(|o| &o.shifts)
+                .map(|s| shift_name(s).chars().count() + 2),
+        )
         .max()
         .unwrap_or(5)
         .max(5);
@@ -118,6 +151,22 @@ pub fn plan_text(map: &ProcessMap, plan: &Plan) -> String {
                 percent(o.utilization_before),
                 percent(o.utilization_after)
             ),
+        );
+        for shift in &o.shifts {
+            let _ = writeln!(
+                out,
+                "{:name_width$}  {:>10}  {:>10}",
+                format!("  {}", shift_name(shift)),
+                format!("{} -> {}", shift.now, shift.recommended),
+                signed_money(shift.cost_change),
+            );
+        }
+    }
+    if plan.owners.iter().any(|o| !o.shifts.is_empty()) {
+        let _ = writeln!(
+            out,
+            "(a roster is planned shift by shift; its capacity is the largest shift's, and its \
+             cost counts people x hours on shift)"
         );
     }
     let _ = writeln!(
@@ -163,7 +212,18 @@ pub fn plan_text(map: &ProcessMap, plan: &Plan) -> String {
             let capacities: Vec<String> = p
                 .capacities
                 .iter()
-                .map(|(id, c)| format!("{} {c}", map.owner_name(id)))
+                .map(|(id, c)| match p.shifts.get(id) {
+                    Some(levels) => format!(
+                        "{} {}",
+                        map.owner_name(id),
+                        levels
+                            .iter()
+                            .map(u32::to_string)
+                            .collect::<Vec<_>>()
+                            .join("/")
+                    ),
+                    None => format!("{} {c}", map.owner_name(id)),
+                })
                 .collect();
             let _ = writeln!(
                 out,

@@ -11,6 +11,7 @@ mod format;
 mod hostile;
 mod logread;
 mod plan;
+mod plan_roster;
 mod simlog;
 mod theory;
 mod ui;

@@ -17,7 +17,7 @@ use procmap::sim::{self, Control};
 
 use super::parse;
 
-fn settings(cases: u64, warmup: u64, replications: u32, seed: u64) -> Simulation {
+pub(super) fn settings(cases: u64, warmup: u64, replications: u32, seed: u64) -> Simulation {
     Simulation {
         cases,
         warmup,
@@ -31,7 +31,7 @@ fn settings(cases: u64, warmup: u64, replications: u32, seed: u64) -> Simulation
 /// Copied from `theory.rs`: one queue, Poisson arrivals (mean gap `gap`), exponential work
 /// (mean `service`), here with an SLA on the step (lead time = wait + work, which for a
 /// one-step map is also the whole case) and a search range.
-fn single_queue(gap: &str, service: &str, target: &str, within: f64) -> ProcessMap {
+pub(super) fn single_queue(gap: &str, service: &str, target: &str, within: f64) -> ProcessMap {
     parse(&format!(
         r#"ProcessMap(format: 1, title: "queue",
             owners: {{"team": Owner(name: "Team", capacity: 2, cost_per_hour: 30.0, capacity_range: (1, 10))}},
@@ -293,8 +293,8 @@ fn an_sla_no_staffing_can_meet_is_infeasible_with_the_best_candidate() {
 }
 
 #[test]
-fn shift_capacities_scale_with_the_owner() {
-    // A roster whose shifts give their own capacity: two people more out of four is 1.5x.
+fn a_roster_is_planned_shift_by_shift() {
+    // A roster whose shifts give their own capacity: each shift is a decision variable.
     let map = parse(
         r#"ProcessMap(format: 1, title: "roster",
             calendars: {"roster": Calendar(name: "Roster", week: [
@@ -317,12 +317,28 @@ fn shift_capacities_scale_with_the_owner() {
     };
     let found =
         plan::optimize(&map, &options, &Control::default()).unwrap_or_else(|e| panic!("{e}"));
-    // The estimate said 1 person suffices for stability: 1/4 of the roster, at least 1 a shift.
     let desk = found.owners.first().unwrap_or_else(|| panic!("one owner"));
-    assert!(desk.recommended >= 1 && desk.recommended <= 12);
     assert!(found.feasible, "{}", found.note);
-    // The scaled calendar never leaks into ids shown to the user.
+    assert_eq!(desk.shifts.len(), 2, "{desk:?}");
+    // Bounds per shift: 1 to 3x today's (12 and 6).
+    assert_eq!(desk.shifts[0].range, (1, 12));
+    assert_eq!(desk.shifts[1].range, (1, 6));
+    // Work 0.5 h per case arriving in open hours only: one person on each shift suffices for
+    // stability and, with a 2 h target at 80%, for the SLA; the plan never pays for more.
+    assert!(
+        desk.shifts.iter().all(|s| s.recommended <= s.now),
+        "{:?}",
+        desk.shifts
+    );
+    assert!(found.cost_recommended <= found.cost_now);
+    // The calendar copies never leak into ids shown to the user.
     assert!(found.recommended.keys().all(|k| k == "desk"));
+    assert!(
+        found
+            .front
+            .iter()
+            .all(|p| p.shifts.keys().all(|k| k == "desk"))
+    );
 }
 
 #[test]
@@ -422,7 +438,7 @@ fn sensitivity_ranks_the_bottleneck_first() {
     assert!(found.effects.first().is_some_and(|e| e.p90_change < 0.0));
 }
 
-fn procmap(args: &[&str]) -> Output {
+pub(super) fn procmap(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_procmap"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -430,14 +446,14 @@ fn procmap(args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("cannot run procmap: {e}"))
 }
 
-fn write_map(folder: &Path, name: &str, map: &ProcessMap) -> String {
+pub(super) fn write_map(folder: &Path, name: &str, map: &ProcessMap) -> String {
     let path = folder.join(name);
     let text = procmap::model::io::to_string(map).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
     path.to_string_lossy().into_owned()
 }
 
-fn json_of(output: &Output) -> serde_json::Value {
+pub(super) fn json_of(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
         panic!(
             "{e}: {}{}",

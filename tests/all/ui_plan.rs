@@ -109,6 +109,28 @@ fn optimise_from_the_app_then_apply_is_one_undo_step() {
         Some(1)
     );
     assert!(h.state().show_results);
+    // The comparison reads today -> recommended: the latest run is today's staffing.
+    let scenario = h
+        .state()
+        .sim
+        .scenarios
+        .iter()
+        .find(|s| s.name == "Plan: recommended staffing")
+        .expect("the plan scenario");
+    let sentence = procmap::ui::simulation::compare_sentence(
+        scenario,
+        h.state().sim.outcome.as_ref().expect("today's run"),
+    );
+    assert!(
+        sentence.starts_with("latest -> Plan: recommended staffing ("),
+        "{sentence}"
+    );
+    let more = i64::from(desk) - 1;
+    assert!(sentence.contains(&format!("+{more} Desk")), "{sentence}");
+    assert!(
+        sentence.contains(&format!("-{} Back office", 5 - back)),
+        "{sentence}"
+    );
 
     let options = egui_kittest::SnapshotOptions::new()
         .threshold(1.0)
@@ -187,4 +209,68 @@ fn headroom_and_sensitivity_show_their_panels() {
         ))
     );
     h.get_by_label_contains("Improve first: Desk 1 -> 2");
+}
+
+/// One owner on a two-shift roster (day 3, evening 1) with a step SLA the evening misses.
+fn roster() -> ProcessMap {
+    parse(
+        r#"ProcessMap(format: 1, title: "roster",
+            calendars: {"roster": Calendar(name: "Roster", week: [
+                Shift(days: "Mon-Sun", from: "06:00", to: "18:00", capacity: 3),
+                Shift(days: "Mon-Sun", from: "18:00", to: "06:00", capacity: 1),
+            ])},
+            owners: {"desk": Owner(name: "Desk", capacity: 3, cost_per_hour: 40.0, calendar: "roster", capacity_range: (1, 4))},
+            nodes: {
+                "in": Start(name: "In", rates: [
+                    Rate(days: "Mon-Sun", from: "06:00", to: "18:00", per_hour: 1.0),
+                    Rate(days: "Mon-Sun", from: "18:00", to: "24:00", per_hour: 1.2),
+                    Rate(days: "Mon-Sun", from: "00:00", to: "06:00", per_hour: 1.2),
+                ]),
+                "work": Step(name: "Work", owner: "desk", work: Exponential(mean: "40m"), sla: Sla(target: "2h", within: 0.85)),
+                "out": End(name: "Out"),
+            },
+            flows: [Flow(from: "in", to: "work"), Flow(from: "work", to: "out")],
+            simulation: Simulation(cases: 2000, warmup: 200, replications: 4, seed: 3),
+        )"#,
+    )
+}
+
+#[test]
+fn a_roster_plan_shows_a_row_per_shift_and_applies_in_one_undo_step() {
+    let mut h = harness(roster());
+    h.run_steps(3);
+    open_from_menu(&mut h, UiCommand::OptimiseStaffing);
+    h.get_by_label("Optimise").click();
+    h.run_steps(2);
+    wait_for(&mut h, |app| !app.plan.is_running());
+    let study = h.state().plan.staffing.clone().expect("a plan");
+    let plan = &study.value.plan;
+    assert!(plan.feasible, "{}", plan.note);
+    let shifts: Vec<(u32, u32)> = plan.owners[0]
+        .shifts
+        .iter()
+        .map(|s| (s.now, s.recommended))
+        .collect();
+    assert_eq!(shifts.len(), 2);
+    // The evening shift (1 person for 1.2 cases of 40 min an hour) needs more; the day
+    // (3 people for 1 case an hour) fewer.
+    assert!(shifts[1].1 > 1 && shifts[0].1 < 3, "{shifts:?}");
+    h.get_by_label("Desk, Mon-Sun 06:00-18:00");
+    h.get_by_label("Desk, Mon-Sun 18:00-06:00");
+    h.get_by_label(&format!("1 -> {}", shifts[1].1));
+    let undo_before = h.state().doc.undo_len();
+    h.get_by_label("Apply").click();
+    h.run_steps(3);
+    let map = h.state().doc.map();
+    let levels: Vec<Option<u32>> = map.calendars["roster"]
+        .week
+        .iter()
+        .map(|s| s.capacity)
+        .collect();
+    assert_eq!(levels, vec![Some(shifts[0].1), Some(shifts[1].1)]);
+    assert_eq!(h.state().doc.undo_len(), undo_before + 1);
+    let ctx = h.ctx.clone();
+    h.state_mut().run(UiCommand::Undo, &ctx);
+    h.run_steps(3);
+    assert_eq!(*h.state().doc.map(), roster());
 }

@@ -25,27 +25,74 @@ pub struct CapacityChange {
 /// ("Roster (Desk)") that the owner moves to, so the other owners' shifts stay as they are.
 #[must_use]
 pub fn set_capacities(map: &ProcessMap, capacities: &BTreeMap<String, u32>) -> CapacityChange {
+    set_staffing(map, capacities, &BTreeMap::new())
+}
+
+/// Sets owners' capacities and the capacities of their rosters' shifts, as one edit (applying
+/// a per-shift capacity plan).
+///
+/// `shifts[owner][i]`, when `Some`, is the number of people on shift `i` of that owner's
+/// calendar (its `week`, in order); `None` and indices past the calendar keep the shift as it
+/// is. An owner in `shifts` keeps its other shifts as they are; an owner only in
+/// `capacities` on a roster has the roster scaled as [`set_capacities`] does. The calendar is
+/// changed in place when no other owner uses it, else in a copy named after the owner that
+/// the owner moves to. Owners not in the map, and owners with nothing to change, are skipped.
+#[must_use]
+pub fn set_staffing(
+    map: &ProcessMap,
+    capacities: &BTreeMap<String, u32>,
+    shifts: &BTreeMap<String, Vec<Option<u32>>>,
+) -> CapacityChange {
     let mut edits = Vec::new();
     let mut notes = Vec::new();
     let mut new_ids: Vec<String> = Vec::new();
-    for (id, &capacity) in capacities {
+    let ids: std::collections::BTreeSet<&String> = capacities.keys().chain(shifts.keys()).collect();
+    for id in ids {
         let Some(owner) = map.owners.get(id) else {
             continue;
         };
-        if owner.capacity == capacity {
+        let capacity = capacities.get(id).copied().unwrap_or(owner.capacity);
+        let current = owner
+            .calendar
+            .as_deref()
+            .and_then(|calendar_id| Some((calendar_id, map.calendars.get(calendar_id)?)));
+        // The owner's new calendar, and how to say what changed.
+        let roster = current.and_then(|(calendar_id, calendar)| {
+            let (changed, what) = match shifts.get(id) {
+                Some(levels) => {
+                    let mut copy = calendar.clone();
+                    for (shift, level) in copy.week.iter_mut().zip(levels) {
+                        if level.is_some() {
+                            shift.capacity = *level;
+                        }
+                    }
+                    let list = |c: &crate::model::Calendar| {
+                        c.week
+                            .iter()
+                            .map(|s| s.capacity.map_or_else(|| "-".to_owned(), |c| c.to_string()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    let what = format!(
+                        "set shift by shift from {} to {} people",
+                        list(calendar),
+                        list(&copy)
+                    );
+                    (copy, what)
+                }
+                None => (
+                    calendar.scaled_shift_capacities(owner.capacity, capacity)?,
+                    format!("scaled from {} to {capacity} people", owner.capacity),
+                ),
+            };
+            (changed != *calendar).then_some((calendar_id, calendar, changed, what))
+        });
+        if owner.capacity == capacity && roster.is_none() {
             continue;
         }
         let mut changed = owner.clone();
         changed.capacity = capacity;
-        let roster = owner.calendar.as_deref().and_then(|calendar_id| {
-            let calendar = map.calendars.get(calendar_id)?;
-            Some((
-                calendar_id,
-                calendar,
-                calendar.scaled_shift_capacities(owner.capacity, capacity)?,
-            ))
-        });
-        if let Some((calendar_id, calendar, scaled)) = roster {
+        if let Some((calendar_id, calendar, new_calendar, what)) = roster {
             let shared = map
                 .owners
                 .iter()
@@ -56,12 +103,12 @@ pub fn set_capacities(map: &ProcessMap, capacities: &BTreeMap<String, u32>) -> C
                 });
                 let copy = crate::model::Calendar {
                     name: format!("{} ({})", calendar.name, owner.name),
-                    ..scaled
+                    ..new_calendar
                 };
                 notes.push(format!(
                     "{}: \"{}\" is shared with other owners, so {} moves to a copy, \"{}\", \
-                     with its shift capacities scaled from {} to {capacity} people.",
-                    owner.name, calendar.name, owner.name, copy.name, owner.capacity
+                     with its shift capacities {what}.",
+                    owner.name, calendar.name, owner.name, copy.name
                 ));
                 new_ids.push(copy_id.clone());
                 edits.push(Edit::Calendar {
@@ -71,12 +118,12 @@ pub fn set_capacities(map: &ProcessMap, capacities: &BTreeMap<String, u32>) -> C
                 changed.calendar = Some(copy_id);
             } else {
                 notes.push(format!(
-                    "{}: the shift capacities of \"{}\" are scaled from {} to {capacity} people.",
-                    owner.name, calendar.name, owner.capacity
+                    "{}: the shift capacities of \"{}\" are {what}.",
+                    owner.name, calendar.name
                 ));
                 edits.push(Edit::Calendar {
                     id: calendar_id.to_owned(),
-                    calendar: Some(scaled),
+                    calendar: Some(new_calendar),
                 });
             }
         }
@@ -165,5 +212,42 @@ mod tests {
                 .edit
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn shift_by_shift_capacities_change_in_one_step() {
+        let mut map = roster_map(true);
+        let before = map.clone();
+        let shifts: BTreeMap<String, Vec<Option<u32>>> = [
+            ("desk".into(), vec![Some(5), None]),
+            ("ghost".into(), vec![Some(1)]),
+        ]
+        .into();
+        let change = set_staffing(&map, &[("desk".into(), 5)].into(), &shifts);
+        let inverse = map.apply(change.edit);
+        // Shared with the team: the desk moves to a copy with its day shift at 5.
+        let id = map.owners["desk"].calendar.clone().unwrap_or_default();
+        assert_eq!(id, "roster_desk");
+        assert_eq!(map.calendars[&id].week[0].capacity, Some(5));
+        assert_eq!(map.calendars[&id].week[1].capacity, None);
+        assert_eq!(map.owners["desk"].capacity, 5);
+        assert_eq!(map.calendars["roster"], before.calendars["roster"]);
+        assert!(
+            change.notes[0].contains("shift by shift"),
+            "{:?}",
+            change.notes
+        );
+        map.apply(inverse);
+        assert_eq!(map, before);
+        // The same shifts as today: nothing to do.
+        let same: BTreeMap<String, Vec<Option<u32>>> = [("desk".into(), vec![Some(4)])].into();
+        assert!(set_staffing(&map, &BTreeMap::new(), &same).edit.is_empty());
+        // Alone on its roster: changed in place, the owner's capacity as given.
+        let mut map = roster_map(false);
+        let shifts: BTreeMap<String, Vec<Option<u32>>> = [("desk".into(), vec![Some(2)])].into();
+        let change = set_staffing(&map, &BTreeMap::new(), &shifts);
+        map.apply(change.edit);
+        assert_eq!(map.calendars["roster"].week[0].capacity, Some(2));
+        assert_eq!(map.owners["desk"].capacity, 4);
     }
 }

@@ -11,7 +11,7 @@ use super::{
     Calendar, ElementKind, ElementRef, Flow, LinkSide, Node, Owner, Point, ProcessMap, Service,
     Simulation, Sla,
 };
-pub use capacity::{CapacityChange, set_capacities};
+pub use capacity::{CapacityChange, set_capacities, set_staffing};
 pub use fragment::{Fragment, Pasted};
 pub use links::{connect, disconnect, drop_links};
 

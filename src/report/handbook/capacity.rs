@@ -111,17 +111,32 @@ fn staffing_blocks(map: &ProcessMap, plan: &Plan) -> Vec<Block> {
         rows: plan
             .owners
             .iter()
-            .map(|o| {
-                vec![
-                    map.owner_name(&o.id).to_owned(),
-                    format!("{} -> {}", o.now, o.recommended),
-                    signed(o.cost_change, money),
-                    format!(
-                        "{} -> {}",
-                        percent(o.utilization_before),
-                        percent(o.utilization_after)
-                    ),
-                ]
+            .flat_map(|o| {
+                let utilisation = format!(
+                    "{} -> {}",
+                    percent(o.utilization_before),
+                    percent(o.utilization_after)
+                );
+                if o.shifts.is_empty() {
+                    return vec![vec![
+                        map.owner_name(&o.id).to_owned(),
+                        format!("{} -> {}", o.now, o.recommended),
+                        signed(o.cost_change, money),
+                        utilisation,
+                    ]];
+                }
+                // A roster: one row per shift.
+                o.shifts
+                    .iter()
+                    .map(|s| {
+                        vec![
+                            format!("{}, {} {}-{}", map.owner_name(&o.id), s.days, s.from, s.to),
+                            format!("{} -> {}", s.now, s.recommended),
+                            signed(s.cost_change, money),
+                            utilisation.clone(),
+                        ]
+                    })
+                    .collect()
             })
             .collect(),
     });

@@ -1,11 +1,12 @@
 //! Candidate staffings: a map with other capacities (shift capacities scaled in proportion),
 //! their cost, their bounds, and the SLAs of a map and of a simulation, in one order.
 
-use crate::model::{Owner, ProcessMap, limits};
+use crate::model::{ProcessMap, limits};
 use crate::sim::{MeanCi, SimResult};
 
-/// Staff cost per hour of `capacity` people at `cost_per_hour`: an owner without a cost counts
-/// 1 per person.
+/// Staff cost per hour of `capacity` people on duty round the clock at `cost_per_hour` (an
+/// owner without a calendar): an owner without a cost counts 1 per person. Owners on a
+/// calendar count only their hours on shift ([`map_staff_cost`](super::map_staff_cost)).
 #[must_use]
 pub fn staff_cost(capacity: u32, cost_per_hour: f64) -> f64 {
     let weight = if cost_per_hour > 0.0 {
@@ -85,20 +86,6 @@ pub(crate) fn with_capacity(map: &mut ProcessMap, base: &ProcessMap, id: &str, c
     }
 }
 
-/// The mean capacity over the week of `owner` (of `map`) at `capacity` people.
-pub(crate) fn mean_capacity_at(map: &ProcessMap, owner: &Owner, capacity: u32) -> f64 {
-    match map.calendar(owner.calendar.as_deref()) {
-        Some(calendar) => {
-            let hours = match calendar.scaled_shift_capacities(owner.capacity, capacity) {
-                Some(scaled) => scaled.capacity_hours_per_week(capacity),
-                None => calendar.capacity_hours_per_week(capacity),
-            };
-            hours / crate::model::WEEK_HOURS
-        }
-        None => f64::from(capacity),
-    }
-}
-
 /// The default bounds of an owner of capacity `now`: 1 to 3x (at least `now + 2`).
 #[must_use]
 pub fn default_range(now: u32) -> (u32, u32) {
@@ -113,7 +100,7 @@ pub fn default_range(now: u32) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Calendar, Days, Shift, TimeOfDay};
+    use crate::model::{Calendar, Days, Owner, Shift, TimeOfDay};
 
     fn roster_map() -> ProcessMap {
         let mut map = ProcessMap::default();
@@ -165,12 +152,6 @@ mod tests {
         let id = map.owners["desk"].calendar.clone().unwrap_or_default();
         let levels: Vec<Option<u32>> = map.calendars[&id].week.iter().map(|s| s.capacity).collect();
         assert_eq!(levels, vec![Some(1), Some(1), None]);
-        // The utilisation estimate uses the same scaled roster.
-        let hours = mean_capacity_at(&base, &base.owners["desk"], 6) * crate::model::WEEK_HOURS;
-        assert!(
-            (hours - (6.0 * 40.0 + 2.0 * 20.0 + 6.0 * 10.0)).abs() < 1e-9,
-            "{hours}"
-        );
     }
 
     #[test]

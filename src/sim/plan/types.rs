@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::Simulation;
+use crate::model::{Days, Simulation, TimeOfDay};
 use crate::sim::SimError;
 
 /// What [`optimize`](super::optimize) minimises.
@@ -65,19 +65,47 @@ pub struct SlaPlan {
     pub reachable: bool,
 }
 
+/// One shift of a rostered owner (a shift with its own capacity), before and after.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShiftPlan {
+    /// Index of the shift in the owner's calendar (`week`).
+    pub index: usize,
+    /// The days it starts on.
+    pub days: Days,
+    /// When it starts.
+    pub from: TimeOfDay,
+    /// When it ends (before `from`: the next day).
+    pub to: TimeOfDay,
+    /// Hours per week it covers.
+    pub hours_per_week: f64,
+    /// People on shift today.
+    pub now: u32,
+    /// Recommended people on shift.
+    pub recommended: u32,
+    /// The bounds searched, inclusive.
+    pub range: (u32, u32),
+    /// Change of staff cost per hour (people x hours on shift / 168 x cost per hour).
+    pub cost_change: f64,
+}
+
 /// One owner, before and after.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OwnerPlan {
     /// Owner id.
     pub id: String,
-    /// Capacity today.
+    /// Capacity today (the owner's `capacity`).
     pub now: u32,
-    /// Recommended capacity.
+    /// Recommended capacity: the owner's `capacity` as Apply writes it. For a roster whose
+    /// every shift gives its own capacity, the largest recommended shift capacity.
     pub recommended: u32,
-    /// The bounds searched, inclusive.
+    /// The bounds searched, inclusive (for a roster: from the least lower to the largest
+    /// upper bound of its variables).
     pub range: (u32, u32),
-    /// Change of staff cost per hour.
+    /// Change of staff cost per hour (over every shift of a roster).
     pub cost_change: f64,
+    /// For an owner planned shift by shift (its calendar gives shifts their own capacity):
+    /// each such shift, in calendar order; empty for other owners.
+    pub shifts: Vec<ShiftPlan>,
     /// Utilisation today (simulated; from the traffic equations when not simulated).
     pub utilization_before: f64,
     /// Utilisation with the recommendation.
@@ -91,8 +119,10 @@ pub struct FrontPoint {
     pub cost_per_hour: f64,
     /// 90th percentile of cycle time, hours.
     pub p90: f64,
-    /// Capacity per owner id.
+    /// Capacity per owner id (for a roster, as in [`OwnerPlan::recommended`]).
     pub capacities: BTreeMap<String, u32>,
+    /// People per shift (with its own capacity, in calendar order) of each rostered owner.
+    pub shifts: BTreeMap<String, Vec<u32>>,
     /// True when the candidate meets every SLA within reach (by the lower end of its 95%
     /// interval); a point of the front may be fast and cheap because it misses them.
     pub meets_slas: bool,
@@ -134,4 +164,31 @@ pub struct Plan {
     pub cases_simulated: u64,
     /// Wall-clock time of the search.
     pub wall_seconds: f64,
+}
+
+impl Plan {
+    /// The recommended people per shift of each rostered owner, indexed like its calendar's
+    /// shifts (`None`: a shift the plan leaves alone), for
+    /// [`set_staffing`](crate::model::edit::set_staffing).
+    #[must_use]
+    pub fn shift_capacities(&self) -> BTreeMap<String, Vec<Option<u32>>> {
+        self.owners
+            .iter()
+            .filter(|o| !o.shifts.is_empty())
+            .map(|o| {
+                let len = o.shifts.iter().map(|s| s.index + 1).max().unwrap_or(0);
+                let mut levels = vec![None; len];
+                for shift in &o.shifts {
+                    levels[shift.index] = Some(shift.recommended);
+                }
+                (o.id.clone(), levels)
+            })
+            .collect()
+    }
+
+    /// What applying the plan to `map` (the map it was made for) does, as one edit.
+    #[must_use]
+    pub fn change(&self, map: &crate::model::ProcessMap) -> crate::model::edit::CapacityChange {
+        crate::model::edit::set_staffing(map, &self.recommended, &self.shift_capacities())
+    }
 }

@@ -448,6 +448,7 @@ impl App {
                 self.sim.scenarios.push(super::simulation::Scenario {
                     name,
                     outcome: *recommended,
+                    proposal: true,
                 });
                 // Today's run is the "latest" column unless a current run is there already.
                 if self.sim.outcome.is_none() || self.sim.is_stale(self.doc.revision()) {

@@ -15,7 +15,7 @@ use egui::{RichText, Ui};
 
 use super::job::{Job, Poll};
 use super::simulation::Outcome;
-use crate::model::edit::{CapacityChange, set_capacities};
+use crate::model::edit::CapacityChange;
 use crate::model::{Node, ProcessMap, Simulation, limits};
 use crate::sim::plan::headroom::{self, Headroom, Sensitivity};
 use crate::sim::plan::{self, Objective, Plan, PlanOptions};
@@ -104,12 +104,9 @@ impl PlanForm {
     }
 }
 
-/// Staff cost per hour of `map` as it is.
+/// Staff cost per hour of `map` as it is, as the plan counts it.
 fn staff_cost_now(map: &ProcessMap) -> f64 {
-    map.owners
-        .values()
-        .map(|o| plan::staff_cost(o.capacity, o.cost_per_hour))
-        .sum()
+    plan::map_staff_cost(map)
 }
 
 /// A finished staffing plan with what Apply would do and the what-if runs.
@@ -552,7 +549,7 @@ fn staffing_work(
         plan::PlanError::Sim(error) => sim_message(error),
         other => format!("No plan: {other}"),
     })?;
-    let change = set_capacities(map, &found.recommended);
+    let change = found.change(map);
     let mut applied = map.clone();
     applied.apply(change.edit.clone());
     let run = |m: &ProcessMap| -> Result<Option<Outcome>, String> {

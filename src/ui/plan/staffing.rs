@@ -36,6 +36,17 @@ fn met_text(met: bool, lower: Option<f64>) -> RichText {
     RichText::new(text).color(if met { theme::GOOD } else { theme::ERROR })
 }
 
+/// The name and "now -> recommended" cells of a row of the owners table.
+fn owner_row(ui: &mut Ui, name: &str, (now, recommended): (u32, u32)) {
+    ui.label(name);
+    let capacity = RichText::new(format!("{now} -> {recommended}"));
+    ui.label(if now == recommended {
+        capacity
+    } else {
+        capacity.strong()
+    });
+}
+
 /// Why an SLA is out of reach, in a sentence.
 fn unreachable_reason(map: &ProcessMap, plan: &Plan, sla: &SlaPlan) -> String {
     let top: Vec<String> = plan
@@ -99,7 +110,10 @@ pub(super) fn result_ui(
                 !stale && !change.edit.is_empty(),
                 egui::Button::new(RichText::new("Apply").strong()),
             )
-            .on_hover_text("Set every owner to its recommended capacity, as one undo step")
+            .on_hover_text(
+                "Set every owner (and every shift of a roster) to its recommended capacity, as \
+                 one undo step",
+            )
             .on_disabled_hover_text(if stale {
                 "The map changed since this plan: optimise again first"
             } else {
@@ -140,21 +154,28 @@ pub(super) fn result_ui(
             }
             ui.end_row();
             for o in &plan.owners {
-                ui.label(map.owner_name(&o.id));
-                let capacity = RichText::new(format!("{} -> {}", o.now, o.recommended));
-                ui.label(if o.now == o.recommended {
-                    capacity
-                } else {
-                    capacity.strong()
-                });
-                ui.label(signed_money(o.cost_change));
-                ui.label(format!(
+                let utilisation = format!(
                     "{} -> {}",
                     percent(o.utilization_before),
                     percent(o.utilization_after)
-                ));
-                ui.label(format!("{}-{}", o.range.0, o.range.1));
-                ui.end_row();
+                );
+                if o.shifts.is_empty() {
+                    owner_row(ui, map.owner_name(&o.id), (o.now, o.recommended));
+                    ui.label(signed_money(o.cost_change));
+                    ui.label(utilisation);
+                    ui.label(format!("{}-{}", o.range.0, o.range.1));
+                    ui.end_row();
+                    continue;
+                }
+                // A roster: one row per shift (the owner's utilisation on each).
+                for s in &o.shifts {
+                    let name = format!("{}, {} {}-{}", map.owner_name(&o.id), s.days, s.from, s.to);
+                    owner_row(ui, &name, (s.now, s.recommended));
+                    ui.label(signed_money(s.cost_change));
+                    ui.label(utilisation.clone());
+                    ui.label(format!("{}-{}", s.range.0, s.range.1));
+                    ui.end_row();
+                }
             }
         });
     ui.label(format!(

@@ -47,6 +47,10 @@ pub struct Scenario {
     pub name: String,
     /// The saved outcome.
     pub outcome: Outcome,
+    /// True for a proposal to move to from the latest run (a capacity plan's
+    /// recommendation): the comparison then reads latest -> scenario. False for a saved
+    /// earlier run: scenario -> latest.
+    pub proposal: bool,
 }
 
 /// Heat on the map: a colour, a badge and hover figures per node id.

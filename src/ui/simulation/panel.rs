@@ -40,6 +40,7 @@ impl SimPanel {
                 self.scenarios.push(Scenario {
                     name,
                     outcome: outcome.clone(),
+                    proposal: false,
                 });
             }
             if ui.button("Copy steps CSV").clicked() {

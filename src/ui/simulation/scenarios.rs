@@ -87,22 +87,30 @@ fn metrics(result: &SimResult, map: &ProcessMap) -> Vec<(String, String)> {
     rows
 }
 
-/// "+1 Warehouse crew: p90 cycle time 31.00h -> 9.00h".
+/// "Scenario 1 -> latest (+1 Warehouse crew): p90 cycle time 31.00h -> 9.00h, ...": what
+/// changed from the earlier run to the later one and what it did. A saved run is the earlier
+/// one; a proposal (a capacity plan's recommendation) is the later one: "latest -> Plan: ...".
 #[must_use]
 pub fn compare_sentence(scenario: &Scenario, current: &Outcome) -> String {
-    let before = &scenario.outcome;
+    let (before, after) = if scenario.proposal {
+        (current, &scenario.outcome)
+    } else {
+        (&scenario.outcome, current)
+    };
     let mut changes = Vec::new();
-    for (id, owner) in &current.map.owners {
+    for (id, owner) in &after.map.owners {
         match before.map.owners.get(id) {
-            Some(old) if old.capacity != owner.capacity => {
-                let delta = i64::from(owner.capacity) - i64::from(old.capacity);
-                changes.push(format!("{delta:+} {}", owner.name));
+            Some(old) => {
+                if old.capacity != owner.capacity {
+                    let delta = i64::from(owner.capacity) - i64::from(old.capacity);
+                    changes.push(format!("{delta:+} {}", owner.name));
+                }
+                changes.extend(shift_changes(&before.map, old, &after.map, owner));
             }
             None => changes.push(format!("new owner {}", owner.name)),
-            _ => {}
         }
     }
-    for (id, node) in &current.map.nodes {
+    for (id, node) in &after.map.nodes {
         if let (Node::Step { work, .. }, Some(Node::Step { work: old, .. })) =
             (node, before.map.nodes.get(id))
         {
@@ -111,7 +119,7 @@ pub fn compare_sentence(scenario: &Scenario, current: &Outcome) -> String {
             }
         }
     }
-    if current.map.nodes.len() != before.map.nodes.len() || current.map.flows != before.map.flows {
+    if after.map.nodes.len() != before.map.nodes.len() || after.map.flows != before.map.flows {
         changes.push("process changed".to_owned());
     }
     let what = if changes.is_empty() {
@@ -119,14 +127,50 @@ pub fn compare_sentence(scenario: &Scenario, current: &Outcome) -> String {
     } else {
         changes.join(", ")
     };
+    let title = if scenario.proposal {
+        format!("latest -> {}", scenario.name)
+    } else {
+        format!("{} -> latest", scenario.name)
+    };
     format!(
-        "{} -> latest ({what}): p90 cycle time {} -> {}, mean {} -> {}",
-        scenario.name,
+        "{title} ({what}): p90 cycle time {} -> {}, mean {} -> {}",
         hours(before.result.cycle_time.p90),
-        hours(current.result.cycle_time.p90),
+        hours(after.result.cycle_time.p90),
         hours(before.result.cycle_time.mean.mean),
-        hours(current.result.cycle_time.mean.mean)
+        hours(after.result.cycle_time.mean.mean)
     )
+}
+
+/// "+1 Desk Mon-Fri 07:00-15:00" for each shift whose own capacity differs between an
+/// owner's calendar in `before` and in `after` (shifts compared in order).
+fn shift_changes(
+    before: &ProcessMap,
+    old: &crate::model::Owner,
+    after: &ProcessMap,
+    owner: &crate::model::Owner,
+) -> Vec<String> {
+    let (Some(was), Some(now)) = (
+        before.calendar(old.calendar.as_deref()),
+        after.calendar(owner.calendar.as_deref()),
+    ) else {
+        return Vec::new();
+    };
+    if was.week.len() != now.week.len() {
+        return Vec::new();
+    }
+    was.week
+        .iter()
+        .zip(&now.week)
+        .filter_map(|(a, b)| {
+            let (Some(x), Some(y)) = (a.capacity, b.capacity) else {
+                return None;
+            };
+            (x != y).then(|| {
+                let delta = i64::from(y) - i64::from(x);
+                format!("{delta:+} {} {} {}-{}", owner.name, b.days, b.from, b.to)
+            })
+        })
+        .collect()
 }
 
 /// Every scenario and the latest run with all their figures, as JSON.
