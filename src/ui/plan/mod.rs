@@ -157,8 +157,22 @@ impl<T: Send + 'static> Running<T> {
             .cases
             .saturating_add(settings.warmup)
             .saturating_mul(u64::from(settings.replications));
+        // Its own worker threads: a study never waits behind other work queued on the global
+        // pool (a simulation job, or another test in the same process), so Cancel takes
+        // effect at once.
+        let isolated = move |control: &Control| {
+            let threads = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+            match rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .thread_name(|i| format!("procmap-study-{i}"))
+                .build()
+            {
+                Ok(pool) => pool.install(|| work(control)),
+                Err(_) => work(control),
+            }
+        };
         Self {
-            job: Job::spawn(name, work),
+            job: Job::spawn(name, isolated),
             revision,
             map: map.clone(),
             total_cases: total_runs.map(|n| n.saturating_mul(per_run)),
