@@ -109,7 +109,11 @@ fn read_and_discover(
         if r.bad_rows == 0 {
             String::new()
         } else {
-            format!("; {} bad rows left out", r.bad_rows)
+            format!(
+                "; {} bad row{} left out",
+                r.bad_rows,
+                if r.bad_rows == 1 { "" } else { "s" }
+            )
         }
     )?;
     for bad in &r.bad {

@@ -442,9 +442,11 @@ fn finish(head: &Head, plan: &Plan, assembler: Assembler, extra: Vec<String>) ->
         ));
     }
     if bad_rows > 0 {
-        warnings.push(format!(
-            "{bad_rows} bad rows were left out (the first are listed with their lines)"
-        ));
+        warnings.push(if bad_rows == 1 {
+            "1 bad row was left out (listed with its line)".to_owned()
+        } else {
+            format!("{bad_rows} bad rows were left out (the first are listed with their lines)")
+        });
     }
     if log.events.is_empty() {
         warnings.push("the log has no events".to_owned());
